@@ -1,0 +1,229 @@
+"""The rubric model: plain frozen dataclasses, no I/O and no validation code.
+
+A rubric is the whole official table plus the rules around it (parts, items,
+stages, form fields, thresholds, zones, quotas, star bands). Loading a rubric
+file and checking it lives in ``rubric_load.py``; everything after loading
+only reads these objects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+# Scoring rule kinds an item may have.
+PASS_FAIL = "pass_fail"  # 必备条件: 符合 / 不符合 (/ 不适用)
+ALL_OR_NOTHING = "all_or_nothing"  # only 0 or 分值
+DEDUCTION = "deduction"  # 分值 minus whole multiples of fixed steps, not below 0
+GRADED = "graded"  # any value 0..分值 in multiples of one step
+PER_UNIT = "per_unit_deduction"  # city: 分值 minus per_unit for each unit missing
+COMPARATIVE = "comparative"  # city: full points when the rate is above the regional average
+RULE_KINDS = (PASS_FAIL, ALL_OR_NOTHING, DEDUCTION, GRADED, PER_UNIT, COMPARATIVE)
+COMPUTED_RULES = (PER_UNIT, COMPARATIVE)
+
+# Form field types.
+FIELD_TYPES = ("text", "credit_code", "district", "city", "date", "int", "number", "yesno", "choice", "phone")
+
+NOT_APPLICABLE = "不适用"
+PASS = "符合"
+FAIL = "不符合"
+YES = "是"
+NO = "否"
+
+# A deduction item enumerates its reachable values; past this many combinations
+# of steps we stop enumerating (a rubric with such steps should be "graded").
+_MAX_DEDUCTION_VALUES = 400
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str  # "self", "county", "city" / "self", "review"
+    label: str  # 机构自评
+    header: str  # 自评得分 — the score column's header text
+
+
+@dataclass(frozen=True)
+class Part:
+    code: str
+    name: str
+    total: Decimal
+    veto: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    part: str
+    title: str  # 项目
+    content: str  # 评估内容
+    criteria: str  # 评分标准
+    points: Decimal  # 分值 (0 for a 必备条件)
+    rule: str
+    core: bool = False  # 核心指标 ★
+    veto: bool = False  # 否决项 (必备条件)
+    allow_na: bool = False  # may be 不适用
+    steps: tuple[Decimal, ...] = ()  # deduction steps, or the one graded step
+    method: str = ""  # 评估方式
+    evidence: str = ""  # 佐证材料
+    note: str = ""  # 自拟说明 / source remarks
+    # city rubric only
+    numerator: str = ""  # form-field key of the rate's numerator
+    denominator: str = ""  # form-field key of the rate's denominator
+    scale: Decimal = Decimal(1)  # rate shown per `scale` (e.g. 每千人口 -> 1000)
+    per_unit: Decimal = Decimal(0)  # points lost per missing unit
+    unit_fields: tuple[str, ...] = ()  # form fields counting the missing units
+
+    @property
+    def scored(self) -> bool:
+        return not self.veto
+
+    @property
+    def computed(self) -> bool:
+        """True when the tool computes the score from raw figures."""
+        return self.rule in COMPUTED_RULES
+
+    def allowed_values(self) -> frozenset[Decimal] | None:
+        """The finite set of scores this item admits, or None for a range."""
+        if self.rule == ALL_OR_NOTHING or self.rule == COMPARATIVE:
+            return frozenset({Decimal(0), self.points})
+        if self.rule == PER_UNIT:
+            return frozenset(max(self.points - k * self.per_unit, Decimal(0))
+                             for k in range(int(self.points / self.per_unit) + 1))
+        if self.rule == DEDUCTION:
+            return _deduction_values(self.points, self.steps)
+        return None
+
+    @property
+    def step(self) -> Decimal:
+        """The grid a graded score must sit on (0.5 by default)."""
+        if self.rule == GRADED and self.steps:
+            return self.steps[0]
+        return Decimal("0.5") if self.rule == GRADED else Decimal(1)
+
+
+def _deduction_values(points: Decimal, steps: tuple[Decimal, ...]) -> frozenset[Decimal]:
+    """分值 minus any sum of the steps; 扣完为止, so 0 is always reachable."""
+    lost = {Decimal(0)}
+    frontier = {Decimal(0)}
+    while frontier and len(lost) < _MAX_DEDUCTION_VALUES:
+        frontier = {x + s for x in frontier for s in steps if x + s < points} - lost
+        lost |= frontier
+    return frozenset({points - x for x in lost} | {Decimal(0)})
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str  # stable English id used in code and rules
+    label: str  # the Chinese label shown left of the input cell
+    type: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    hint: str = ""  # shown in the 说明 column and in the input message
+    section: str = ""  # heading the field sits under
+
+
+@dataclass(frozen=True)
+class StarBand:
+    star: str
+    rank_from: int = 0  # award by rank: ranks rank_from..rank_to inclusive
+    rank_to: int = 0
+    min_score: Decimal | None = None  # award by score: 综合得分 >= min_score
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    districts: tuple[str, ...]
+    quota: int  # at most this many stars in the zone (0 = no limit, score mode)
+    award: str  # "rank" or "score"
+    bands: tuple[StarBand, ...]
+
+
+@dataclass(frozen=True)
+class StarSettings:
+    pass_mark: Decimal  # 综合得分 >= pass_mark (inclusive)
+    core_rate: Decimal  # 核心指标得分率 >= core_rate
+    core_rate_reading: str  # "together" (Σ实得 / Σ应得) or "per_item"
+    min_operation_years: int  # 连续运营满 N 年
+    stars: tuple[str, ...]  # lowest first: 一星级, 二星级, 三星级
+    tie_break: tuple[str, ...]  # ("total", "core")
+    zones: tuple[Zone, ...]
+    required_yes: tuple[str, ...]  # form fields that must be 是 (普惠, 政府指导价)
+    required_no: tuple[str, ...]  # declarations that must be 否
+    filing_date_field: str
+    start_date_field: str
+    gap_threshold: Decimal  # flag 自评 vs 核验 part gaps above this many points
+    rerate_wait_years: int = 1  # 已定级的 1 年后方可申报高一等级
+    review_years: int = 3  # 每3年复审1次
+
+    @cached_property
+    def zone_of(self) -> dict[str, str]:
+        return {d: z.name for z in self.zones for d in z.districts}
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        return tuple(d for z in self.zones for d in z.districts)
+
+
+@dataclass(frozen=True)
+class CitySettings:
+    cities: tuple[str, ...]
+    city_counts_as_unit: bool  # item 4: 市本级 counts as one unit
+    name_field: str  # form field holding 城市名称
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    kind: str  # "star" or "city"
+    name: str
+    version: str
+    total: Decimal
+    stages: tuple[Stage, ...]
+    parts: tuple[Part, ...]
+    items: tuple[Item, ...]
+    form: tuple[FormField, ...]
+    star: StarSettings | None = None
+    city: CitySettings | None = None
+    source: str = field(default="", compare=False)  # where it was loaded from
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the rubric's content (not of its file), first 16 hex digits."""
+        data = dataclasses.asdict(self)
+        data.pop("source", None)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    @cached_property
+    def item_by_code(self) -> dict[str, Item]:
+        return {i.code: i for i in self.items}
+
+    @cached_property
+    def field_by_key(self) -> dict[str, FormField]:
+        return {f.key: f for f in self.form}
+
+    def part_items(self, part_code: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.part == part_code)
+
+    def stage(self, key: str) -> Stage:
+        for s in self.stages:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    @property
+    def scored_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.scored)
+
+    @property
+    def veto_items(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.veto)
+
+    @property
+    def core_total(self) -> Decimal:
+        return sum((i.points for i in self.items if i.core), Decimal(0))
