@@ -1,0 +1,68 @@
+"""Command line: ``tuoyu <command> ...``. A thin shell over the pure core.
+
+Exit codes: 0 = done and clean, 1 = done but issues were found, 2 = could not run.
+Messages are Chinese; expected failures (TuoyuError) print their message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import TuoyuError
+from .rubric_load import SHIPPED, load_rubric
+
+TEMPLATE_RUBRICS = {"star": "liuzhou_star", "city": "guangxi_demo_city"}
+
+
+def _safe_console() -> None:
+    """A frozen windowed app has no stdout; a GBK console cannot print every character."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(__import__("os").devnull, "w", encoding="utf-8"))
+        elif hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def _cmd_template(args) -> int:
+    from .template import write_template
+
+    rubric = load_rubric(args.rubric or TEMPLATE_RUBRICS[args.kind])
+    path = write_template(rubric, Path(args.output))
+    print(f"已生成空白模板：{path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tuoyu", description="托育机构星级评定与示范城市创建评分工具")
+    p.add_argument("--version", action="version", version=f"tuoyu_excel {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+    t = sub.add_parser("template", help="生成空白模板（star 星级评定 / city 示范城市）")
+    t.add_argument("kind", choices=sorted(TEMPLATE_RUBRICS), help="star 或 city")
+    t.add_argument("-o", "--output", default=".", help="输出文件夹（默认当前文件夹）")
+    t.add_argument("--rubric", help=f"规则文件路径，或内置规则名（{'、'.join(SHIPPED)}）")
+    t.set_defaults(func=_cmd_template)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    _safe_console()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except TuoyuError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 2
