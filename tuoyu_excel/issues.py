@@ -1,0 +1,148 @@
+"""Issues: the "data breaks the rubric" channel. Never raised, always collected.
+
+Every issue has a stable code from CATALOGUE, a severity (错误 / 警告), a
+location (file, sheet, A1 cell, the row Excel shows), the value found and what
+was expected, and a Chinese message built from the catalogue: where → what →
+how to fix. Call sites pass a code and context; nobody pre-formats messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "错误"
+WARNING = "警告"
+
+# code: (severity, what went wrong + how to fix; placeholders filled from the context)
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # files
+    "FILE_NOT_SPREADSHEET": (ERROR, "不是 Excel/WPS 表格文件（{detail}）。请发送由模板填写的 .xlsx 或 .xls 文件"),
+    "FILE_ENCRYPTED": (ERROR, "文件设置了打开密码，无法读取。请取消密码（文件→信息→保护工作簿）后重新发送"),
+    "FILE_CORRUPT": (ERROR, "文件已损坏或不完整（{detail}）。请让填报单位用 Excel/WPS 重新保存后再发送"),
+    "FILE_TOO_LARGE": (ERROR, "文件解压后过大或内部文件过多（{detail}），可能不是正常的表格。请核对后重新发送"),
+    "FILE_UNREADABLE": (ERROR, "无法读取文件（{detail}）。请关闭正在打开此文件的程序，确认文件仍在文件夹中，然后重新运行"),
+    "FILE_NOT_TEMPLATE": (ERROR, "不是本工具生成的模板（{detail}）。请使用“生成空白模板”得到的表格填写"),
+    "FILE_WRONG_KIND": (ERROR, "这是“{found}”表格，本次处理的是“{expected}”。请把文件放到对应的文件夹"),
+    "FILE_WRONG_RUBRIC": (ERROR, "表格按规则 {found} 生成，本次使用的规则是 {expected}。请用本次规则重新生成模板并转填，或改用对应的规则文件"),
+    "FILE_WRONG_LAYOUT": (ERROR, "表格版式版本为 {found}，本工具需要版式版本 {expected}。请用本工具重新生成模板并转填"),
+    "SHEET_MISSING": (ERROR, "缺少“{expected}”工作表。请不要删除或重命名模板中的工作表"),
+    "HEADER_MISSING": (ERROR, "找不到“{expected}”列标题。请不要修改评分表的表头"),
+    "ITEM_ROW_MISSING": (ERROR, "找不到编号为 {expected} 的评分项行。请不要删除评分表的行或修改“编号”列"),
+    "ITEM_ROW_DUPLICATE": (ERROR, "编号 {found} 出现了两次（另一处在第 {other} 行）。请删除多余的行"),
+    "FIELD_MISSING": (ERROR, "找不到“{expected}”一栏。请不要修改申报表左侧的项目名称"),
+    # values
+    "VALUE_REQUIRED": (ERROR, "“{label}”未填写。请填写此项"),
+    "SCORE_NOT_NUMBER": (ERROR, "“{found}”不是分数。请只填写阿拉伯数字，如 8 或 8.5"),
+    "SCORE_FORMULA_ERROR": (ERROR, "单元格是错误值 {found}。请删除公式，直接填写分数"),
+    "SCORE_IS_DATE": (ERROR, "填的是日期（{found}），不是分数。请把单元格格式改为“常规”后重新填写分数"),
+    "SCORE_TEXT_NUMBER": (WARNING, "分数“{found}”是以文本形式保存的数字，已按 {value} 分计算。建议把单元格格式改为“常规”"),
+    "SCORE_WITH_UNIT": (WARNING, "分数“{found}”带有文字，已按 {value} 分计算。请只填写数字"),
+    "SCORE_OVER_MAX": (ERROR, "得分 {found} 超过本项满分 {expected}。请核对后重新填写"),
+    "SCORE_NEGATIVE": (ERROR, "得分 {found} 小于 0。扣分扣完为止，最低为 0 分"),
+    "SCORE_NOT_ALLOWED": (ERROR, "得分 {found} 不符合本项计分方式，只能为 {expected}。请按“评分标准”列重新评分"),
+    "SCORE_STEP": (ERROR, "得分 {found} 不是 {expected} 分的整数倍。请按 {expected} 分为单位评分"),
+    "NA_NOT_ALLOWED": (ERROR, "本项不能填“不适用”。请按评分标准给分"),
+    "VETO_VALUE": (ERROR, "必备条件只能填 {expected}，现为“{found}”。请从下拉列表选择"),
+    "NOTE_MISSING": (WARNING, "本项扣了分（{found}/{expected}），但“扣分说明”为空。请写明扣分原因"),
+    "FIELD_CREDIT_CODE": (ERROR, "统一社会信用代码“{found}”{detail}。请对照营业执照重新填写 18 位代码"),
+    "FIELD_CHOICE": (ERROR, "“{label}”填的是“{found}”，只能为：{expected}。请从下拉列表选择"),
+    "FIELD_DATE": (ERROR, "“{label}”填的是“{found}”，不是有效日期。请按 2024-03-15 的格式填写"),
+    "FIELD_DATE_FUTURE": (ERROR, "“{label}”为 {found}，晚于评定日期 {expected}。请核对日期"),
+    "FIELD_INT": (ERROR, "“{label}”填的是“{found}”，应为不小于 0 的整数。请只填数字"),
+    "FIELD_NUMBER": (ERROR, "“{label}”填的是“{found}”，应为不小于 0 的数字。请只填数字"),
+    "FIELD_PHONE": (WARNING, "“{label}”填的是“{found}”，不像电话号码。请核对"),
+    "FIELD_TEXT_NUMBER": (WARNING, "“{label}”的数字“{found}”以文本形式保存，已按 {value} 读取"),
+    "ENROLLED_OVER_CAPACITY": (ERROR, "实际收托人数 {found} 超过备案托位数 {expected}。请核对；收托人数不得超过备案托位数"),
+    "RATE_NUMERATOR_OVER": (ERROR, "“{label}”为 {found}，大于“{other}” {expected}。请核对两项数据"),
+    "DUPLICATE_INSTITUTION": (ERROR, "统一社会信用代码 {found} 同时出现在 {other} 中。同一机构只能提交一份，请确认保留哪一份，把另一份移出文件夹"),
+    "DUPLICATE_CITY": (ERROR, "城市 {found} 同时出现在 {other} 中。每个城市只能提交一份，请确认保留哪一份，把另一份移出文件夹"),
+    "COMPUTED_SCORE_DIFFERS": (WARNING, "填写的得分为 {found}，按基础数据核算应为 {expected}，以核算结果为准。{detail}"),
+    "ISSUE_CAP": (WARNING, "本文件问题过多，只列出前 {expected} 条。请先改正以上问题后重新校验"),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: str
+    file: str
+    sheet: str = ""
+    cell: str = ""  # A1 name, "" for a file-level issue
+    row: int | None = None  # the row number Excel shows
+    found: str = ""
+    expected: str = ""
+    message: str = ""
+
+    @property
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"“{self.sheet}”工作表")
+        if self.cell:
+            parts.append(f"{self.cell} 单元格")
+        return " ".join(parts)
+
+    @property
+    def text(self) -> str:
+        return f"{self.where}：{self.message}"
+
+    def key(self) -> tuple[str, str, str]:
+        """(code, file, sheet!cell) — what tests assert on."""
+        return self.code, self.file, f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+
+def make_issue(code: str, file: str, sheet: str = "", cell: str = "", found: object = "", expected: object = "",
+               **context: object) -> Issue:
+    severity, template = CATALOGUE[code]
+    row = int("".join(ch for ch in cell if ch.isdigit())) if cell else None
+    values = {"found": _show(found), "expected": _show(expected), "detail": "", "label": "", "other": "",
+              "value": "", **{k: _show(v) for k, v in context.items()}}
+    return Issue(code=code, severity=severity, file=file, sheet=sheet, cell=cell, row=row, found=_show(found),
+                 expected=_show(expected), message=template.format(**values))
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "normalize") and hasattr(value, "is_finite"):  # Decimal: 8.50 -> 8.5
+        text = format(value.normalize(), "f")
+        return text
+    return str(value)
+
+
+@dataclass
+class IssueLog:
+    """Issues of one file, capped: past `cap` issues only a single ISSUE_CAP notice is kept."""
+
+    file: str
+    cap: int = 200
+    items: list[Issue] = field(default_factory=list)
+    dropped: int = 0
+
+    def add(self, code: str, sheet: str = "", cell: str = "", found: object = "", expected: object = "",
+            **context: object) -> None:
+        if len(self.items) >= self.cap:
+            if not self.dropped:
+                self.items.append(make_issue("ISSUE_CAP", self.file, expected=self.cap))
+            self.dropped += 1
+            return
+        self.items.append(make_issue(code, self.file, sheet, cell, found, expected, **context))
+
+    def extend(self, issues: list[Issue]) -> None:
+        for issue in issues:
+            if len(self.items) >= self.cap:
+                self.dropped += 1
+            else:
+                self.items.append(issue)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.items if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.items if i.severity == WARNING]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == ERROR for i in self.items)

@@ -1,0 +1,186 @@
+"""Read a filled workbook with python-calamine into raw cells, keeping every cell's position.
+
+Nothing after this module knows calamine. Rows are found by 编号 and columns by
+header text, so a workbook whose rows were re-sorted or that gained a column is
+still read right. The very-hidden metadata must match the rubric in use.
+The input file is opened read-only and never modified.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as pc
+
+from . import layout
+from .issues import IssueLog
+from .rubric import Rubric
+
+MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
+MAX_COLS = 60
+HEADER_SCAN_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object  # as read: str ("" when empty), int, float, bool, date, datetime, time, timedelta
+    sheet: str
+    row: int  # 0-based
+    col: int  # 0-based
+
+    @property
+    def a1(self) -> str:
+        return layout.cell_name(self.row, self.col)
+
+    @property
+    def blank(self) -> bool:
+        return self.value is None or (isinstance(self.value, str) and not clean(self.value))
+
+
+@dataclass
+class RawWorkbook:
+    """What a workbook says, cell by cell, before any validation."""
+
+    file: str
+    path: Path
+    meta: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Cell] = field(default_factory=dict)  # form key -> input cell
+    scores: dict[str, dict[str, Cell]] = field(default_factory=dict)  # item code -> stage key -> cell
+    notes: dict[str, Cell] = field(default_factory=dict)  # item code -> 扣分说明 cell
+
+
+def clean(text: str) -> str:
+    """Strip ordinary, no-break, ideographic and zero-width spaces from both ends."""
+    return text.strip(" \t\r\n\u00a0\u3000\u200b\ufeff")
+
+
+def fold(text: object) -> str:
+    """Text folded for matching labels and codes: full-width → half-width, no spaces."""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    s = unicodedata.normalize("NFKC", str(text))
+    return "".join(ch for ch in s if not ch.isspace() and ch not in "\u200b\ufeff")
+
+
+def read_workbook(path: Path, rubric: Rubric, log: IssueLog) -> RawWorkbook | None:
+    """Read one workbook; problems go to `log`. None when nothing usable could be read."""
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        return _read(wb, path, rubric, log)
+    except pc.PasswordError:
+        log.add("FILE_ENCRYPTED")
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
+        log.add("FILE_CORRUPT", detail=_short(exc))
+    except OSError as exc:
+        log.add("FILE_UNREADABLE", detail=_short(exc))
+    return None
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def _grid(wb, name: str) -> list[list]:
+    """Cells from A1 (positions kept: skip_empty_area=False), at most MAX_ROWS x MAX_COLS."""
+    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
+    return [row[:MAX_COLS] for row in rows]
+
+
+def _read(wb, path: Path, rubric: Rubric, log: IssueLog) -> RawWorkbook | None:
+    raw = RawWorkbook(file=path.name, path=path)
+    names = wb.sheet_names
+    if layout.META_SHEET not in names:
+        log.add("FILE_NOT_TEMPLATE", detail="缺少模板标识")
+        return None
+    raw.meta = {str(r[0]): str(r[1]) for r in _grid(wb, layout.META_SHEET) if len(r) >= 2 and r[0]}
+    if not _meta_ok(raw.meta, rubric, log):
+        return None
+    missing = [s for s in (layout.form_sheet(rubric), layout.SCORE_SHEET) if s not in names]
+    for sheet in missing:
+        log.add("SHEET_MISSING", expected=sheet)
+    if missing:
+        return None
+    _read_form(_grid(wb, layout.form_sheet(rubric)), rubric, raw, log)
+    _read_scores(_grid(wb, layout.SCORE_SHEET), rubric, raw, log)
+    return raw
+
+
+def _meta_ok(meta: dict[str, str], rubric: Rubric, log: IssueLog) -> bool:
+    want = layout.metadata(rubric)
+    kinds = {"star": "星级评定", "city": "示范城市创建评分"}
+    if meta.get("tool") != layout.META_TOOL:
+        log.add("FILE_NOT_TEMPLATE", detail="模板标识不符")
+        return False
+    if meta.get("kind") != rubric.kind:
+        log.add("FILE_WRONG_KIND", found=kinds.get(meta.get("kind", ""), meta.get("kind", "")),
+                expected=kinds[rubric.kind])
+        return False
+    if meta.get("layout_version") != want["layout_version"]:
+        log.add("FILE_WRONG_LAYOUT", found=meta.get("layout_version", "未知"), expected=want["layout_version"])
+        return False
+    if meta.get("rubric_id") != rubric.id or meta.get("rubric_hash") != rubric.content_hash:
+        found = f"{meta.get('rubric_id', '未知')} 版本 {meta.get('rubric_version', '未知')}（校验码 {meta.get('rubric_hash', '无')}）"
+        log.add("FILE_WRONG_RUBRIC", found=found,
+                expected=f"{rubric.id} 版本 {rubric.version}（校验码 {rubric.content_hash}）")
+        return False
+    return True
+
+
+def _read_form(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueLog) -> None:
+    sheet = layout.form_sheet(rubric)
+    wanted = {fold(f.label): f.key for f in rubric.form}
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row[:-1]):
+            if not isinstance(value, str) or not value:
+                continue
+            key = wanted.get(fold(value).removesuffix("（选填）").removesuffix("(选填)"))
+            if key and key not in raw.fields:
+                raw.fields[key] = Cell(row[c + 1], sheet, r, c + 1)
+    for f in rubric.form:
+        if f.key not in raw.fields:
+            log.add("FIELD_MISSING", sheet, expected=f.label)
+
+
+def _find_header(grid: list[list]) -> int | None:
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        folded = {fold(v) for v in row if isinstance(v, str)}
+        if layout.H_CODE in folded and layout.H_POINTS in folded:
+            return r
+    return None
+
+
+def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueLog) -> None:
+    sheet = layout.SCORE_SHEET
+    header_row = _find_header(grid)
+    if header_row is None:
+        log.add("HEADER_MISSING", sheet, expected=layout.H_CODE)
+        return
+    cols = {fold(v): c for c, v in enumerate(grid[header_row]) if isinstance(v, str) and v}
+    wanted = [layout.H_CODE] + [s.header for s in rubric.stages] + [layout.H_NOTE]
+    missing = [h for h in wanted if fold(h) not in cols]
+    for h in missing:
+        log.add("HEADER_MISSING", sheet, layout.cell_name(header_row, 0), expected=h)
+    if missing:
+        return
+    code_col, note_col = cols[layout.H_CODE], cols[layout.H_NOTE]
+    seen: dict[str, int] = {}
+    for r in range(header_row + 1, len(grid)):
+        row = grid[r]
+        code = fold(row[code_col]) if code_col < len(row) else ""
+        if code not in rubric.item_by_code:
+            continue
+        if code in seen:
+            log.add("ITEM_ROW_DUPLICATE", sheet, layout.cell_name(r, code_col), found=code, other=seen[code] + 1)
+            continue
+        seen[code] = r
+        raw.scores[code] = {s.key: _cell(row, sheet, r, cols[fold(s.header)]) for s in rubric.stages}
+        raw.notes[code] = _cell(row, sheet, r, note_col)
+    for item in rubric.items:
+        if item.code not in seen:
+            log.add("ITEM_ROW_MISSING", sheet, expected=item.code)
+
+
+def _cell(row: list, sheet: str, r: int, c: int) -> Cell:
+    return Cell(row[c] if c < len(row) else "", sheet, r, c)
