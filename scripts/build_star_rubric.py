@@ -47,6 +47,8 @@ kind = "star"
 name = "柳州市托育机构星级评定评分表（默认版）"
 version = "2026.1"
 total = 1000
+# 不得超过：实际收托人数 ≤ 备案托位数
+limits = [["enrolled", "capacity"]]
 
 # 评分阶段：每个阶段在评分表中有一列得分。
 [[stages]]
@@ -188,7 +190,7 @@ def main(csv_path: str, out_path: str) -> None:
     out.append("# 申报表字段：key 供程序和规则引用，label 是表上显示的文字")
     for section, fields in FIELDS:
         for key, label, ftype, required, hint, choices in fields:
-            lines = [f"[[fields]]", f"key = {q(key)}", f"label = {q(label)}", f"type = {q(ftype)}",
+            lines = ["[[fields]]", f"key = {q(key)}", f"label = {q(label)}", f"type = {q(ftype)}",
                      f"section = {q(section)}"]
             if not required:
                 lines.append("required = false")

@@ -43,6 +43,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SCORE_STEP": (ERROR, "得分 {found} 不是 {expected} 分的整数倍。请按 {expected} 分为单位评分"),
     "NA_NOT_ALLOWED": (ERROR, "本项不能填“不适用”。请按评分标准给分"),
     "VETO_VALUE": (ERROR, "必备条件只能填 {expected}，现为“{found}”。请从下拉列表选择"),
+    "EARLIER_STAGE_VALUE": (WARNING, "“{detail}”列的值“{found}”无效，前一阶段的得分只用于比较，此项比较时忽略。如需比较请改正"),
     "NOTE_MISSING": (WARNING, "本项扣了分（{found}/{expected}），但“扣分说明”为空。请写明扣分原因"),
     "FIELD_CREDIT_CODE": (ERROR, "统一社会信用代码“{found}”{detail}。请对照营业执照重新填写 18 位代码"),
     "FIELD_CHOICE": (ERROR, "“{label}”填的是“{found}”，只能为：{expected}。请从下拉列表选择"),

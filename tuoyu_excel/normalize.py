@@ -69,7 +69,7 @@ def parse_number(value: object) -> Parsed:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return Parsed(code="SCORE_NOT_NUMBER", context={"found": value})
-        return Parsed(_decimal_of_float(value))
+        return Parsed(Decimal(int(value)) if value.is_integer() else _decimal_of_float(value))
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         return Parsed(code="SCORE_IS_DATE", context={"found": value})
     text = squeeze(str(value))

@@ -187,6 +187,7 @@ class Rubric:
     parts: tuple[Part, ...]
     items: tuple[Item, ...]
     form: tuple[FormField, ...]
+    limits: tuple[tuple[str, str], ...] = ()  # (field, other): field may not exceed other
     star: StarSettings | None = None
     city: CitySettings | None = None
     source: str = field(default="", compare=False)  # where it was loaded from

@@ -28,7 +28,7 @@ CITY_RULES = (ALL_OR_NOTHING, PER_UNIT, COMPARATIVE, GRADED, DEDUCTION)
 
 def check_rubric(rubric: Rubric) -> None:
     for check in (_unique_codes, _parts_known, _item_rules, _sums, _core_flags, _form_fields,
-                  _stages):
+                  _limits, _stages):
         check(rubric)
     if rubric.star is not None:
         _star_settings(rubric)
@@ -124,6 +124,13 @@ def _form_fields(rubric: Rubric) -> None:
             raise _fail(rubric, f"fields[key={f.key}].type", f"类型“{f.type}”未知，应为：{'、'.join(FIELD_TYPES)}")
         if f.type == "choice" and not f.choices:
             raise _fail(rubric, f"fields[key={f.key}].choices", "下拉选择项须列出可选值")
+
+
+def _limits(rubric: Rubric) -> None:
+    for small, big in rubric.limits:
+        for key in (small, big):
+            if key not in rubric.field_by_key:
+                raise _fail(rubric, "rubric.limits", f"字段“{key}”不存在")
 
 
 def _stages(rubric: Rubric) -> None:

@@ -70,12 +70,28 @@ def rubric_from_dict(data: dict[str, Any], source: str) -> Rubric:
         parts=tuple(_part(r, t, f"parts[{n}]") for n, t in enumerate(r.array(data, "parts"), 1)),
         items=tuple(_item(r, t, f"items[{n}]") for n, t in enumerate(r.array(data, "items"), 1)),
         form=tuple(_field(r, t, f"fields[{n}]") for n, t in enumerate(r.array(data, "fields"), 1)),
+        limits=_limits(r, head, rubric_items=data.get("items", [])),
         star=_star(r, r.table(data, "star")) if kind == "star" else None,
         city=_city(r, r.table(data, "city")) if kind == "city" else None,
         source=source,
     )
     check_rubric(rubric)
     return rubric
+
+
+def _limits(r: _Reader, head: dict, rubric_items: list) -> tuple[tuple[str, str], ...]:
+    """Declared `limits = [["enrolled", "capacity"]]`, plus every comparative item's numerator ≤ denominator."""
+    pairs = []
+    for n, pair in enumerate(r.list(head, "limits", "rubric"), 1):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            raise r.fail(f"rubric.limits[{n}]", "应写成 [\"不得超过的字段\", \"上限字段\"]，如 [\"enrolled\", \"capacity\"]")
+        pairs.append((pair[0], pair[1]))
+    for item in rubric_items:
+        if isinstance(item, dict) and item.get("rule") == "comparative":
+            pair = (str(item.get("numerator", "")), str(item.get("denominator", "")))
+            if pair not in pairs:
+                pairs.append(pair)
+    return tuple(pairs)
 
 
 def _stage(r: _Reader, t: dict, where: str) -> Stage:

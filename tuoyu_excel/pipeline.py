@@ -1,0 +1,160 @@
+"""The pure core of every command: a folder (or a file) of workbooks in, typed results out.
+
+preflight → read → validate → score → eligibility, one file at a time; then
+folder-level checks (the same institution or city twice). One bad workbook never
+stops the others. Nothing here prints, opens a dialog or writes a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .eligibility import Reason, check_eligibility
+from .issues import ERROR, Issue, IssueLog, make_issue
+from .preflight import list_inputs, preflight, sha256_file
+from .reader import read_workbook
+from .rubric import Rubric
+from .scoring import ScoreCard, score
+from .validate import Submission, validate
+
+Progress = Callable[[int, int, str], None]  # (done, total, file name)
+
+STATUS_OK = "通过"
+STATUS_WARN = "有警告"
+STATUS_ERROR = "有错误"
+STATUS_UNREADABLE = "无法读取"
+
+
+@dataclass
+class FileResult:
+    file: str
+    path: Path
+    sha256: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    submission: Submission | None = None
+    card: ScoreCard | None = None  # None when the file has errors
+    reasons: list[Reason] = field(default_factory=list)  # eligibility failures (star rubric)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.issues) - self.errors
+
+    @property
+    def status(self) -> str:
+        if self.submission is None:
+            return STATUS_UNREADABLE
+        if self.errors:
+            return STATUS_ERROR
+        return STATUS_WARN if self.issues else STATUS_OK
+
+    @property
+    def scored(self) -> bool:
+        return self.card is not None
+
+    @property
+    def eligible(self) -> bool:
+        return self.card is not None and not self.reasons
+
+
+@dataclass
+class RunResult:
+    rubric: Rubric
+    stage: str
+    eval_date: dt.date
+    files: list[FileResult]
+    started: dt.datetime
+    seconds: float
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for f in self.files for i in f.issues]
+
+    @property
+    def clean(self) -> bool:
+        return not self.issues
+
+
+def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap: int = 200) -> FileResult:
+    """Everything about one workbook; never raises for anything in the file."""
+    result = FileResult(file=path.name, path=path)
+    log = IssueLog(path.name, cap=cap)
+    try:
+        result.sha256 = sha256_file(path)
+    except OSError as exc:
+        log.add("FILE_UNREADABLE", detail=str(exc)[:120])
+        result.issues = log.items
+        return result
+    problem = preflight(path)
+    if problem is not None:
+        result.issues = [problem]
+        return result
+    raw = read_workbook(path, rubric, log)
+    if raw is not None and not log.has_errors:
+        result.submission = validate(raw, rubric, stage, eval_date, log)
+        if not log.has_errors:
+            result.card = score(result.submission, rubric, stage)
+            if rubric.star is not None:
+                result.reasons = check_eligibility(result.submission, result.card, rubric, eval_date)
+    elif raw is not None:  # structural errors (missing rows/fields): still validate what is there
+        result.submission = validate(raw, rubric, stage, eval_date, log)
+    result.issues = log.items
+    return result
+
+
+def input_files(source: Path) -> list[Path]:
+    return [source] if source.is_file() else list_inputs(source)
+
+
+def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,
+        progress: Progress | None = None) -> RunResult:
+    """Process a folder, a single file, or a list of files."""
+    started = dt.datetime.now()
+    clock = time.perf_counter()
+    paths = input_files(Path(source)) if isinstance(source, (str, Path)) else list(source)
+    files = []
+    for n, path in enumerate(paths, 1):
+        files.append(process_file(path, rubric, stage, eval_date))
+        if progress:
+            progress(n, len(paths), path.name)
+    mark_duplicates(files, rubric)
+    return RunResult(rubric, stage, eval_date, files, started, time.perf_counter() - clock)
+
+
+def identity(result: FileResult, rubric: Rubric) -> str:
+    """The key that must be unique in a folder: 统一社会信用代码, or 城市名称."""
+    if result.submission is None:
+        return ""
+    key = rubric.city.name_field if rubric.city else _credit_key(rubric)
+    return result.submission.text(key)
+
+
+def _credit_key(rubric: Rubric) -> str:
+    return next((f.key for f in rubric.form if f.type == "credit_code"), "")
+
+
+def mark_duplicates(files: list[FileResult], rubric: Rubric) -> None:
+    """The same institution (or city) twice: an error on every copy, naming the others; none is scored."""
+    groups: dict[str, list[FileResult]] = {}
+    for f in files:
+        key = identity(f, rubric)
+        if key:
+            groups.setdefault(key, []).append(f)
+    code = "DUPLICATE_CITY" if rubric.city else "DUPLICATE_INSTITUTION"
+    for key, same in groups.items():
+        if len(same) < 2:
+            continue
+        for f in same:
+            others = "、".join(o.file for o in same if o is not f)
+            cell = f.submission.cells.get(f"field:{rubric.city.name_field if rubric.city else _credit_key(rubric)}", "")
+            sheet, _, a1 = cell.partition("!")
+            f.issues.append(make_issue(code, f.file, sheet, a1, found=key, other=others))
+            f.card = None
+            f.reasons = []
