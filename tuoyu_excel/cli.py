@@ -48,7 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-o", "--output", default=".", help="输出文件夹（默认当前文件夹）")
     t.add_argument("--rubric", help=f"规则文件路径，或内置规则名（{'、'.join(SHIPPED)}）")
     t.set_defaults(func=_cmd_template)
+    for register in _registrars():
+        register(sub)
     return p
+
+
+def _registrars():
+    """Each command family lives in its own cli_*.py module with a `register(subparsers)` function."""
+    from . import cli_commands
+
+    return cli_commands.REGISTRARS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,3 +75,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 2
+
+
+def add_common(parser: argparse.ArgumentParser, rubric_default: str) -> None:
+    """Options most commands share: --rubric and --date."""
+    parser.add_argument("--rubric", default=rubric_default,
+                        help=f"规则文件路径，或内置规则名（{'、'.join(SHIPPED)}），默认 {rubric_default}")
+    parser.add_argument("--date", type=parse_date_arg, default=None,
+                        help="评定日期，如 2026-11-22（默认今天）")
+
+
+def parse_date_arg(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，请按 2026-11-22 的格式填写") from None
