@@ -33,8 +33,15 @@ def _safe_console() -> None:
 def _cmd_template(args) -> int:
     from .template import write_template
 
+    from . import layout
+    from .output import prepare_output
+
     rubric = load_rubric(args.rubric or TEMPLATE_RUBRICS[args.kind])
-    path = write_template(rubric, Path(args.output))
+    wanted = Path(args.output) / layout.template_filename(rubric)
+    out = prepare_output(wanted) if not args.overwrite else None
+    path = write_template(rubric, wanted.parent, out.path.name if out else None)
+    if out and out.notice:
+        print(out.notice)
     print(f"已生成空白模板：{path}")
     return 0
 
@@ -47,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("kind", choices=sorted(TEMPLATE_RUBRICS), help="star 或 city")
     t.add_argument("-o", "--output", default=".", help="输出文件夹（默认当前文件夹）")
     t.add_argument("--rubric", help=f"规则文件路径，或内置规则名（{'、'.join(SHIPPED)}）")
+    t.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认另存为新文件名）")
     t.set_defaults(func=_cmd_template)
     for register in _registrars():
         register(sub)

@@ -32,11 +32,11 @@ def new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
     return wb
 
 
-def write_template(rubric: Rubric, out_dir: Path) -> Path:
-    """Write the blank workbook for `rubric` into `out_dir` and return its path."""
+def write_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -> Path:
+    """Write the blank workbook for `rubric` into `out_dir` (replacing a file of the same name)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / layout.template_filename(rubric)
+    path = out_dir / (filename or layout.template_filename(rubric))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # an XlsxWriter warning means a validation was dropped
         wb = new_workbook(path, layout.title(rubric))
