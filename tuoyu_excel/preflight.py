@@ -8,6 +8,7 @@ anything is decompressed. Pure functions: nothing is printed, no file is written
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import os
@@ -109,8 +110,9 @@ def preflight(path: Path) -> Issue | None:
     path = Path(path)
     name = path.name
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return make_issue("FILE_UNREADABLE", name, detail="不是普通文件")
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            return make_issue("FILE_UNREADABLE", name, detail="这是一个文件夹" if stat.S_ISDIR(mode) else "不是普通文件")
         with open(path, "rb") as f:
             head = f.read(_HEAD)
             if head.startswith(_ZIP_MAGICS):
@@ -127,8 +129,6 @@ def _os_detail(exc: OSError) -> str:
         return "文件已不存在，可能已被移动或删除"
     if isinstance(exc, PermissionError):
         return "没有读取权限，或文件正被其他程序独占打开"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹"
     return f"系统错误：{exc.strerror or type(exc).__name__}"
 
 
@@ -159,7 +159,7 @@ def _as_text(head: bytes) -> str | None:
     else:
         candidates = ["utf-8-sig", "gb18030"]
     for encoding in candidates:
-        decoder = __import__("codecs").getincrementaldecoder(encoding)()
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
             text = decoder.decode(head, final=False)  # a character cut at the end of head is fine
         except UnicodeDecodeError:
@@ -207,9 +207,9 @@ def _zip_size_problem(infos: list[zipfile.ZipInfo]) -> str | None:
 
 def _zip_not_workbook(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     """None for an OOXML workbook or an ODS spreadsheet, else what the zip looks like."""
+    if "xl/workbook.xml" in names:
+        return None
     if "[Content_Types].xml" in names:
-        if "xl/workbook.xml" in names:
-            return None
         content_types = _read_small(zf, "[Content_Types].xml", _MB)
         if any(t in content_types for t in _WORKBOOK_CONTENT_TYPES):
             return None
@@ -252,6 +252,7 @@ def _check_ole(f: BinaryIO, name: str) -> Issue | None:
         book = streams.get("workbook") or streams.get("book")
         if book is None:
             return make_issue("FILE_NOT_SPREADSHEET", name, detail=_ole_kind(streams))
+        ole.check_stream(*book)
         if ole.has_filepass(*book):
             return make_issue("FILE_ENCRYPTED", name)
     except (_Broken, struct.error, ValueError, IndexError):
@@ -276,23 +277,29 @@ class _Ole:
         self.f = f
         f.seek(0, os.SEEK_END)
         self.size = f.tell()
+        if self.size < 1024:  # header + at least one sector
+            raise _Broken("too short")
         header = self._read(0, 512)
-        shift, self.mini_cutoff = struct.unpack_from("<H", header, 0x1E)[0], struct.unpack_from("<I", header, 0x38)[0]
+        shift = struct.unpack_from("<H", header, 0x1E)[0]
+        self.mini_cutoff = struct.unpack_from("<I", header, 0x38)[0]
         if shift not in (9, 12):
             raise _Broken("sector size")
         self.sector = 1 << shift
         num_fat, self.dir_start = struct.unpack_from("<II", header, 0x2C)
         difat_start, num_difat = struct.unpack_from("<II", header, 0x44)
+        if num_fat > self.size // self.sector:
+            raise _Broken("FAT larger than the file")
         fat_sectors = self._fat_sectors(list(struct.unpack_from("<109I", header, 0x4C)), difat_start, num_difat)
-        if len(fat_sectors) < min(num_fat, 109):
+        if len(fat_sectors) < num_fat:
             raise _Broken("FAT")
-        self.fat = [sid for s in fat_sectors for sid in struct.unpack(f"<{self.sector // 4}I", self._sector(s))]
+        self.fat = b"".join(self._sector(sid) for sid in fat_sectors[:num_fat])  # 4-byte next-sector ids
 
     def _read(self, offset: int, length: int) -> bytes:
-        if offset < 0 or offset + length > self.size:
+        """``length`` bytes at ``offset``; a last sector cut short (some writers do not pad it) is zero-filled."""
+        if offset < 0 or offset >= self.size:
             raise _Broken("outside the file")
         self.f.seek(offset)
-        return self.f.read(length)
+        return self.f.read(length).ljust(length, b"\0")
 
     def _sector(self, sid: int) -> bytes:
         return self._read((sid + 1) * self.sector, self.sector)
@@ -311,20 +318,23 @@ class _Ole:
         chain: list[int] = []
         sid = start
         while sid < _FREESECT:
-            if sid >= len(self.fat) or len(chain) > len(self.fat):
+            if sid >= len(self.fat) // 4 or len(chain) > len(self.fat) // 4:
                 raise _Broken("chain")
             chain.append(sid)
-            sid = self.fat[sid]
+            sid = struct.unpack_from("<I", self.fat, sid * 4)[0]
         return chain
 
     def streams(self) -> dict[str, tuple[int, int]]:
         """Casefolded stream name -> (first sector, size)."""
         found: dict[str, tuple[int, int]] = {}
+        self.root_start = _FREESECT
         for sid in self._chain(self.dir_start):
             block = self._sector(sid)
             for pos in range(0, len(block), 128):
                 entry = block[pos:pos + 128]
                 name_len, kind = struct.unpack_from("<HB", entry, 64)
+                if kind == 5 and self.root_start == _FREESECT:  # root entry: holds the mini stream
+                    self.root_start = struct.unpack_from("<I", entry, 116)[0]
                 if kind != 2 or not 2 <= name_len <= 64:  # 2 = stream
                     continue
                 name = entry[:name_len - 2].decode("utf-16-le", errors="replace").casefold()
@@ -332,11 +342,30 @@ class _Ole:
                 found.setdefault(name, (start, size))
         return found
 
+    def check_stream(self, start: int, size: int) -> None:
+        """Raise _Broken when a (regular, not mini) stream runs past the end of the file: a truncated copy."""
+        if size < self.mini_cutoff:
+            return
+        chain = self._chain(start)
+        if len(chain) * self.sector < size or any((sid + 1) * self.sector >= self.size for sid in chain):
+            raise _Broken("stream outside the file")
+
+    def _stream_head(self, start: int, size: int) -> bytes:
+        """The first sector of a stream, or its first 64-byte mini sector when it lives in the mini stream."""
+        if size >= self.mini_cutoff:
+            return self._sector(start)
+        offset = start * 64  # mini sectors are 64 bytes, laid end to end in the root entry's chain
+        container = self._chain(self.root_start)
+        if offset // self.sector >= len(container):
+            raise _Broken("mini stream")
+        block = self._sector(container[offset // self.sector])
+        return block[offset % self.sector:offset % self.sector + 64]
+
     def has_filepass(self, start: int, size: int) -> bool:
         """True when the BIFF globals begin BOF, [WriteProtect], FilePass: an .xls with an opening password."""
-        if size < self.mini_cutoff or size < 8 or start >= _FREESECT:
-            return False  # tiny stream in the mini stream: leave it to the reader
-        data = self._sector(start)
+        if size < 8 or start >= _FREESECT:
+            return False
+        data = self._stream_head(start, size)
         pos = 0
         for index in range(3):
             if pos + 4 > len(data):

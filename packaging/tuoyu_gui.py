@@ -1,0 +1,10 @@
+"""Frozen entry point of the windowed executable: a double-click opens the window."""
+
+import multiprocessing
+import sys
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+    from tuoyu_excel.gui import main
+
+    sys.exit(main())
