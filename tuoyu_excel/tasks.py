@@ -1,0 +1,102 @@
+"""The jobs the window and the demo run: each takes TaskParams and returns a TaskOutcome.
+
+Every job calls the same pure core and writers as the command line, and builds its
+summary with the same functions the CLI prints, so the window and the terminal say
+the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .gui_model import RUBRIC_OF, TASK_CHECK, TASK_CITY, TASK_REPORT, TASK_STAR, TASK_TEMPLATE, TaskParams
+from .pipeline import Progress
+from .rubric_load import load_rubric
+
+
+@dataclass
+class TaskOutcome:
+    title: str
+    lines: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # the first is the main results workbook
+    exit_code: int = 0  # 0 clean, 1 issues found
+
+
+def _notice(lines: list[str], out) -> Path:
+    lines.append(f"结果表格：{out.path.resolve()}")
+    if out.notice:
+        lines.append(f"注意：{out.notice}")
+    return out.path
+
+
+def run_template(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    from . import layout
+    from .output import prepare_output
+    from .template import write_template
+
+    outcome = TaskOutcome(TASK_TEMPLATE)
+    for name in ("liuzhou_star", "guangxi_demo_city"):
+        rubric = load_rubric(name)
+        out = prepare_output(Path(p.output_dir) / layout.template_filename(rubric))
+        outcome.outputs.append(write_template(rubric, out.path.parent, out.path.name))
+        outcome.lines.append(f"已生成空白模板：{out.path.resolve()}")
+        if out.notice:
+            outcome.lines.append(f"注意：{out.notice}")
+    return outcome
+
+
+def run_check(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    from .cli_check import default_report_name, summary_lines
+    from .pipeline import run
+    from .report_check import write_check_report
+
+    rubric = load_rubric(RUBRIC_OF[TASK_CHECK])
+    result = run(Path(p.input_dir), rubric, p.stage, p.eval_date(), progress)
+    outcome = TaskOutcome(TASK_CHECK, summary_lines(result), exit_code=0 if result.clean else 1)
+    out = write_check_report(result, Path(p.output_dir) / default_report_name(p.stage, p.eval_date()))
+    outcome.outputs.append(_notice(outcome.lines, out))
+    return outcome
+
+
+def run_star(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    from .cli_star import default_output_name, summary_lines
+    from .report_star import write_star_results
+    from .star import evaluate_star
+
+    rubric = load_rubric(RUBRIC_OF[TASK_STAR])
+    result = evaluate_star(Path(p.input_dir), rubric, p.stage, p.eval_date(), None, progress)
+    outcome = TaskOutcome(TASK_STAR, summary_lines(result))
+    outcome.exit_code = 0 if result.run.clean and not result.pending else 1
+    out = write_star_results(result, Path(p.output_dir) / default_output_name(p.stage, p.eval_date()))
+    outcome.outputs.append(_notice(outcome.lines, out))
+    return outcome
+
+
+def run_report(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    from .cli_report import build_and_write
+
+    rubric = load_rubric(RUBRIC_OF[TASK_REPORT])
+    lines, out, code = build_and_write(Path(p.input_dir), rubric, p.county, p.eval_date(), Path(p.output_dir),
+                                       progress)
+    outcome = TaskOutcome(TASK_REPORT, lines, exit_code=code)
+    outcome.outputs.append(_notice(outcome.lines, out))
+    return outcome
+
+
+def run_city(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    from .cli_city import build_and_write
+
+    rubric = load_rubric(RUBRIC_OF[TASK_CITY])
+    lines, out, code = build_and_write(Path(p.input_dir), rubric, p.stage, None, Path(p.output_dir), progress)
+    outcome = TaskOutcome(TASK_CITY, lines, exit_code=code)
+    outcome.outputs.append(_notice(outcome.lines, out))
+    return outcome
+
+
+RUNNERS = {TASK_TEMPLATE: run_template, TASK_CHECK: run_check, TASK_STAR: run_star, TASK_REPORT: run_report,
+           TASK_CITY: run_city}
+
+
+def run_task(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    return RUNNERS[p.task](p, progress)
