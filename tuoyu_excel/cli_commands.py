@@ -1,3 +1,8 @@
 """The list of command families registered on the `tuoyu` parser (one line each)."""
 
-REGISTRARS: list = []
+from .cli_check import register as register_check
+from .cli_city import register as register_city
+from .cli_report import register as register_report
+from .cli_star import register as register_star
+
+REGISTRARS: list = [register_check, register_report, register_star, register_city]

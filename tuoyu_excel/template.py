@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from . import __version__, layout
 from .errors import OutputError
@@ -47,7 +48,7 @@ def write_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -
         _write_meta(wb, rubric)
         try:
             wb.close()
-        except OSError as exc:
+        except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
             raise OutputError(f"无法写入 {path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return path
 

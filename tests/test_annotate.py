@@ -1,0 +1,210 @@
+"""Annotated copies: offending cells filled and commented, a 校验意见 sheet first, the original untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from office import convert
+from openpyxl.comments import Comment
+from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
+
+from tuoyu_excel import fill, pipeline
+from tuoyu_excel.annotate import (
+    AUTHOR,
+    CHANGED,
+    ERROR_FILL,
+    NO_FORMAT,
+    NO_OPEN,
+    OPINION_SHEET,
+    WARNING_FILL,
+    annotate_copies,
+    annotate_file,
+    mark_cells,
+)
+from tuoyu_excel.issues import make_issue
+from tuoyu_excel.rubric_load import load_rubric
+from tuoyu_excel.template import write_template
+
+EVAL_DATE = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric("liuzhou_star")
+
+
+@pytest.fixture(scope="module")
+def built(rubric, tmp_path_factory) -> Path:
+    """b.xlsx: errors, and a cell with both a warning and an error; c.xlsx: a warning; a.xlsx clean."""
+    root = tmp_path_factory.mktemp("annotate_inputs")
+    template = write_template(rubric, root / "template")
+    ten = [i.code for i in rubric.scored_items if i.points == 10]
+    fill.fill_workbook(template, root / "a.xlsx", rubric, valid_form(1), full_scores(rubric))
+    scores = full_scores(rubric)
+    scores["self"][ten[0]] = 12
+    fill.fill_workbook(template, root / "b.xlsx", rubric, dict(valid_form(2), credit_code="91450200MA5K000000"), scores)
+    store_text(root / "b.xlsx", "评分表", {score_cell(rubric, "self", ten[1]): "-3"})
+    scores = full_scores(rubric)
+    scores["self"][ten[3]] = "8分"
+    fill.fill_workbook(template, root / "c.xlsx", rubric, valid_form(3), scores)
+    return root
+
+
+@pytest.fixture
+def inputs(built, tmp_path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        shutil.copy(built / name, folder / name)
+    return folder
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fill_rgb(cell) -> str:
+    return cell.fill.fgColor.rgb
+
+
+def test_annotates_each_file_with_issues(rubric, inputs, tmp_path):
+    before = {p.name: (sha(p), p.stat().st_mtime_ns) for p in inputs.iterdir()}
+    result = pipeline.run(inputs, rubric, "self", EVAL_DATE)
+    done = annotate_copies(result, tmp_path / "out")
+    assert [(f, p.name if p else None) for f, p, _ in done] == [("b.xlsx", "b.xlsx"), ("c.xlsx", "c.xlsx")]
+    assert done[0][2] == "已标注 3 个单元格"
+    assert {p.name: (sha(p), p.stat().st_mtime_ns) for p in inputs.iterdir()} == before
+    assert not (tmp_path / "out" / "a.xlsx").exists()
+
+
+def test_cells_filled_and_commented(rubric, inputs, tmp_path):
+    result = pipeline.run(inputs, rubric, "self", EVAL_DATE)
+    annotate_copies(result, tmp_path / "out")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "b.xlsx")
+    ten = [i.code for i in rubric.scored_items if i.points == 10]
+    code = wb["申报表"][field_cell(rubric, "credit_code")]
+    assert fill_rgb(code) == ERROR_FILL
+    assert code.comment.author == AUTHOR and code.comment.text.startswith("【错误】统一社会信用代码")
+    with zipfile.ZipFile(tmp_path / "out" / "b.xlsx") as z:  # openpyxl does not read the box size back
+        vml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
+    assert "width:320px" in vml
+    both = wb["评分表"][score_cell(rubric, "self", ten[1])]  # SCORE_TEXT_NUMBER (警告) + SCORE_NEGATIVE (错误)
+    assert fill_rgb(both) == ERROR_FILL
+    assert both.comment.text.count("【") == 2 and "【警告】" in both.comment.text
+    assert both.value == "-3"  # the person's entry is left as it was
+    untouched = wb["申报表"][field_cell(rubric, "name")]
+    assert untouched.comment is None and fill_rgb(untouched) != ERROR_FILL
+    warned = openpyxl.load_workbook(tmp_path / "out" / "c.xlsx")["评分表"][score_cell(rubric, "self", ten[3])]
+    assert fill_rgb(warned) == WARNING_FILL and warned.comment.text.startswith("【警告】")
+
+
+def test_opinion_sheet_first_and_literal(rubric, inputs, tmp_path):
+    result = pipeline.run(inputs, rubric, "self", EVAL_DATE)
+    annotate_copies(result, tmp_path / "out")
+    copy = tmp_path / "out" / "b.xlsx"
+    wb = openpyxl.load_workbook(copy)
+    assert wb.sheetnames[0] == OPINION_SHEET and wb.active.title == OPINION_SHEET
+    assert [ws.sheet_view.tabSelected for ws in wb.worksheets].count(True) == 1
+    body = list(wb[OPINION_SHEET].iter_rows(min_row=2, values_only=True))
+    assert [(r[4], f"{r[0]}!{r[1]}") for r in body] == [i.key()[::2] for i in result.files[1].issues]
+    assert_literal_text(copy, OPINION_SHEET, {"-3"})
+
+
+def test_validations_protection_and_hidden_sheets_kept(rubric, inputs, tmp_path):
+    result = pipeline.run(inputs, rubric, "self", EVAL_DATE)
+    annotate_copies(result, tmp_path / "out")
+    original = openpyxl.load_workbook(inputs / "b.xlsx")
+    copy = openpyxl.load_workbook(tmp_path / "out" / "b.xlsx")
+    assert copy.sheetnames[1:] == original.sheetnames
+    for ws in original.worksheets:
+        kept = copy[ws.title]
+        assert len(kept.data_validations.dataValidation) == len(ws.data_validations.dataValidation)
+        rules = [(str(v.sqref), v.type, v.formula1, v.formula2, v.showErrorMessage, v.prompt)
+                 for v in ws.data_validations.dataValidation]
+        assert [(str(v.sqref), v.type, v.formula1, v.formula2, v.showErrorMessage, v.prompt)
+                for v in kept.data_validations.dataValidation] == rules
+        assert kept.protection.sheet == ws.protection.sheet
+        assert kept.sheet_state == ws.sheet_state
+    assert len(copy["评分表"].data_validations.dataValidation) > 0 and copy["评分表"].protection.sheet
+    assert copy["_tuoyu_meta"].sheet_state == "veryHidden"
+    rerun = pipeline.run(tmp_path / "out" / "b.xlsx", rubric, "self", EVAL_DATE)  # still reads as our template
+    assert [i.key()[::2] for i in rerun.files[0].issues] == [i.key()[::2] for i in result.files[1].issues]
+
+
+def test_never_overwrites(rubric, inputs, tmp_path):
+    result = pipeline.run(inputs / "c.xlsx", rubric, "self", EVAL_DATE)
+    first = annotate_file(result.files[0], tmp_path)
+    second = annotate_file(result.files[0], tmp_path)
+    assert first[1].name == "c.xlsx" and second[1].name == "c(2).xlsx"
+    assert "c(2).xlsx" in second[2]
+
+
+def test_changed_since_run_is_skipped(rubric, inputs, tmp_path):
+    result = pipeline.run(inputs / "b.xlsx", rubric, "self", EVAL_DATE)
+    wb = openpyxl.load_workbook(inputs / "b.xlsx")
+    wb["申报表"]["B5"] = "改过的名称"
+    wb.save(inputs / "b.xlsx")
+    assert annotate_copies(result, tmp_path / "out") == [("b.xlsx", None, CHANGED)]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_formats_openpyxl_cannot_write(tmp_path):
+    path = tmp_path / "x.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    f = pipeline.FileResult("x.xls", path, sha(path), [make_issue("VALUE_REQUIRED", "x.xls", "申报表", "B5")])
+    assert annotate_file(f, tmp_path / "out") == ("x.xls", None, NO_FORMAT)
+    ods = pipeline.FileResult("y.ods", tmp_path / "y.ods", "0" * 64, f.issues)
+    assert annotate_file(ods, tmp_path / "out")[1:] == (None, NO_FORMAT)
+
+
+def test_unreadable_and_unloadable_files(rubric, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "pic.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    result = pipeline.run(folder, rubric, "self", EVAL_DATE)
+    assert annotate_copies(result, tmp_path / "out") == [("pic.xlsx", None, NO_OPEN)]
+    odd = tmp_path / "odd.xlsx"  # a zip, but nothing openpyxl can load
+    with zipfile.ZipFile(odd, "w") as z:
+        z.writestr("hello.txt", "hi")
+    f = pipeline.FileResult("odd.xlsx", odd, sha(odd), [make_issue("FILE_NOT_TEMPLATE", "odd.xlsx", detail="x")])
+    file, path, note = annotate_file(f, tmp_path / "out")
+    assert (file, path) == ("odd.xlsx", None) and note.startswith("无法打开此文件进行标注")
+
+
+def test_merged_cell_marks_its_top_left_cell():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "申报表"
+    ws.merge_cells("B5:C5")
+    ws["B5"].comment = Comment("原有批注", "someone")
+    issues = [make_issue("VALUE_REQUIRED", "f.xlsx", "申报表", "C5", label="机构名称"),
+              make_issue("VALUE_REQUIRED", "f.xlsx", "不存在", "A1", label="x"),
+              make_issue("FILE_NOT_TEMPLATE", "f.xlsx", detail="x")]
+    assert mark_cells(wb, issues) == 1
+    assert ws["B5"].comment.text.startswith("原有批注\n【错误】“机构名称”未填写")
+
+
+@pytest.mark.office
+def test_annotated_copy_opens_in_libreoffice(rubric, inputs, tmp_path):
+    result = pipeline.run(inputs, rubric, "self", EVAL_DATE)
+    done = annotate_copies(result, tmp_path / "out")
+    pdf = convert(done[0][1], "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 1000 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_copy_openpyxl_cannot_save_is_a_reason(rubric, inputs, tmp_path, monkeypatch):
+    result = pipeline.run(inputs / "c.xlsx", rubric, "self", EVAL_DATE)
+
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"half")
+        raise ValueError("cannot write")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    assert annotate_copies(result, tmp_path) == [("c.xlsx", None, "无法保存标注副本（ValueError），请查看校验报告")]
+    assert not (tmp_path / "c.xlsx").exists()

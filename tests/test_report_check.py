@@ -1,0 +1,180 @@
+"""The check report: template → fill as a person would → break cells → run → write report → read it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
+
+from tuoyu_excel import fill, pipeline
+from tuoyu_excel.report_check import (
+    ERROR_FILL,
+    INFO_SHEET,
+    ISSUE_HEADERS,
+    ISSUES_SHEET,
+    SUMMARY_SHEET,
+    WARNING_FILL,
+    summary_columns,
+    write_check_report,
+)
+from tuoyu_excel.rubric_load import load_rubric
+from tuoyu_excel.template import write_template
+
+EVAL_DATE = dt.date(2026, 11, 22)
+NAME = '=HYPERLINK("http://x","y")'
+BAD_CODE = "+91450200MA5K00000G"
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric("liuzhou_star")
+
+
+@pytest.fixture(scope="module")
+def inputs(rubric, tmp_path_factory) -> Path:
+    """a.xlsx clean, b.xlsx with errors (and literal =/+/-/@ text), c.xlsx with warnings only, notes.txt."""
+    root = tmp_path_factory.mktemp("check_inputs")
+    template = write_template(rubric, root / "template")
+    folder = root / "in"
+    ten = [i.code for i in rubric.scored_items if i.points == 10]
+    fill.fill_workbook(template, folder / "a.xlsx", rubric, valid_form(1), full_scores(rubric))
+    scores = full_scores(rubric)
+    scores["self"][ten[0]] = 12  # over the 10-point maximum
+    scores["self"][ten[1]] = "八"
+    fill.fill_workbook(template, folder / "b.xlsx", rubric, dict(valid_form(2), phone=None), scores)
+    store_text(folder / "b.xlsx", "申报表", {field_cell(rubric, "name"): NAME,
+                                            field_cell(rubric, "credit_code"): BAD_CODE,
+                                            field_cell(rubric, "district"): "@城中区"})
+    store_text(folder / "b.xlsx", "评分表", {score_cell(rubric, "self", ten[2]): "-3"})
+    scores = full_scores(rubric)
+    scores["self"][ten[3]] = "8分"  # read as 8, with a warning; and no 扣分说明
+    fill.fill_workbook(template, folder / "c.xlsx", rubric, valid_form(3), scores)
+    (folder / "notes.txt").write_text("不是表格", encoding="utf-8")
+    return folder
+
+
+def expected_issues(rubric) -> list[tuple[str, str, str]]:
+    ten = [i.code for i in rubric.scored_items if i.points == 10]
+    return [
+        ("b.xlsx", "FIELD_CREDIT_CODE", field_cell(rubric, "credit_code")),
+        ("b.xlsx", "FIELD_CHOICE", field_cell(rubric, "district")),
+        ("b.xlsx", "VALUE_REQUIRED", field_cell(rubric, "phone")),
+        ("b.xlsx", "SCORE_OVER_MAX", score_cell(rubric, "self", ten[0])),
+        ("b.xlsx", "SCORE_NOT_NUMBER", score_cell(rubric, "self", ten[1])),
+        ("b.xlsx", "SCORE_TEXT_NUMBER", score_cell(rubric, "self", ten[2])),
+        ("b.xlsx", "SCORE_NEGATIVE", score_cell(rubric, "self", ten[2])),
+        ("c.xlsx", "SCORE_WITH_UNIT", score_cell(rubric, "self", ten[3])),
+        ("c.xlsx", "NOTE_MISSING", "L" + score_cell(rubric, "self", ten[3])[1:]),
+        ("notes.txt", "FILE_NOT_SPREADSHEET", ""),
+    ]
+
+
+@pytest.fixture(scope="module")
+def run_result(rubric, inputs):
+    return pipeline.run(inputs, rubric, "self", EVAL_DATE)
+
+
+@pytest.fixture(scope="module")
+def report(run_result, tmp_path_factory) -> Path:
+    out = write_check_report(run_result, tmp_path_factory.mktemp("report") / "校验报告.xlsx")
+    assert out.notice == ""
+    return out.path
+
+
+def rows(path: Path, sheet: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+
+
+def test_sheets_and_headers(report, rubric):
+    wb = openpyxl.load_workbook(report)
+    assert wb.sheetnames == [SUMMARY_SHEET, ISSUES_SHEET, INFO_SHEET]
+    assert [c.value for c in wb[SUMMARY_SHEET][1]] == [c.header for c in summary_columns(rubric)]
+    assert [c.header for c in summary_columns(rubric)][:9] == [
+        "文件", "机构名称", "统一社会信用代码", "所在县区", "状态", "错误数", "警告数", "综合得分", "核心指标得分率"]
+    assert tuple(c.value for c in wb[ISSUES_SHEET][1]) == ISSUE_HEADERS
+    for name in (SUMMARY_SHEET, ISSUES_SHEET):
+        assert wb[name].freeze_panes == "A2"
+        assert wb[name].auto_filter.ref.startswith("A1:")
+
+
+def test_one_row_per_file(report, run_result):
+    body = rows(report, SUMMARY_SHEET)[1:]
+    assert [r[0] for r in body] == ["a.xlsx", "b.xlsx", "c.xlsx", "notes.txt"]
+    assert [r[4] for r in body] == ["通过", "有错误", "有警告", "无法读取"]
+    assert [(r[5], r[6]) for r in body] == [(0, 0), (6, 1), (0, 2), (1, 0)]
+    a, b, c, txt = body
+    assert a[1] == "柳州市阳光托育中心" and a[2] == run_result.files[0].submission.text("credit_code")
+    assert a[3] == "城中区"
+    assert (a[7], a[8]) == (1000, 1) and (c[7], c[8]) == (998, 1)
+    assert b[1] == NAME and b[7] is None and b[8] is None
+    assert txt[1] is None and txt[7] is None
+    ws = openpyxl.load_workbook(report)[SUMMARY_SHEET]
+    assert ws["I2"].number_format.endswith("%")
+
+
+def test_one_row_per_issue_sorted(report, rubric):
+    body = rows(report, ISSUES_SHEET)[1:]
+    assert [(r[0], r[4], r[2]) for r in body] == expected_issues(rubric)
+    by_code = {r[4]: r for r in body}
+    over = by_code["SCORE_OVER_MAX"]
+    assert over[1] == "评分表" and over[3] == int(over[2][1:]) and over[5] == "错误"
+    assert (over[7], over[8]) == ("12", "10") and "超过本项满分" in over[6]
+    assert by_code["FILE_NOT_SPREADSHEET"][3] is None
+
+
+def test_error_rows_red_warning_rows_yellow(report):
+    ws = openpyxl.load_workbook(report)[ISSUES_SHEET]
+    for row in ws.iter_rows(min_row=2):
+        color = ERROR_FILL if row[5].value == "错误" else WARNING_FILL
+        assert {c.fill.fgColor.rgb[-6:] for c in row} == {color[1:]}
+
+
+def test_user_text_is_never_a_formula(report):
+    assert_literal_text(report, SUMMARY_SHEET, {NAME})
+    assert_literal_text(report, ISSUES_SHEET, {BAD_CODE, "@城中区", "-3"})
+
+
+def test_run_info(report, run_result, rubric):
+    body = rows(report, INFO_SHEET)
+    info = {r[0]: r[1] for r in body if r[0]}
+    assert info["规则编号"] == rubric.id and info["规则版本"] == rubric.version
+    assert info["规则校验码"] == rubric.content_hash
+    assert info["评定阶段"] == "机构自评（self）"
+    assert info["评定日期"].date() == EVAL_DATE
+    assert isinstance(info["运行时间"], dt.datetime) and info["文件数"] == 4
+    hashes = {r[0]: r[1] for r in body[body.index(("文件", "SHA-256", "状态")) + 1:]}
+    assert hashes == {f.file: f.sha256 for f in run_result.files}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes.values())
+
+
+def test_inputs_untouched_and_never_overwrites(run_result, inputs, tmp_path):
+    before = {p.name: p.read_bytes() for p in inputs.iterdir()}
+    first = write_check_report(run_result, tmp_path / "r.xlsx")
+    first_bytes = first.path.read_bytes()
+    second = write_check_report(run_result, tmp_path / "r.xlsx")
+    assert first.path.name == "r.xlsx" and second.path.name == "r(2).xlsx"
+    assert "r(2).xlsx" in second.notice
+    assert first.path.read_bytes() == first_bytes
+    assert {p.name: p.read_bytes() for p in inputs.iterdir()} == before
+
+
+def test_city_rubric_and_no_files(tmp_path):
+    city = load_rubric("guangxi_demo_city")
+    result = pipeline.RunResult(city, city.stages[0].key, EVAL_DATE, [], dt.datetime(2026, 11, 22, 9, 30), 0.0)
+    path = write_check_report(result, tmp_path / "city.xlsx").path
+    assert rows(path, SUMMARY_SHEET) == [("文件", "城市名称", "状态", "错误数", "警告数", "综合得分")]
+    assert rows(path, ISSUES_SHEET) == [ISSUE_HEADERS]
+
+
+def test_single_file_run(rubric, inputs, tmp_path):
+    shutil.copy(inputs / "c.xlsx", tmp_path / "c.xlsx")
+    result = pipeline.run(tmp_path / "c.xlsx", rubric, "self", EVAL_DATE)
+    path = write_check_report(result, tmp_path / "out" / "r.xlsx").path
+    assert [r[0] for r in rows(path, SUMMARY_SHEET)[1:]] == ["c.xlsx"]
+    assert result.files[0].card.total == Decimal(998)
