@@ -111,24 +111,28 @@ def file_line(f: FileResult) -> str:
     return line + (f"（未达评定条件 {len(f.reasons)} 项）" if f.reasons else "")
 
 
-def print_summary(result: RunResult) -> None:
+def summary_lines(result: RunResult) -> list[str]:
+    """The run in a few Chinese lines: shown by the command line and by the window."""
     counts = {s: sum(1 for f in result.files if f.status == s)
               for s in (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE)}
     stage = result.rubric.stage(result.stage)
-    print(f"{result.rubric.name}（{stage.label}，评定日期 {result.eval_date.isoformat()}）")
-    print(f"共读取 {len(result.files)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
-          f"有错误 {counts[STATUS_ERROR]}，无法读取 {counts[STATUS_UNREADABLE]}")
     issues = result.issues
     errors = sum(f.errors for f in result.files)
-    print(f"共发现问题 {len(issues)} 条：错误 {errors} 条，警告 {len(issues) - errors} 条")
-    for f in result.files:
-        print(f"  {file_line(f)}")
+    lines = [f"{result.rubric.name}（{stage.label}，评定日期 {result.eval_date.isoformat()}）",
+             f"共读取 {len(result.files)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
+             f"有错误 {counts[STATUS_ERROR]}，无法读取 {counts[STATUS_UNREADABLE]}",
+             f"共发现问题 {len(issues)} 条：错误 {errors} 条，警告 {len(issues) - errors} 条"]
+    lines += [f"  {file_line(f)}" for f in result.files]
     if issues:
         from .report_check import sorted_issues
 
         shown = sorted_issues(result.files)[:SHOWN_ISSUES]
-        print(f"前 {len(shown)} 条问题：" if len(issues) > SHOWN_ISSUES else "问题：")
-        for issue in shown:
-            print(f"  [{issue.severity}] {issue.text}")
+        lines.append(f"前 {len(shown)} 条问题：" if len(issues) > SHOWN_ISSUES else "问题：")
+        lines += [f"  [{issue.severity}] {issue.text}" for issue in shown]
         if len(issues) > SHOWN_ISSUES:
-            print(f"  ……另有 {len(issues) - SHOWN_ISSUES} 条，详见校验报告")
+            lines.append(f"  ……另有 {len(issues) - SHOWN_ISSUES} 条，详见校验报告")
+    return lines
+
+
+def print_summary(result: RunResult) -> None:
+    print("\n".join(summary_lines(result)))

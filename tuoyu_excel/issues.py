@@ -58,6 +58,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "DUPLICATE_INSTITUTION": (ERROR, "统一社会信用代码 {found} 同时出现在 {other} 中。同一机构只能提交一份，请确认保留哪一份，把另一份移出文件夹"),
     "DUPLICATE_CITY": (ERROR, "城市 {found} 同时出现在 {other} 中。每个城市只能提交一份，请确认保留哪一份，把另一份移出文件夹"),
     "COMPUTED_SCORE_DIFFERS": (WARNING, "填写的得分为 {found}，按基础数据核算应为 {expected}，以核算结果为准。{detail}"),
+    # city scoring: rates, regional averages, the official averages workbook
+    "RATE_UNDEFINED": (WARNING, "“{label}”为 {found}，无法计算第 {other} 项“{detail}”，本项按 0 分计。请核对基础数据"),
+    "CITIES_MISSING": (WARNING, "参与评分的城市只有 {found} 个（全区共 {expected} 个设区市），未参与评分：{other}。{detail}"),
+    "AVERAGE_UNDEFINED": (WARNING, "“{label}”没有可用的数据（参与评分各市的“{other}”均为 0），无法得出全区平均水平，各市本项均按 0 分计。请核对各市基础数据，或用 --averages 提供官方公布值"),
+    "AVERAGE_VALUE": (ERROR, "“{label}”的数值“{found}”无效，应为 0 至 {expected} 之间的数字。本项改按各市基础数据计算全区平均水平；请改正后重新运行"),
+    "AVERAGE_MISSING": (WARNING, "没有填写“{label}”的全区平均水平，本项按各市基础数据计算。如有官方公布值，请填写后重新运行"),
+    "AVERAGE_UNKNOWN": (WARNING, "“{found}”不是本规则要比较的指标（应为：{expected}），此行已忽略。请不要修改“指标”列"),
+    "AVERAGE_DUPLICATE": (ERROR, "“{label}”出现了两次（另一处在第 {other} 行），无法确定用哪一个，本项改按各市基础数据计算。请删除多余的行"),
+    "AVERAGE_LOOKS_FRACTION": (WARNING, "“{label}”的单位是 %，填的是 {found}，已按 {found}% 计算。如果本意是 {value}%，请改填 {value}"),
+    # rating history (星级评定历史记录); a row with an error is left out of the history
+    "HISTORY_HEADER_MISSING": (ERROR, "找不到“{expected}”列标题，历史记录未能使用。请使用“tuoyu template history”生成的表格，五个列标题放在同一行"),
+    "HISTORY_VALUE_REQUIRED": (ERROR, "“{label}”未填写，此行未使用。请补全或删除此行"),
+    "HISTORY_CHOICE": (ERROR, "“{label}”填的是“{found}”，只能为：{expected}。此行未使用，请从下拉列表选择"),
+    "HISTORY_DATE": (ERROR, "“评定日期”填的是“{found}”，不是有效日期。此行未使用，请按 2024-03-15 的格式填写"),
+    "HISTORY_CREDIT_CODE": (ERROR, "统一社会信用代码“{found}”{detail}。此行未使用，请对照营业执照核对"),
+    "HISTORY_DUPLICATE": (ERROR, "统一社会信用代码 {found} 在 {expected} 的记录与第 {other} 行重复。此行未使用，请删除重复的一行"),
     "ISSUE_CAP": (WARNING, "本文件问题过多，只列出前 {expected} 条。请先改正以上问题后重新校验"),
 }
 
@@ -122,19 +138,22 @@ class IssueLog:
 
     def add(self, code: str, sheet: str = "", cell: str = "", found: object = "", expected: object = "",
             **context: object) -> None:
-        if len(self.items) >= self.cap:
-            if not self.dropped:
-                self.items.append(make_issue("ISSUE_CAP", self.file, expected=self.cap))
-            self.dropped += 1
-            return
-        self.items.append(make_issue(code, self.file, sheet, cell, found, expected, **context))
+        if self._room():
+            self.items.append(make_issue(code, self.file, sheet, cell, found, expected, **context))
 
     def extend(self, issues: list[Issue]) -> None:
         for issue in issues:
-            if len(self.items) >= self.cap:
-                self.dropped += 1
-            else:
+            if self._room():
                 self.items.append(issue)
+
+    def _room(self) -> bool:
+        """True while under the cap; past it, counts the dropped issue and adds the one notice."""
+        if len(self.items) - (1 if self.dropped else 0) < self.cap:
+            return True
+        if not self.dropped:
+            self.items.append(make_issue("ISSUE_CAP", self.file, expected=self.cap))
+        self.dropped += 1
+        return False
 
     @property
     def errors(self) -> list[Issue]:

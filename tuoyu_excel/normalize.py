@@ -51,7 +51,9 @@ def squeeze(text: str) -> str:
 def snap(value: Decimal, step: Decimal) -> Decimal:
     """Round float artefacts (8.499999999 → 8.5) onto the item's step; leave real values alone."""
     nearest = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-    return nearest if abs(nearest - value) <= _FLOAT_TOLERANCE else value
+    if nearest == value or abs(nearest - value) > _FLOAT_TOLERANCE:
+        return value  # on the grid already (keep 20, not 20.0), or really off it: validation decides
+    return nearest.to_integral_value() if nearest == nearest.to_integral_value() else nearest
 
 
 def _decimal_of_float(value: float) -> Decimal:
@@ -107,6 +109,8 @@ def parse_pass_fail(value: object) -> Parsed:
     if value is None or (isinstance(value, str) and not squeeze(value)):
         return BLANK
     text = squeeze(str(value))
+    if text.upper() in EXCEL_ERRORS:
+        return Parsed(code="SCORE_FORMULA_ERROR", context={"found": text})
     mapping = {PASS: PASS, "√": PASS, "✓": PASS, "是": PASS, FAIL: FAIL, "×": FAIL, "✗": FAIL, "否": FAIL}
     if text in mapping:
         return Parsed(mapping[text])

@@ -96,7 +96,7 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
     if problem is not None:
         result.issues = [problem]
         return result
-    raw = read_workbook(path, rubric, log)
+    raw = read_workbook(path, rubric, log, stage)
     if raw is not None and not log.has_errors:
         result.submission = validate(raw, rubric, stage, eval_date, log)
         if not log.has_errors:

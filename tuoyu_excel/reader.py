@@ -9,13 +9,14 @@ The input file is opened read-only and never modified.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import python_calamine as pc
 
 from . import layout
 from .issues import IssueLog
+from .normalize import EXCEL_ERRORS
 from .rubric import Rubric
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
@@ -64,11 +65,21 @@ def fold(text: object) -> str:
     return "".join(ch for ch in s if not ch.isspace() and ch not in "\u200b\ufeff")
 
 
-def read_workbook(path: Path, rubric: Rubric, log: IssueLog) -> RawWorkbook | None:
-    """Read one workbook; problems go to `log`. None when nothing usable could be read."""
+def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None = None) -> RawWorkbook | None:
+    """Read one workbook; problems go to `log`. None when nothing usable could be read.
+
+    `stage` names the score column being checked (None: all of them); only blank cells there
+    are looked up again for Excel error values (see ``restore_error_values``).
+    """
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
-        return _read(wb, path, rubric, log)
+        try:
+            raw = _read(wb, path, rubric, log)
+        finally:
+            wb.close()
+        if raw is not None:
+            restore_error_values(raw, rubric, stage)
+        return raw
     except pc.PasswordError:
         log.add("FILE_ENCRYPTED")
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
@@ -94,7 +105,7 @@ def _read(wb, path: Path, rubric: Rubric, log: IssueLog) -> RawWorkbook | None:
     if layout.META_SHEET not in names:
         log.add("FILE_NOT_TEMPLATE", detail="缺少模板标识")
         return None
-    raw.meta = {str(r[0]): str(r[1]) for r in _grid(wb, layout.META_SHEET) if len(r) >= 2 and r[0]}
+    raw.meta = {_meta_text(r[0]): _meta_text(r[1]) for r in _grid(wb, layout.META_SHEET) if len(r) >= 2 and r[0]}
     if not _meta_ok(raw.meta, rubric, log):
         return None
     missing = [s for s in (layout.form_sheet(rubric), layout.SCORE_SHEET) if s not in names]
@@ -105,6 +116,13 @@ def _read(wb, path: Path, rubric: Rubric, log: IssueLog) -> RawWorkbook | None:
     _read_form(_grid(wb, layout.form_sheet(rubric)), rubric, raw, log)
     _read_scores(_grid(wb, layout.SCORE_SHEET), rubric, raw, log)
     return raw
+
+
+def _meta_text(value: object) -> str:
+    """A metadata value as written; a spreadsheet program may have turned "1" into the number 1.0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean(str(value))
 
 
 def _meta_ok(meta: dict[str, str], rubric: Rubric, log: IssueLog) -> bool:
@@ -157,30 +175,103 @@ def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueL
     if header_row is None:
         log.add("HEADER_MISSING", sheet, expected=layout.H_CODE)
         return
-    cols = {fold(v): c for c, v in enumerate(grid[header_row]) if isinstance(v, str) and v}
+    cols: dict[str, int] = {}
+    for c, v in enumerate(grid[header_row]):
+        if isinstance(v, str) and v:
+            cols.setdefault(fold(v), c)  # a header typed again further right does not move the column
     wanted = [layout.H_CODE] + [s.header for s in rubric.stages] + [layout.H_NOTE]
     missing = [h for h in wanted if fold(h) not in cols]
     for h in missing:
         log.add("HEADER_MISSING", sheet, layout.cell_name(header_row, 0), expected=h)
     if missing:
         return
-    code_col, note_col = cols[layout.H_CODE], cols[layout.H_NOTE]
+    note_col = cols[layout.H_NOTE]
+    for code, r in _item_rows(grid, header_row, cols, rubric, log).items():
+        row = grid[r]
+        raw.scores[code] = {s.key: _cell(row, sheet, r, cols[fold(s.header)]) for s in rubric.stages}
+        raw.notes[code] = _cell(row, sheet, r, note_col)
+    for item in rubric.items:
+        if item.code not in raw.scores:
+            log.add("ITEM_ROW_MISSING", sheet, expected=item.code)
+
+
+def _item_rows(grid: list[list], header_row: int, cols: dict[str, int], rubric: Rubric,
+               log: IssueLog) -> dict[str, int]:
+    """Item code -> 0-based row, found by the 编号 column wherever the row was moved.
+
+    A part heading carries its part code in 编号 too, and in the city rubric a part code can
+    equal an item code ("1", "5"): such a row counts as the item's only when its 项目 is the item's.
+    """
+    code_col = cols[layout.H_CODE]
+    title_col = cols.get(fold(layout.H_TITLE))
+    part_codes = {p.code for p in rubric.parts}
     seen: dict[str, int] = {}
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
         code = fold(row[code_col]) if code_col < len(row) else ""
-        if code not in rubric.item_by_code:
+        item = rubric.item_by_code.get(code)
+        if item is None:
             continue
+        if code in part_codes and title_col is not None and not _same_title(row, title_col, item.title):
+            continue  # the part heading row
         if code in seen:
-            log.add("ITEM_ROW_DUPLICATE", sheet, layout.cell_name(r, code_col), found=code, other=seen[code] + 1)
+            log.add("ITEM_ROW_DUPLICATE", layout.SCORE_SHEET, layout.cell_name(r, code_col), found=code,
+                    other=seen[code] + 1)
             continue
         seen[code] = r
-        raw.scores[code] = {s.key: _cell(row, sheet, r, cols[fold(s.header)]) for s in rubric.stages}
-        raw.notes[code] = _cell(row, sheet, r, note_col)
-    for item in rubric.items:
-        if item.code not in seen:
-            log.add("ITEM_ROW_MISSING", sheet, expected=item.code)
+    return seen
+
+
+def _same_title(row: list, col: int, title: str) -> bool:
+    return col < len(row) and fold(row[col]) == fold(title)
 
 
 def _cell(row: list, sheet: str, r: int, c: int) -> Cell:
     return Cell(row[c] if c < len(row) else "", sheet, r, c)
+
+
+# ---- Excel error values ---------------------------------------------------------------------------
+# python-calamine reads a cell holding an error value (#REF!, #DIV/0! …) as "", which would pass
+# for an unfilled cell. For .xlsx/.xlsm, the score cells that read blank in the checked stage are
+# looked up once more with openpyxl (read-only, cached values), so a complete file never pays.
+
+def restore_error_values(raw: RawWorkbook, rubric: Rubric, stage: str | None) -> None:
+    """Put the error text (e.g. "#REF!") into score cells that calamine read as blank."""
+    if raw.path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    stages = [s.key for s in rubric.stages if stage is None or s.key == stage]
+    blank = [(code, key) for code, cells in raw.scores.items() for key in stages
+             if key in cells and cells[key].blank]
+    if not blank:
+        return
+    found = error_values(raw.path, layout.SCORE_SHEET, {(raw.scores[c][k].row, raw.scores[c][k].col) for c, k in blank})
+    for code, key in blank:
+        cell = raw.scores[code][key]
+        if (cell.row, cell.col) in found:
+            raw.scores[code][key] = replace(cell, value=found[(cell.row, cell.col)])
+
+
+def error_values(path: Path, sheet: str, positions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """(row, col) -> Excel error text, for those of `positions` (0-based) that hold an error value."""
+    rows = [r for r, _ in positions]
+    cols = [c for _, c in positions]
+    import openpyxl  # only files with blank score cells get here
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # best effort only: the cells then stay blank (VALUE_REQUIRED)
+        return {}
+    try:
+        ws = wb[sheet]
+        grid = ws.iter_rows(min_row=min(rows) + 1, max_row=max(rows) + 1, min_col=min(cols) + 1,
+                            max_col=max(cols) + 1, values_only=True)
+        found = {}
+        for r, values in enumerate(grid, start=min(rows)):
+            for c, value in enumerate(values, start=min(cols)):
+                if (r, c) in positions and isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+                    found[(r, c)] = value.strip()
+        return found
+    except Exception:  # same: a sheet openpyxl cannot parse leaves the cells blank
+        return {}
+    finally:
+        wb.close()

@@ -89,6 +89,7 @@ def _validate_form(raw: RawWorkbook, rubric: Rubric, eval_date: dt.date, sub: Su
         sub.form[f.key] = parsed.value if parsed.ok else None
         if parsed.ok and f.type == "date" and parsed.value > eval_date:
             log.add("FIELD_DATE_FUTURE", cell.sheet, cell.a1, found=parsed.value, expected=eval_date, label=f.label)
+            sub.form[f.key] = None
         if parsed.ok and f.type == "credit_code":
             problem = credit_code_problem(parsed.value)
             if problem:
@@ -194,5 +195,5 @@ def _check_notes(raw: RawWorkbook, rubric: Rubric, stage: str, sub: Submission, 
         value = sub.scores.get(stage, {}).get(item.code)
         lost = (value == FAIL) if item.veto else (isinstance(value, Decimal) and value < item.points)
         if lost and item.code not in sub.notes and not item.computed:
-            cell = raw.notes[item.code]
+            cell = raw.notes.get(item.code) or raw.scores[item.code][stage]  # no 扣分说明 cell: point at the score
             log.add("NOTE_MISSING", cell.sheet, cell.a1, found=value, expected=PASS if item.veto else item.points)
