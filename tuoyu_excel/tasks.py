@@ -99,4 +99,10 @@ RUNNERS = {TASK_TEMPLATE: run_template, TASK_CHECK: run_check, TASK_STAR: run_st
 
 
 def run_task(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
+    from .errors import OutputError
+
+    try:
+        Path(p.output_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {p.output_dir}：{exc}") from exc
     return RUNNERS[p.task](p, progress)

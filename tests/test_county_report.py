@@ -1,0 +1,343 @@
+"""The county 初评报告 (``tuoyu report DIR --county 鹿寨县``).
+
+《柳州市托育机构星级评定工作方案》三（三）县级初评: “县区卫生健康局对申报机构进行初评……对照《柳州市托育
+机构星级评定评分表》，对申报机构进行综合评分，并将达到星级评定申报条件的机构申报表、机构评分表及县区初评
+报告上报柳州市卫生健康委。”
+
+The folder holds, as a county would receive them: three eligible 鹿寨县 institutions (two tied on
+初评总分, split by core score), one ineligible (核心指标 below 80 % and a 必备条件 不符合), one with a
+score error, one file that is not a workbook, and one 柳城县 institution (left out, counted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from office import convert
+from star_fixtures import full_scores, store_text, valid_form
+
+from tuoyu_excel import layout
+from tuoyu_excel.cli import main
+from tuoyu_excel.county_report import CountyError, build_county_report
+from tuoyu_excel.fill import fill_workbook
+from tuoyu_excel.pipeline import run
+from tuoyu_excel.report_county import write_county_report
+from tuoyu_excel.rubric import FAIL
+from tuoyu_excel.rubric_load import load_rubric
+from tuoyu_excel.template import write_template
+
+EVAL = dt.date(2026, 11, 22)
+COUNTY = "鹿寨县"
+LINK_NAME = '=HYPERLINK("http://example.com","点我")'
+EQ_NOTE = "=1+1 台账记录不全"
+
+# file -> (name, district, self changes, county changes, 扣分说明)
+INSTITUTIONS = {
+    "01_阳光.xlsx": ("鹿寨县阳光托育园", COUNTY, {"3-04": Decimal("14.5"), "5-04": Decimal("13.5")},
+                   {"2-01": 7, "4-07": Decimal("17.5"), "5-04": 14},
+                   {"2-01": "营业执照未在醒目位置公示", "4-07": "带量食谱未按周公示", "5-04": "午睡巡视记录不全"}),
+    "02_链接.xlsx": (LINK_NAME, COUNTY, {}, {"2-01": 7, "3-01": 7},
+                   {"2-01": "备案回执未公示", "3-01": "placeholder"}),
+    "03_小星星.xlsx": ("鹿寨县小星星托育中心", COUNTY, {},
+                    {"1-08": FAIL, "6-03": 0, "3-02": 0, "7-04": 0, "7-06": 0},
+                    {"1-08": "监控未全覆盖", "6-03": "保育人员配比不足", "3-02": "生活用房不足",
+                     "7-04": "消防通道堵塞", "7-06": "接送登记缺失"}),
+    "04_彩虹.xlsx": ("鹿寨县彩虹托育中心", COUNTY, {"4-02": 18}, {"4-02": 18, "4-06": 16},
+                   {"4-02": "2 名幼儿预防接种证未查验", "4-06": "消毒记录不全"}),
+    "05_错误.xlsx": ("鹿寨县错误托育园", COUNTY, {}, {"2-01": 12}, {}),
+    "06_柳城.xlsx": ("柳城县某托育园", "柳城县", {}, {}, {}),
+}
+NOT_A_WORKBOOK = "07_扫描件.xlsx"
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return load_rubric("liuzhou_star")
+
+
+def _make(folder: Path, template: Path, rubric, seed: int, file: str, spec) -> None:
+    name, district, self_changes, county_changes, notes = spec
+    form = valid_form(seed) | {"name": "占位名称" if name.startswith("=") else name, "district": district}
+    scores = full_scores(rubric, ("self", "county"))
+    scores["self"].update(self_changes)
+    scores["county"].update(county_changes)
+    path = fill_workbook(template, folder / file, rubric, form, scores, notes)
+    if name.startswith("="):  # typed as text, the way a person keeps "=..." literal
+        store_text(path, layout.form_sheet(rubric), {_field_cell(rubric, "name"): name})
+        store_text(path, layout.SCORE_SHEET, {_note_cell(rubric, "3-01"): EQ_NOTE})
+
+
+def _field_cell(rubric, key: str) -> str:
+    return layout.cell_name(layout.form_field_rows(rubric)[key], layout.FORM_VALUE_COL)
+
+
+def _note_cell(rubric, code: str) -> str:
+    rows = [n for n, r in enumerate(layout.score_rows(rubric)) if r.kind == "item" and r.item.code == code]
+    return layout.cell_name(layout.SCORE_FIRST_ROW + rows[0], layout.column_index(rubric, layout.H_NOTE))
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, rubric) -> Path:
+    base = tmp_path_factory.mktemp("county")
+    template = write_template(rubric, base / "template")
+    folder = base / "in"
+    folder.mkdir()
+    for seed, (file, spec) in enumerate(INSTITUTIONS.items(), start=11):
+        _make(folder, template, rubric, seed, file, spec)
+    (folder / NOT_A_WORKBOOK).write_bytes("这是一张扫描图片的说明，不是表格".encode())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def report(folder, rubric):
+    return build_county_report(run(folder, rubric, "county", EVAL), rubric, COUNTY)
+
+
+@pytest.fixture(scope="module")
+def book_path(report, tmp_path_factory) -> Path:
+    return write_county_report(report, tmp_path_factory.mktemp("out") / "初评报告.xlsx").path
+
+
+@pytest.fixture(scope="module")
+def book(book_path):
+    return openpyxl.load_workbook(book_path)
+
+
+def _by_name(report, name):
+    return next(i for i in report.institutions if i.name == name)
+
+
+def _rows(ws) -> list[tuple]:
+    return [tuple(c.value for c in row) for row in ws.iter_rows()]
+
+
+def _table(ws, first_header: str, second_header: str) -> tuple[int, list[tuple]]:
+    """(header row index, data rows) of the table whose header starts with the two texts."""
+    rows = _rows(ws)
+    h = next(n for n, r in enumerate(rows) if r[0] == first_header and r[1] == second_header)
+    data = []
+    for r in rows[h + 1:]:
+        if not isinstance(r[0], int):
+            break
+        data.append(r)
+    return h, data
+
+
+# ---- the pure core ----------------------------------------------------------------------------
+
+def test_only_this_county_taken_in_others_counted(report):
+    """“县区卫生健康局对申报机构进行初评”: only workbooks whose 所在县区 is the county; others counted."""
+    assert [i.file for i in report.institutions] == ["01_阳光.xlsx", "02_链接.xlsx", "03_小星星.xlsx", "04_彩虹.xlsx"]
+    assert [f.file for f in report.unscored] == ["05_错误.xlsx", NOT_A_WORKBOOK]
+    assert report.other_county == 1
+    assert (report.applied, len(report.eligible), len(report.ineligible)) == (6, 3, 1)
+    assert {i.file for i in report.issues} <= {"05_错误.xlsx", NOT_A_WORKBOOK, "01_阳光.xlsx", "02_链接.xlsx",
+                                               "03_小星星.xlsx", "04_彩虹.xlsx"}
+
+
+def test_differences_self_vs_county_exact(report):
+    """“对照《柳州市托育机构星级评定评分表》，对申报机构进行综合评分”: 初评 vs 自评, exactly in Decimal."""
+    a = _by_name(report, "鹿寨县阳光托育园")
+    assert (a.self_total, a.county.total, a.diff) == (Decimal("998"), Decimal("993.5"), Decimal("-4.5"))
+    assert {p.code: p.diff for p in a.parts} == {"2": Decimal(-3), "3": Decimal("0.5"), "4": Decimal("-2.5"),
+                                                 "5": Decimal("0.5"), "6": 0, "7": 0, "8": 0}
+    assert a.county.core == Decimal("427.5") and a.county.core_rate == Decimal("427.5") / Decimal(430)
+    assert [(p.code, p.score, p.points, p.note) for p in a.problems] == [
+        ("2-01", Decimal(7), Decimal(10), "营业执照未在醒目位置公示"),
+        ("4-07", Decimal("17.5"), Decimal(20), "带量食谱未按周公示"),
+        ("5-04", Decimal(14), Decimal(15), "午睡巡视记录不全")]
+    assert _by_name(report, "鹿寨县彩虹托育中心").diff == Decimal(-4)
+
+
+def test_ineligible_lists_every_reason(report):
+    """“将达到星级评定申报条件的机构……上报”: a failing institution shows all its reasons, not just one."""
+    c = _by_name(report, "鹿寨县小星星托育中心")
+    assert not c.eligible and c.veto_text == "不符合：1-08"
+    assert c.county.core == Decimal(330)
+    assert any("1-08" in r and "不符合" in r for r in c.reasons)
+    assert any(r.startswith("核心指标得分 330/430（76.74%），低于 80.00%") for r in c.reasons)
+    assert len(c.reasons) == 2
+
+
+def test_incomplete_self_stage_leaves_difference_blank(rubric, tmp_path):
+    """Without a complete 自评 there is nothing to compare: 自评总分 and 差值 stay empty, 初评 still counts."""
+    template = write_template(rubric, tmp_path / "template")
+    spec = ("鹿寨县未自评托育园", COUNTY, {"2-01": None}, {}, {})
+    _make(tmp_path, template, rubric, 21, "a.xlsx", spec)
+    report = build_county_report(run(tmp_path / "a.xlsx", rubric, "county", EVAL), rubric, COUNTY)
+    inst = report.institutions[0]
+    assert (inst.self_total, inst.diff, inst.county.total, inst.eligible) == (None, None, Decimal(1000), True)
+    assert all(p.self_score is None and p.diff is None for p in inst.parts)
+    path = write_county_report(report, tmp_path / "r.xlsx").path
+    _, data = _table(openpyxl.load_workbook(path)["初评报告"], "序号", "机构名称")
+    assert data[0][6:9] == (None, 1000, None)
+
+
+def test_unscored_files_listed_with_their_issues(report):
+    """The county must know which forms it cannot yet forward (“审核申报材料的真实性和准确性”)."""
+    error_file, unread = report.unscored
+    assert error_file.name == "鹿寨县错误托育园" and error_file.errors >= 1
+    assert "SCORE_OVER_MAX" in [i.code for i in error_file.issues]
+    assert unread.status == "无法读取" and unread.issues
+    assert all(i.file != "06_柳城.xlsx" for i in report.issues)
+
+
+def test_forward_order(report):
+    """“将达到星级评定申报条件的机构……上报”: the eligible only, by 初评总分 then core score."""
+    assert [(i.name, i.county.total, i.county.core) for i in report.forward] == [
+        (LINK_NAME, Decimal(994), Decimal(430)), ("鹿寨县彩虹托育中心", Decimal(994), Decimal(424)),
+        ("鹿寨县阳光托育园", Decimal("993.5"), Decimal("427.5"))]
+
+
+def test_unknown_county_names_the_districts(report, rubric, folder):
+    """The county must be one of the plan's 县区 (柳城、鹿寨、融安、融水及三江县 and the 五城区)."""
+    result = run(folder / "01_阳光.xlsx", rubric, "county", EVAL)
+    with pytest.raises(CountyError) as exc:
+        build_county_report(result, rubric, "鹿寨")
+    assert "鹿寨县" in str(exc.value) and "三江侗族自治县" in str(exc.value)
+
+
+# ---- the workbook -----------------------------------------------------------------------------
+
+def test_report_sheet_head_summary_and_table(book):
+    """“县区初评报告”: county, date, panel lines to fill, the counts, one row per institution."""
+    ws = book["初评报告"]
+    rows = _rows(ws)
+    assert rows[0][0] == "鹿寨县托育机构星级评定初评报告"
+    assert rows[1][0] == "县区" and rows[1][2] == COUNTY
+    assert rows[2][0] == "报告日期" and rows[2][2] == dt.datetime(2026, 11, 22)
+    texts = [v for r in rows for v in r if isinstance(v, str)]
+    summary = next(t for t in texts if t.startswith("按照"))
+    assert "共申报 6 家，其中符合申报条件 3 家，不符合申报条件 1 家" in summary
+    assert "注：另有 1 份其他县区的表格未纳入本报告。" in texts
+    panel = next(n for n, r in enumerate(rows) if r[1] == "姓名")
+    assert all(not ws.cell(panel + 2 + k, c).protection.locked for k in range(5) for c in (2, 3, 7))
+    assert ws.protection.sheet
+    _, data = _table(ws, "序号", "机构名称")
+    assert [r[1] for r in data] == ["鹿寨县阳光托育园", LINK_NAME, "鹿寨县小星星托育中心", "鹿寨县彩虹托育中心"]
+    a = data[0]
+    assert a[2:10] == (a[2], 80, 60, "是", 998, 993.5, -4.5, pytest.approx(427.5 / 430))
+    assert a[10:] == ("全部符合", "符合申报条件", None, "是")
+    c = data[2]
+    assert c[6:9] == (1000, 900, -100)
+    assert c[10:12] == ("不符合：1-08", "不符合申报条件") and c[13] == "否"
+    assert c[12].count("；") == 1 and "1-08" in c[12] and "核心指标得分 330/430" in c[12]
+
+
+def test_report_sheet_lists_unscored_files(book):
+    """Forms with errors are named, so the county can have them corrected before forwarding."""
+    rows = _rows(book["初评报告"])
+    h = next(n for n, r in enumerate(rows) if r[1] == "文件" and r[2] == "机构名称")
+    listed = [(r[1], r[3]) for r in rows[h + 1:h + 3]]
+    assert listed == [("05_错误.xlsx", "有错误"), (NOT_A_WORKBOOK, "无法读取")]
+    assert "SCORE_OVER_MAX" not in rows[h + 1][9] and "超过本项满分" in rows[h + 1][9]
+
+
+def test_forward_sheet(book):
+    """“将达到星级评定申报条件的机构申报表……上报柳州市卫生健康委”: exactly the eligible, in order."""
+    ws = book["上报名单"]
+    _, data = _table(ws, "序号", "机构名称")
+    assert [(r[0], r[1], r[3], r[4]) for r in data] == [
+        (1, LINK_NAME, COUNTY, 994), (2, "鹿寨县彩虹托育中心", COUNTY, 994), (3, "鹿寨县阳光托育园", COUNTY, 993.5)]
+    assert data[1][5] == pytest.approx(424 / 430)
+    assert all(len(r[2]) == 18 for r in data)
+
+
+def test_detail_sheet_block(book):
+    """“机构评分表及县区初评报告”: per institution the 申报 data, 必备条件, parts, problems, 整改意见, conclusion."""
+    ws = book["机构明细"]
+    rows = _rows(ws)
+    start = next(n for n, r in enumerate(rows) if r[0] == "1. 鹿寨县阳光托育园")
+    end = next(n for n, r in enumerate(rows) if r[0] == f"2. {LINK_NAME}")
+    block = rows[start:end]
+    labels = {r[0]: r[2] for r in block if r[0] and r[2] is not None}
+    assert labels["机构名称"] == "鹿寨县阳光托育园" and labels["备案日期"] == "2022-03-01"
+    assert labels["所在县区"] == COUNTY and labels["实际收托人数"] == "60"
+    assert ("2", "二、机构资质", 60, 60, 57, -3) in block
+    assert ("3", "三、机构设置", 140, 139.5, 140, 0.5) in block
+    assert next(r for r in block if str(r[0]).startswith("综合得分"))[2:] == (1000, 998, 993.5, -4.5)
+    assert ("4-07", "带量食谱未按周公示") in [(r[0], r[4]) for r in block]
+    assert ("1-08", "视频监控", "符合", "符合") in [r[:4] for r in block]
+    advice = next(n for n, r in enumerate(block) if r[0] and str(r[0]).startswith("（五）整改意见")) + start + 2
+    assert not ws.cell(advice, 1).protection.locked
+    assert next(r for r in block if r[0] == "结论")[2] == "符合申报条件，推荐参加市级核验。"
+    assert end in [b.id for b in ws.row_breaks.brk]  # each institution starts a new page
+
+
+def test_issues_sheet(book, report):
+    """Every issue of this county's files: 文件, 工作表, 单元格, 代码, 级别, 说明."""
+    ws = book["校验问题"]
+    rows = _rows(ws)
+    assert rows[0] == ("文件", "工作表", "单元格", "代码", "级别", "说明")
+    assert len(rows) - 1 == len(report.issues)
+    over = next(r for r in rows if r[3] == "SCORE_OVER_MAX")
+    assert over[:3] == ("05_错误.xlsx", "评分表", over[2]) and re.fullmatch(r"[A-Z]+\d+", over[2])
+    assert over[4] == "错误" and "超过本项满分 10" in over[5]
+    assert {r[0] for r in rows[1:]} >= {"05_错误.xlsx", NOT_A_WORKBOOK}
+    assert "06_柳城.xlsx" not in {r[0] for r in rows}
+
+
+def test_text_starting_with_equals_stays_text(book, book_path):
+    """User text such as ``=HYPERLINK(...)`` is written as a string and never as a formula."""
+    assert book["上报名单"]["B4"].value == LINK_NAME and book["上报名单"]["B4"].data_type == "s"
+    notes = [c for row in book["机构明细"].iter_rows() for c in row if c.value == EQ_NOTE]
+    assert notes and all(c.data_type == "s" for c in notes)
+    with zipfile.ZipFile(book_path) as zf:
+        sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 4
+        assert not any(re.search(rb"<f[ >]", zf.read(n)) for n in sheets)
+
+
+def test_never_overwrites(report, tmp_path):
+    """An earlier report (perhaps already signed) is never replaced."""
+    first = write_county_report(report, tmp_path / "报告.xlsx")
+    before = first.path.read_bytes()
+    second = write_county_report(report, tmp_path / "报告.xlsx")
+    assert second.path.name == "报告(2).xlsx" and "已存在" in second.notice
+    assert first.path.read_bytes() == before
+
+
+# ---- the command ------------------------------------------------------------------------------
+
+def test_cli_default_name_and_exit_code(folder, tmp_path, monkeypatch, capsys):
+    """``tuoyu report DIR --county 鹿寨县``: exit 1 because this county's forms have issues."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["report", str(folder), "--county", COUNTY, "--date", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert (tmp_path / "鹿寨县初评报告_20261122.xlsx").is_file()
+    assert "申报 6 家：符合申报条件 3 家，不符合申报条件 1 家，表格有错误未能评分 2 份" in out
+    assert "另有 1 份其他县区的表格未纳入" in out
+
+
+def test_cli_clean_folder_exit_0(folder, tmp_path, capsys):
+    """A county whose forms are all clean: exit 0; 柳城县's form is left out."""
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    for file in ("01_阳光.xlsx", "04_彩虹.xlsx", "06_柳城.xlsx"):
+        shutil.copy(folder / file, clean / file)
+    code = main(["report", str(clean), "--county", COUNTY, "--date", "2026-11-22", "-o", str(tmp_path)])
+    assert code == 0, capsys.readouterr()
+    assert (tmp_path / "鹿寨县初评报告_20261122.xlsx").is_file()
+
+
+def test_cli_unknown_county_exit_2(folder, capsys):
+    """“柳城、鹿寨、融安、融水及三江县”: a county not in the rubric is refused, listing the valid ones."""
+    code = main(["report", str(folder), "--county", "柳州县", "--date", "2026-11-22"])
+    err = capsys.readouterr().err
+    assert code == 2 and "柳州县" in err and "鹿寨县" in err and "城中区" in err
+
+
+@pytest.mark.office
+def test_report_converts_to_pdf(book_path, tmp_path):
+    """The 初评报告 is printed and signed: it must render in a spreadsheet program."""
+    pdf = convert(book_path, "pdf", tmp_path)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 4
