@@ -88,7 +88,8 @@ def run_city(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
     from .cli_city import build_and_write
 
     rubric = load_rubric(RUBRIC_OF[TASK_CITY])
-    lines, out, code = build_and_write(Path(p.input_dir), rubric, p.stage, None, Path(p.output_dir), progress)
+    lines, out, code = build_and_write(Path(p.input_dir), rubric, p.stage, None, Path(p.output_dir), progress,
+                                       eval_date=p.eval_date())
     outcome = TaskOutcome(TASK_CITY, lines, exit_code=code)
     outcome.outputs.append(_notice(outcome.lines, out))
     return outcome
