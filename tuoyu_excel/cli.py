@@ -31,11 +31,10 @@ def _safe_console() -> None:
 
 
 def _cmd_template(args) -> int:
-    from .template import write_template
-
     from . import layout
     from .averages import averages_filename, write_averages_template
     from .output import prepare_output
+    from .template import write_template
 
     rubric = load_rubric(args.rubric or TEMPLATE_RUBRICS[args.kind])
     if args.kind == "averages":
