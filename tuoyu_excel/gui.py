@@ -81,13 +81,15 @@ class App:
         self.stage = tk.StringVar()
         self.date = tk.StringVar(value=last.date or dt.date.today().isoformat())
         self.county = tk.StringVar(value=last.county)
+        self.history = tk.StringVar(value=last.history)
         self.rows = {}
         self.rows["input"] = self._folder_row(frame, 1, "输入文件夹（已填表格）：", self.input_dir)
         self.stage_box = self._combo_row(frame, 2, "评分阶段：", self.stage, "stage")
         self.county_box = self._combo_row(frame, 3, "县区：", self.county, "county")
         self.county_box["values"] = county_choices()
         self.rows["date"] = self._entry_row(frame, 4, "评定日期：", self.date)
-        self.rows["output"] = self._folder_row(frame, 5, "输出文件夹：", self.output_dir)
+        self.rows["history"] = self._folder_row(frame, 5, "历史评定记录（可选）：", self.history, file=True)
+        self.rows["output"] = self._folder_row(frame, 6, "输出文件夹：", self.output_dir)
         self._build_actions(frame)
 
     def _label(self, frame, row: int, text: str):
@@ -95,11 +97,11 @@ class App:
         label.grid(row=row, column=0, sticky="w", pady=4)
         return label
 
-    def _folder_row(self, frame, row: int, text: str, var):
+    def _folder_row(self, frame, row: int, text: str, var, file: bool = False):
         label = self._label(frame, row, text)
         entry = self.ttk.Entry(frame, textvariable=var)
         entry.grid(row=row, column=1, sticky="ew", padx=6)
-        button = self.ttk.Button(frame, text="浏览…", command=lambda: self._browse(var))
+        button = self.ttk.Button(frame, text="浏览…", command=lambda: self._browse(var, file))
         button.grid(row=row, column=2)
         return (label, entry, button)
 
@@ -119,27 +121,32 @@ class App:
     def _build_actions(self, frame) -> None:
         ttk = self.ttk
         self.start = ttk.Button(frame, text="开始", command=self.on_start)
-        self.start.grid(row=6, column=0, columnspan=3, pady=(10, 4), ipadx=30)
+        self.start.grid(row=7, column=0, columnspan=3, pady=(10, 4), ipadx=30)
         self.progress = ttk.Progressbar(frame, mode="determinate")
-        self.progress.grid(row=7, column=0, columnspan=3, sticky="ew")
+        self.progress.grid(row=8, column=0, columnspan=3, sticky="ew")
         self.status = ttk.Label(frame, text="准备就绪。")
-        self.status.grid(row=8, column=0, columnspan=3, sticky="w", pady=4)
+        self.status.grid(row=9, column=0, columnspan=3, sticky="w", pady=4)
         self.summary = self.tk.Text(frame, height=14, wrap="word", font=("Noto Sans CJK SC", 10))
-        self.summary.grid(row=9, column=0, columnspan=3, sticky="nsew")
-        frame.rowconfigure(9, weight=1)
+        self.summary.grid(row=10, column=0, columnspan=3, sticky="nsew")
+        frame.rowconfigure(10, weight=1)
         self.summary.configure(state="disabled")
         buttons = ttk.Frame(frame)
-        buttons.grid(row=10, column=0, columnspan=3, pady=(6, 0))
+        buttons.grid(row=11, column=0, columnspan=3, pady=(6, 0))
         self.open_file = ttk.Button(buttons, text="打开结果表格", state="disabled", command=self._open_result)
         self.open_dir = ttk.Button(buttons, text="打开所在文件夹", state="disabled", command=self._open_folder)
         self.open_file.pack(side="left", padx=6)
         self.open_dir.pack(side="left", padx=6)
 
     # ---- behaviour ---------------------------------------------------------------------------
-    def _browse(self, var) -> None:
+    def _browse(self, var, file: bool = False) -> None:
         from tkinter import filedialog
 
-        chosen = filedialog.askdirectory(initialdir=var.get() or str(Path.home()), parent=self.root)
+        start = var.get() or str(Path.home())
+        if file:
+            chosen = filedialog.askopenfilename(initialdir=str(Path(start).parent), parent=self.root,
+                                                filetypes=[("表格文件", "*.xlsx *.xls *.ods"), ("全部文件", "*")])
+        else:
+            chosen = filedialog.askdirectory(initialdir=start, parent=self.root)
         if chosen:
             var.set(chosen)
 
@@ -161,7 +168,7 @@ class App:
         stage = stage_text[stage_text.rfind("（") + 1:-1] if "（" in stage_text else ""
         return TaskParams(task=self.task.get(), input_dir=self.input_dir.get().strip(),
                           output_dir=self.output_dir.get().strip(), stage=stage, date=self.date.get().strip(),
-                          county=self.county.get())
+                          county=self.county.get(), history=self.history.get().strip())
 
     def on_start(self) -> None:
         from tkinter import messagebox

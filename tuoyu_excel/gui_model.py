@@ -26,7 +26,7 @@ TASKS = (TASK_TEMPLATE, TASK_CHECK, TASK_STAR, TASK_REPORT, TASK_CITY)
 NEEDS = {
     TASK_TEMPLATE: {"output"},
     TASK_CHECK: {"input", "stage", "date", "output"},
-    TASK_STAR: {"input", "stage", "date", "output"},
+    TASK_STAR: {"input", "stage", "date", "history", "output"},
     TASK_REPORT: {"input", "county", "date", "output"},
     TASK_CITY: {"input", "stage", "output"},
 }
@@ -43,6 +43,7 @@ class TaskParams:
     stage: str = ""
     date: str = ""  # YYYY-MM-DD; empty = today
     county: str = ""
+    history: str = ""  # optional rating-history workbook (star task)
 
     def eval_date(self) -> dt.date:
         return dt.date.fromisoformat(self.date) if self.date.strip() else dt.date.today()
@@ -76,6 +77,8 @@ def problems(p: TaskParams) -> list[str]:
             p.eval_date()
         except ValueError:
             out.append(f"评定日期“{p.date}”无效，请按 2026-11-22 的格式填写。")
+    if "history" in need and p.history.strip() and not Path(p.history.strip()).is_file():
+        out.append(f"找不到历史评定记录文件“{p.history}”，不需要时请留空。")
     if "stage" in need and p.stage not in [k for k, _ in stage_choices(p.task)]:
         out.append("请选择评分阶段。")
     return out

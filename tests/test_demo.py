@@ -1,0 +1,142 @@
+"""``tuoyu demo``: every job on the bundled samples, into one folder, samples only read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tuoyu_excel import cli, cli_demo, layout
+from tuoyu_excel.rubric_load import load_rubric
+
+DEMO_DATE = dt.date.fromisoformat(cli_demo.DEMO_DATE)
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+# The pieces the demo's steps call (through tasks.py); while one is missing the full run is skipped
+# locally, and fails in CI.
+NEEDED = {
+    "tuoyu_excel.cli_check": ["default_report_name", "summary_lines"],
+    "tuoyu_excel.cli_report": ["build_and_write"],
+    "tuoyu_excel.report_county": ["report_filename"],
+    "tuoyu_excel.cli_star": ["default_output_name", "summary_lines"],
+    "tuoyu_excel.report_star": ["write_star_results"],
+    "tuoyu_excel.history": ["read_history"],
+    "tuoyu_excel.cli_city": ["build_and_write"],
+    "tuoyu_excel.report_city": ["results_filename"],
+    "tuoyu_excel.gui_model": ["TaskParams.history"],
+}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _missing() -> list[str]:
+    gone = []
+    for module, names in NEEDED.items():
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            gone.append(module)
+            continue
+        for name in names:
+            owner, _, attr = name.rpartition(".")
+            target = getattr(mod, owner, None) if owner else mod
+            fields = getattr(target, "__dataclass_fields__", {})
+            if target is None or not (hasattr(target, attr) or attr in fields):
+                gone.append(f"{module}.{name}")
+    return gone
+
+
+@pytest.fixture
+def complete_tool():
+    gone = _missing()
+    if gone and not _in_ci():
+        pytest.skip("demo needs pieces not written yet: " + ", ".join(gone))
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+
+
+def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys, complete_tool):
+    from tuoyu_excel.cli_check import default_report_name
+    from tuoyu_excel.cli_star import default_output_name
+    from tuoyu_excel.report_city import results_filename
+    from tuoyu_excel.report_county import report_filename
+
+    before = _tree_digest(SAMPLES)
+    out = tmp_path / "演示结果"
+    assert cli.main(["demo", "-o", str(out)]) == 0
+    star, city = load_rubric("liuzhou_star"), load_rubric("guangxi_demo_city")
+    expected = {layout.template_filename(star), layout.template_filename(city), default_report_name("self", DEMO_DATE),
+                default_output_name("city", DEMO_DATE), results_filename(DEMO_DATE)}
+    expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
+    written = {p.name for p in out.iterdir()}
+    assert written == expected  # every name carries the samples' date, never today's
+    printed = capsys.readouterr().out
+    assert all(str((out / n).resolve()) in printed for n in written)  # the closing list names every file
+    assert "无法运行" not in printed
+    assert _tree_digest(SAMPLES) == before  # inputs are only read
+
+
+# ---- the shell itself, with the jobs stubbed (runs whatever else exists) ---------------------------
+
+
+class _Outcome:
+    def __init__(self, title: str, path: Path):
+        self.lines = [f"{title} 完成"]
+        self.outputs = [path]
+
+
+def test_a_step_that_cannot_run_is_reported_and_the_rest_still_run(tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def fake_run(params):
+        calls.append((params.task, params.county))
+        if params.task == "星级评定":
+            raise ImportError("cannot import name 'summary_lines'")
+        path = tmp_path / f"{params.task}{params.county}.xlsx"
+        path.write_bytes(b"")
+        return _Outcome(params.task, path)
+
+    monkeypatch.setattr(cli_demo, "_run", fake_run)
+    monkeypatch.setattr(cli_demo, "counties_in", lambda folder: ["城中区", "鹿寨县"])
+    assert cli.main(["demo", "-o", str(tmp_path)]) == 2
+    printed = capsys.readouterr().out
+    assert [t for t, _ in calls] == ["生成空白模板", "校验", "县区初评报告", "县区初评报告", "星级评定", "示范城市评分"]
+    assert [c for t, c in calls if c] == ["城中区", "鹿寨县"]
+    assert "无法运行：程序不完整" in printed and "有 1 步无法运行" in printed
+    assert str((tmp_path / "示范城市评分.xlsx").resolve()) in printed
+    assert "已跳过 ~$" in printed  # the Office lock file among the samples
+
+
+def test_demo_date_is_the_samples_date():
+    module = sys.modules.get("make_samples")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("make_samples", SAMPLES.parent / "scripts" / "make_samples.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["make_samples"] = module  # dataclasses look their module up while the script runs
+        spec.loader.exec_module(module)
+    assert module.EVAL_DATE == DEMO_DATE
+    assert cli_demo.DEMO_DATE in (SAMPLES / "README.md").read_text(encoding="utf-8")
+
+
+def test_bundled_path_from_source_and_when_frozen(tmp_path, monkeypatch):
+    assert cli_demo.bundled_path("samples") == SAMPLES
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert cli_demo.bundled_path("samples", "star") == tmp_path / "samples" / "star"
+
+
+def test_missing_samples_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli_demo, "bundled_path", lambda *parts: tmp_path.joinpath(*parts))
+    assert cli.main(["demo", "-o", str(tmp_path / "out")]) == 2
+    assert "找不到内置样例文件夹" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
