@@ -54,15 +54,21 @@ def test_star_rating_through_the_window(tmp_path, monkeypatch):
     samples = ROOT / "samples" / "star"
     assert samples.is_dir(), "samples/star is missing: run scripts/make_samples.py"
     out = tmp_path / "结果 文件夹"
+    errors = []
     with virtual_display() as display:
         import tkinter as tk
+        from tkinter import messagebox
 
         from tuoyu_excel.gui import App
+
+        # a modal dialog would block the test forever: record it instead
+        monkeypatch.setattr(messagebox, "showerror", lambda title, msg, **kw: errors.append(msg))
 
         root = tk.Tk()
         try:
             app = App(root, Settings(TaskParams(task=TASK_STAR, input_dir=str(samples), output_dir=str(out),
-                                                date="2026-11-22")))
+                                                date="2026-11-22",
+                                                history=str(ROOT / "samples" / "history" / "历史评定.xlsx"))))
             app.stage_box.current(1)  # 市级核验
             root.update()
             app.start.invoke()
@@ -77,6 +83,7 @@ def test_star_rating_through_the_window(tmp_path, monkeypatch):
             ImageGrab.grab(xdisplay=display).save(ARTIFACTS / "gui_star.png")
         finally:
             root.destroy()
+    assert not errors, errors
     assert app.outcome is not None, summary
     results = app.outcome.outputs[0]
     assert results.exists() and results.parent == out

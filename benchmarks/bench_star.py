@@ -1,0 +1,199 @@
+"""Benchmark: `tuoyu star` end to end against the floor and against the naive approach.
+
+    .venv/bin/python benchmarks/bench_star.py            # N = 100, 1000, 5000
+    .venv/bin/python benchmarks/bench_star.py --n 100 1000
+
+For each N it makes N filled star workbooks (distinct institutions: a few filled
+templates, copied with a new credit code and name patched into the xlsx), then times
+side by side, in one run:
+  (a) tuoyu star end to end: read, validate, score, rank, write the results workbook;
+  (b) the floor: python-calamine reading the same 评分表 cells and nothing else;
+  (c) the naive approach: a pandas.read_excel loop with default settings summing the score column.
+It prints ms per file, the ratios a/b and c/a, and peak memory (RSS high-water mark of a
+child process per measurement). Not part of the test suite: figures, not pass/fail.
+Targets (issue 7): a/b ≤ 2.0 at N = 1000; c/a ≥ 10; linear from 1000 to 5000; peak < 300 MB at 5000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+EVAL_DATE = dt.date(2026, 11, 22)
+NAIVE_MAX_FILES = 300  # pandas is slow: time it on at most this many files and scale per file
+
+
+def _seed_workbooks(folder: Path, count: int) -> list[Path]:
+    """A few genuinely different filled workbooks (scores vary) to copy from."""
+    from star_fixtures import full_scores, valid_form
+
+    from tuoyu_excel.fill import fill_workbook
+    from tuoyu_excel.rubric_load import load_rubric
+    from tuoyu_excel.template import write_template
+
+    rubric = load_rubric("liuzhou_star")
+    template = write_template(rubric, folder / "tpl")
+    rng = random.Random(7)
+    seeds = []
+    districts = rubric.star.districts
+    for n in range(count):
+        form = valid_form(n)
+        form["district"] = districts[n % len(districts)]
+        scores = full_scores(rubric)
+        for stage in scores.values():
+            for item in rubric.scored_items:
+                allowed = sorted(item.allowed_values() or [item.points - k for k in (0, 1, 2, 3)])
+                stage[item.code] = rng.choice(allowed[-4:])
+        seeds.append(fill_workbook(template, folder / f"seed{n}.xlsx", rubric, form, scores))
+    return seeds
+
+
+def _patched_copy(seed: Path, out: Path, old: list[str], new: list[str]) -> None:
+    """Copy an xlsx, replacing strings of equal meaning (credit code, name) in sharedStrings."""
+    with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                text = data.decode("utf-8")
+                for a, b in zip(old, new, strict=True):
+                    text = text.replace(a, b)
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+
+
+def make_inputs(folder: Path, n: int, seeds: list[Path]) -> Path:
+    from star_fixtures import valid_form
+
+    from tuoyu_excel.credit_code import random_credit_code
+
+    out = folder / f"n{n}"
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(n)
+    for i in range(n):
+        k = i % len(seeds)
+        form = valid_form(k)
+        _patched_copy(seeds[k], out / f"机构{i:05d}.xlsx", [form["credit_code"], form["name"]],
+                      [random_credit_code(rng), f"{form['name']}{i:05d}"])
+    return out
+
+
+# ---- the three measurements, each run in a fresh child process -------------------------------
+
+def measure_tuoyu(folder: str, out: str) -> None:
+    from tuoyu_excel.report_star import write_star_results
+    from tuoyu_excel.rubric_load import load_rubric
+    from tuoyu_excel.star import evaluate_star
+
+    result = evaluate_star(Path(folder), load_rubric("liuzhou_star"), "city", EVAL_DATE)
+    write_star_results(result, Path(out))
+    assert sum(1 for f in result.run.files if f.card is not None) == len(result.run.files)
+
+
+def measure_floor(folder: str, out: str) -> None:
+    import python_calamine as pc
+
+    for path in sorted(Path(folder).glob("*.xlsx")):
+        pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("评分表").to_python(skip_empty_area=False)
+
+
+def measure_naive(folder: str, out: str) -> None:
+    import pandas as pd
+
+    totals = {}
+    for path in sorted(Path(folder).glob("*.xlsx"))[:NAIVE_MAX_FILES]:
+        frame = pd.read_excel(path, sheet_name="评分表", header=2)
+        totals[path.name] = pd.to_numeric(frame["市级核验得分"], errors="coerce").sum()
+
+
+MEASURES = {"tuoyu": measure_tuoyu, "floor": measure_floor, "naive": measure_naive}
+
+
+def _child(kind: str, folder: str, out: str) -> None:
+    start = time.perf_counter()
+    MEASURES[kind](folder, out)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mb": max(peak_kb, children_kb) / 1024}))
+
+
+def run_child(kind: str, folder: Path, out: Path) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", kind, str(folder), str(out)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(n: int, work: Path, seeds: list[Path]) -> dict:
+    folder = make_inputs(work, n, seeds)
+    a = run_child("tuoyu", folder, work / f"结果_{n}.xlsx")
+    b = run_child("floor", folder, work)
+    c = run_child("naive", folder, work)
+    c_files = min(n, NAIVE_MAX_FILES)
+    row = {"n": n, "a_ms": a["seconds"] / n * 1000, "b_ms": b["seconds"] / n * 1000,
+           "c_ms": c["seconds"] / c_files * 1000, "a_peak_mb": a["peak_mb"]}
+    row["a/b"] = row["a_ms"] / row["b_ms"]
+    row["c/a"] = row["c_ms"] / row["a_ms"]
+    shutil.rmtree(folder)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    print(f"cores: {multiprocessing.cpu_count()}; naive (c) timed on at most {NAIVE_MAX_FILES} files per N")
+    print(f"{'N':>6} {'a ms/file':>10} {'b ms/file':>10} {'c ms/file':>10} {'a/b':>6} {'c/a':>6} {'a peak MB':>10}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="tuoyu_bench_") as tmp:
+        work = Path(tmp)
+        seeds = _seed_workbooks(work, 8)
+        for n in args.n:
+            row = bench(n, work, seeds)
+            rows.append(row)
+            print(f"{n:>6} {row['a_ms']:>10.2f} {row['b_ms']:>10.2f} {row['c_ms']:>10.2f} {row['a/b']:>6.2f} "
+                  f"{row['c/a']:>6.1f} {row['a_peak_mb']:>10.1f}", flush=True)
+    by_n = {r["n"]: r for r in rows}
+    if 1000 in by_n and 5000 in by_n:
+        print(f"linearity: ms/file at 5000 ÷ ms/file at 1000 = {by_n[5000]['a_ms'] / by_n[1000]['a_ms']:.2f} (1.00 = linear)")
+    _templates_and_help()
+
+
+def _templates_and_help() -> None:
+    from tuoyu_excel.rubric_load import load_rubric
+    from tuoyu_excel.template import write_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        for name in ("liuzhou_star", "guangxi_demo_city"):
+            write_template(load_rubric(name), Path(tmp))
+        print(f"both templates generated in {time.perf_counter() - start:.3f} s (target < 1 s)")
+    frozen = ROOT / "dist" / "tuoyu" / "tuoyu"
+    if frozen.exists():
+        start = time.perf_counter()
+        subprocess.run([str(frozen), "--help"], capture_output=True, check=True)
+        print(f"frozen CLI --help: {time.perf_counter() - start:.3f} s (target < 2 s)")
+    else:
+        print("frozen CLI --help: not built (run `.venv/bin/pyinstaller build_exe.spec` first)")
+
+
+if __name__ == "__main__":
+    main()
