@@ -1,0 +1,171 @@
+"""Test helpers for reading, validating and scoring: templates built once, workbooks filled in
+code, and in-memory ``RawWorkbook``s laid out exactly like the template (so issue cells are real).
+
+    from fixtures_star import STAR, EVAL_DATE, template, filled, raw_workbook
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from hypothesis import strategies as st
+from star_fixtures import full_scores, valid_form
+
+from tuoyu_excel import layout
+from tuoyu_excel.fill import fill_workbook
+from tuoyu_excel.issues import IssueLog
+from tuoyu_excel.reader import Cell, RawWorkbook
+from tuoyu_excel.rubric import FAIL, GRADED, NOT_APPLICABLE, PASS, Item, Rubric
+from tuoyu_excel.rubric_load import load_rubric
+from tuoyu_excel.template import write_template
+
+STAR = load_rubric("liuzhou_star")
+CITY = load_rubric("guangxi_demo_city")
+EVAL_DATE = dt.date(2026, 11, 22)  # after valid_form's 填报日期 (2026-10-01)
+
+
+def city_form(**overrides: object) -> dict[str, object]:
+    form = dict(city_name=CITY.city.cities[0], reporter="市卫生健康委", contact="王五", phone="0772-1234567",
+                report_date=dt.date(2026, 10, 1), population=4_000_000, nursery_places=16_000, county_total=10,
+                county_centers=6, orgs_registered=300, orgs_filed=270, infants=120_000, infants_enrolled=9_000,
+                city_joint_meeting="是", counties_no_joint_meeting=0)
+    return {**form, **overrides}
+
+
+_TEMPLATE_DIR = Path(tempfile.mkdtemp(prefix="tuoyu-tests-templates-"))
+
+
+@functools.cache
+def template(rubric_id: str = "liuzhou_star") -> Path:
+    """The blank template of a shipped rubric, written once per test session."""
+    return write_template(load_rubric(rubric_id), _TEMPLATE_DIR / rubric_id)
+
+
+def filled(out: Path, rubric: Rubric = STAR, form: dict | None = None, scores: dict | None = None,
+           notes: dict | None = None, seed: int = 1) -> Path:
+    """A copy of the template filled as a person would (valid unless `form`/`scores` say otherwise)."""
+    if form is None:
+        form = valid_form(seed) if rubric.kind == "star" else city_form()
+    if scores is None:
+        scores = full_scores(rubric)
+    return fill_workbook(template(rubric.id), Path(out), rubric, form, scores, notes)
+
+
+def copy_template(out: Path, rubric: Rubric = STAR) -> Path:
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(template(rubric.id), out))
+
+
+def item_row(rubric: Rubric, code: str) -> int:
+    """0-based row of an item in the template's score sheet."""
+    return next(layout.SCORE_FIRST_ROW + n for n, r in enumerate(layout.score_rows(rubric))
+                if r.kind == "item" and r.item.code == code)
+
+
+def field_cell(rubric: Rubric, key: str) -> str:
+    return layout.cell_name(layout.form_field_rows(rubric)[key], layout.FORM_VALUE_COL)
+
+
+def score_cell(rubric: Rubric, stage: str, code: str) -> str:
+    return layout.cell_name(item_row(rubric, code), layout.column_index(rubric, rubric.stage(stage).header))
+
+
+def note_cell(rubric: Rubric, code: str) -> str:
+    return layout.cell_name(item_row(rubric, code), layout.column_index(rubric, layout.H_NOTE))
+
+
+def _cell_value(value: object) -> object:
+    """As calamine returns a typed number: a float (or an int for whole numbers typed as such)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def raw_workbook(rubric: Rubric = STAR, form: dict | None = None, scores: dict | None = None,
+                 notes: dict | None = None, file: str = "内存.xlsx") -> RawWorkbook:
+    """What the reader would return for the template filled with these values (unfilled cells are "")."""
+    if form is None:
+        form = valid_form(1) if rubric.kind == "star" else city_form()
+    if scores is None:
+        scores = full_scores(rubric)
+    raw = RawWorkbook(file=file, path=Path(file), meta=layout.metadata(rubric))
+    sheet = layout.form_sheet(rubric)
+    for key, r in layout.form_field_rows(rubric).items():
+        raw.fields[key] = Cell(_cell_value(form.get(key, "")), sheet, r, layout.FORM_VALUE_COL)
+    note_col = layout.column_index(rubric, layout.H_NOTE)
+    for item in rubric.items:
+        r = item_row(rubric, item.code)
+        raw.scores[item.code] = {
+            s.key: Cell(_cell_value(scores.get(s.key, {}).get(item.code, "")), layout.SCORE_SHEET, r,
+                        layout.column_index(rubric, s.header))
+            for s in rubric.stages}
+        raw.notes[item.code] = Cell((notes or {}).get(item.code, ""), layout.SCORE_SHEET, r, note_col)
+    return raw
+
+
+def keys(log_or_issues: IssueLog | list) -> list[tuple[str, str, str]]:
+    """Sorted (code, file, sheet!cell) of every issue."""
+    items = log_or_issues.items if isinstance(log_or_issues, IssueLog) else log_or_issues
+    return sorted(i.key() for i in items)
+
+
+def edit(path: Path, change) -> Path:
+    """Open a saved workbook with openpyxl (which ignores sheet protection), apply change(wb), save."""
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def lose(rubric: Rubric, points: Decimal | int | str, core: bool | None = None,
+         skip: tuple[str, ...] = ()) -> dict[str, Decimal]:
+    """Scores for graded items (not those in `skip`) that together lose exactly `points`
+    (core items only, non-core only, or any)."""
+    left = Decimal(str(points))
+    values = {}
+    for item in rubric.scored_items:
+        if left <= 0:
+            break
+        if item.rule != GRADED or item.code in skip or (core is not None and item.core != core):
+            continue
+        cut = min(left, item.points)
+        values[item.code] = item.points - cut
+        left -= cut
+    if left > 0:
+        raise ValueError(f"cannot lose {points} points on graded {'core' if core else 'non-core'} items")
+    return values
+
+
+def score_grid(item: Item) -> list[object]:
+    """Every value a filled cell of `item` may hold, lowest first (不适用 excluded)."""
+    if item.veto:
+        return [FAIL, PASS]
+    allowed = item.allowed_values()
+    if allowed is not None:
+        return sorted(allowed)
+    return [item.step * k for k in range(int(item.points / item.step) + 1)]
+
+
+@st.composite
+def fillings(draw, rubric: Rubric = STAR) -> dict[str, object]:
+    """A random valid filling of one stage: item code -> value from its allowed set or graded grid,
+    不适用 at random where allowed. A drawn quality level spreads totals both sides of the pass mark."""
+    quality = draw(st.integers(0, 100))
+    values: dict[str, object] = {}
+    for item in rubric.items:
+        if item.allow_na and draw(st.integers(0, 3)) == 0:
+            values[item.code] = NOT_APPLICABLE
+            continue
+        if item.veto:
+            values[item.code] = FAIL if draw(st.integers(0, 19)) == 0 else PASS
+            continue
+        grid = score_grid(item)
+        low = min(len(grid) * quality // 100, len(grid) - 1)
+        values[item.code] = grid[draw(st.integers(low, len(grid) - 1))]
+    return values
