@@ -198,32 +198,20 @@ def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueL
 def _item_rows(grid: list[list], header_row: int, cols: dict[str, int], rubric: Rubric,
                log: IssueLog) -> dict[str, int]:
     """Item code -> 0-based row, found by the 编号 column wherever the row was moved.
-
-    A part heading carries its part code in 编号 too, and in the city rubric a part code can
-    equal an item code ("1", "5"): such a row counts as the item's only when its 项目 is the item's.
-    """
+    (Part heading rows leave 编号 blank, so only item rows carry codes.)"""
     code_col = cols[layout.H_CODE]
-    title_col = cols.get(fold(layout.H_TITLE))
-    part_codes = {p.code for p in rubric.parts}
     seen: dict[str, int] = {}
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
         code = fold(row[code_col]) if code_col < len(row) else ""
-        item = rubric.item_by_code.get(code)
-        if item is None:
+        if code not in rubric.item_by_code:
             continue
-        if code in part_codes and title_col is not None and not _same_title(row, title_col, item.title):
-            continue  # the part heading row
         if code in seen:
             log.add("ITEM_ROW_DUPLICATE", layout.SCORE_SHEET, layout.cell_name(r, code_col), found=code,
                     other=seen[code] + 1)
             continue
         seen[code] = r
     return seen
-
-
-def _same_title(row: list, col: int, title: str) -> bool:
-    return col < len(row) and fold(row[col]) == fold(title)
 
 
 def _cell(row: list, sheet: str, r: int, c: int) -> Cell:

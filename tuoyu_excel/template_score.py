@@ -111,7 +111,7 @@ def _write_part_row(ws, fmts, rubric: Rubric, cols, r: int, part, span: tuple[in
     ws.set_row(r, 22)
     for c, col in enumerate(cols):
         if col.header == layout.H_CODE:
-            ws.write(r, c, part.code, fmts["part_center"])
+            ws.write_blank(r, c, None, fmts["part_center"])  # 编号 is for items only (city part "1" ≠ item "1")
         elif col.header == layout.H_PART:
             ws.write(r, c, part.name, fmts["part"])
         elif col.header == layout.H_TITLE:
