@@ -16,7 +16,7 @@ import pytest
 from star_results_fixtures import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 
 from tuoyu_excel.cli import main
-from tuoyu_excel.errors import WorkbookError
+from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.history import HEADERS, read_history, write_history_template
 from tuoyu_excel.report_star import write_star_results
 from tuoyu_excel.rubric_load import load_rubric
@@ -77,6 +77,13 @@ def test_template_is_deterministic_and_never_overwrites(rubric, tmp_path):
     filled = a.read_bytes()
     again = write_history_template(rubric, tmp_path / "a")
     assert again.name == "星级评定历史记录_liuzhou_star(2).xlsx" and a.read_bytes() == filled
+    named = write_history_template(rubric, tmp_path / "a", a.name)  # a name the caller chose: written as asked
+    assert named == a and a.read_bytes() == b.read_bytes()
+
+
+def test_template_needs_a_star_rubric(tmp_path):
+    with pytest.raises(RubricError, match="不是星级评定规则"):
+        write_history_template(load_rubric("guangxi_demo_city"), tmp_path)
 
 
 def test_filled_template_reads_back(rubric, tmp_path):

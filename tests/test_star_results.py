@@ -403,3 +403,13 @@ def test_cli_star_cannot_run(tmp_path, capsys):
     assert main(["star", str(tmp_path / "empty"), "-o", str(tmp_path / "r.xlsx")]) == 2
     assert not (tmp_path / "r.xlsx").exists()
     assert main(["star", str(tmp_path / "empty"), "--history", str(tmp_path / "无.xlsx")]) == 2
+
+
+def test_cli_star_issues_found(main_run, tmp_path, capsys):
+    result, _, _ = main_run
+    folder = result.run.files[0].path.parent
+    assert main(["star", str(folder), "--date", "2026-11-22", "-o", str(tmp_path / "r.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "共读取 48 个文件：表格有错误、未参加评定 4 份，未达评定条件 11 家，参加排名 33 家。" in out
+    assert "城区：三星级 3 家，二星级 6 家，一星级 9 家，未获评 2 家，待裁定 0 家" in out
+    assert "未参加评定：broken.xlsx（无法读取" in out

@@ -14,7 +14,8 @@ from . import __version__
 from .errors import TuoyuError
 from .rubric_load import SHIPPED, load_rubric
 
-TEMPLATE_RUBRICS = {"star": "liuzhou_star", "city": "guangxi_demo_city", "averages": "guangxi_demo_city"}
+TEMPLATE_RUBRICS = {"star": "liuzhou_star", "city": "guangxi_demo_city", "averages": "guangxi_demo_city",
+                    "history": "liuzhou_star"}
 
 
 def _safe_console() -> None:
@@ -33,17 +34,20 @@ def _safe_console() -> None:
 def _cmd_template(args) -> int:
     from . import layout
     from .averages import averages_filename, write_averages_template
+    from .history import history_template_name, write_history_template
     from .output import prepare_output
     from .template import write_template
 
     rubric = load_rubric(args.rubric or TEMPLATE_RUBRICS[args.kind])
     if args.kind == "averages":
         name, writer = averages_filename(rubric), write_averages_template
+    elif args.kind == "history":
+        name, writer = history_template_name(rubric), write_history_template
     else:
         name, writer = layout.template_filename(rubric), write_template
     wanted = Path(args.output) / name
     out = prepare_output(wanted) if not args.overwrite else None
-    path = writer(rubric, wanted.parent, out.path.name if out else None)
+    path = writer(rubric, wanted.parent, out.path.name if out else name)
     if out and out.notice:
         print(out.notice)
     print(f"已生成空白模板：{path}")
@@ -54,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tuoyu", description="托育机构星级评定与示范城市创建评分工具")
     p.add_argument("--version", action="version", version=f"tuoyu_excel {__version__}")
     sub = p.add_subparsers(dest="command", metavar="命令")
-    t = sub.add_parser("template", help="生成空白模板（star 星级评定 / city 示范城市 / averages 全区平均水平）")
-    t.add_argument("kind", choices=sorted(TEMPLATE_RUBRICS), help="star、city 或 averages")
+    t = sub.add_parser("template", help="生成空白模板（star 星级评定 / city 示范城市 / averages 全区平均水平 / "
+                                        "history 星级评定历史记录）")
+    t.add_argument("kind", choices=sorted(TEMPLATE_RUBRICS), help="star、city、averages 或 history")
     t.add_argument("-o", "--output", default=".", help="输出文件夹（默认当前文件夹）")
     t.add_argument("--rubric", help=f"规则文件路径，或内置规则名（{'、'.join(SHIPPED)}）")
     t.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认另存为新文件名）")

@@ -9,6 +9,7 @@ positions), so the positions here are where the *template* puts things.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .rubric import FormField, Item, Part, Rubric
 
@@ -132,6 +133,7 @@ def template_filename(rubric: Rubric) -> str:
     return f"{names[rubric.kind]}_{rubric.id}_v{rubric.version}.xlsx"
 
 
+@lru_cache(maxsize=16384)
 def cell_name(row: int, col: int) -> str:
     """0-based (row, col) -> A1 name."""
     letters = ""

@@ -8,8 +8,12 @@ stops the others. Nothing here prints, opens a dialog or writes a file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,13 +90,11 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
     """Everything about one workbook; never raises for anything in the file."""
     result = FileResult(file=path.name, path=path)
     log = IssueLog(path.name, cap=cap)
+    problem = preflight(path)  # first: it words a missing or locked file in Chinese
     try:
-        result.sha256 = sha256_file(path)
+        result.sha256 = sha256_file(path)  # for every readable input, even one we cannot use
     except OSError as exc:
-        log.add("FILE_UNREADABLE", detail=str(exc)[:120])
-        result.issues = log.items
-        return result
-    problem = preflight(path)
+        problem = problem or make_issue("FILE_UNREADABLE", path.name, detail=exc.strerror or type(exc).__name__)
     if problem is not None:
         result.issues = [problem]
         return result
@@ -113,17 +115,43 @@ def input_files(source: Path) -> list[Path]:
     return [source] if source.is_file() else list_inputs(source)
 
 
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+
+
+def worker_count(files: int) -> int:
+    """Processes to use: both cores for large folders (TUOYU_WORKERS overrides; 1 = serial)."""
+    wanted = os.environ.get("TUOYU_WORKERS", "").strip()
+    if wanted.isdigit():
+        return max(1, int(wanted))
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.date,
+                 progress: Progress | None) -> Iterator[FileResult]:
+    workers = worker_count(len(paths))
+    if workers == 1:
+        yield from (process_file(p, rubric, stage, eval_date) for p in paths)
+        return
+    # spawn, not fork: the window runs this from a worker thread, and forking a threaded process is unsafe
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        job = functools.partial(process_file, rubric=rubric, stage=stage, eval_date=eval_date)
+        yield from pool.map(job, paths, chunksize=max(1, min(32, len(paths) // (workers * 8))))
+
+
 def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,
         progress: Progress | None = None) -> RunResult:
-    """Process a folder, a single file, or a list of files."""
+    """Process a folder, a single file, or a list of files (in parallel for large folders)."""
     started = dt.datetime.now()
     clock = time.perf_counter()
     paths = input_files(Path(source)) if isinstance(source, (str, Path)) else list(source)
     files = []
-    for n, path in enumerate(paths, 1):
-        files.append(process_file(path, rubric, stage, eval_date))
+    for n, result in enumerate(_process_all(paths, rubric, stage, eval_date, progress), 1):
+        files.append(result)
         if progress:
-            progress(n, len(paths), path.name)
+            progress(n, len(paths), result.file)
     mark_duplicates(files, rubric)
     return RunResult(rubric, stage, eval_date, files, started, time.perf_counter() - clock)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import python_calamine as pc
@@ -61,7 +62,13 @@ def fold(text: object) -> str:
     """Text folded for matching labels and codes: full-width → half-width, no spaces."""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
-    s = unicodedata.normalize("NFKC", str(text))
+    return _fold_str(str(text))
+
+
+@lru_cache(maxsize=8192)
+def _fold_str(text: str) -> str:
+    """Cached: the same labels, headers and codes recur in every workbook of a folder."""
+    s = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in s if not ch.isspace() and ch not in "\u200b\ufeff")
 
 
@@ -186,9 +193,10 @@ def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueL
     if missing:
         return
     note_col = cols[layout.H_NOTE]
+    stage_cols = [(s.key, cols[fold(s.header)]) for s in rubric.stages]
     for code, r in _item_rows(grid, header_row, cols, rubric, log).items():
         row = grid[r]
-        raw.scores[code] = {s.key: _cell(row, sheet, r, cols[fold(s.header)]) for s in rubric.stages}
+        raw.scores[code] = {key: _cell(row, sheet, r, c) for key, c in stage_cols}
         raw.notes[code] = _cell(row, sheet, r, note_col)
     for item in rubric.items:
         if item.code not in raw.scores:

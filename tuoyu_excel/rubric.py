@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 # Scoring rule kinds an item may have.
 PASS_FAIL = "pass_fail"  # 必备条件: 符合 / 不符合 (/ 不适用)
@@ -94,7 +94,7 @@ class Item:
             return frozenset(max(self.points - k * self.per_unit, Decimal(0))
                              for k in range(int(self.points / self.per_unit) + 1))
         if self.rule == DEDUCTION:
-            return _deduction_values(self.points, self.steps)
+            return _deduction_values(self.points, self.steps)  # cached: called for every score cell
         return None
 
     @property
@@ -105,6 +105,7 @@ class Item:
         return Decimal("0.5") if self.rule == GRADED else Decimal(1)
 
 
+@lru_cache(maxsize=1024)
 def _deduction_values(points: Decimal, steps: tuple[Decimal, ...]) -> frozenset[Decimal]:
     """分值 minus any sum of the steps; 扣完为止, so 0 is always reachable."""
     lost = {Decimal(0)}

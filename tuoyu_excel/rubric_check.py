@@ -167,18 +167,27 @@ def _star_settings(rubric: Rubric) -> Problems:
         yield _fail(rubric, "star.core_rate", "核心指标得分率应在 0 到 1 之间，如 0.8 表示 80%")
     if s.pass_mark > rubric.total:
         yield _fail(rubric, "star.pass_mark", f"合格分 {s.pass_mark} 超过了总分 {rubric.total}")
-    for key in (*s.required_yes, *s.required_no, s.filing_date_field, s.start_date_field):
+    refs = [("required_yes", k) for k in s.required_yes] + [("required_no", k) for k in s.required_no]
+    for attr, key in refs + [("filing_date_field", s.filing_date_field), ("start_date_field", s.start_date_field)]:
         if key not in rubric.field_by_key:
-            yield _fail(rubric, "star", f"引用的申报表字段“{key}”不存在")
+            yield _fail(rubric, f"star.{attr}", f"引用的申报表字段“{key}”不存在")
     if not set(s.tie_break) <= {"total", "core"} or not s.tie_break or s.tie_break[0] != "total":
         yield _fail(rubric, "star.tie_break", "排序依据应为 [\"total\", \"core\"]（先综合得分，再核心指标得分）")
-    dup = _duplicates(d for z in s.zones for d in z.districts)
-    if dup:
-        yield _fail(rubric, "star.zones", f"县区“{'、'.join(dup)}”同时出现在两个片区，每个县区只能属于一个片区")
+    yield from _districts_once(rubric)
     if _duplicates(z.name for z in s.zones):
         yield _fail(rubric, "star.zones", "片区名称重复")
     for zone in s.zones:
         yield from _zone_bands(rubric, zone)
+
+
+def _districts_once(rubric: Rubric) -> Problems:
+    seen: set[str] = set()
+    for zone in rubric.star.zones:
+        dup = [d for d in zone.districts if d in seen]
+        seen.update(zone.districts)
+        if dup:
+            yield _fail(rubric, f"star.zones[name={zone.name}].districts",
+                        f"县区“{'、'.join(dup)}”同时出现在两个片区，每个县区只能属于一个片区")
 
 
 def _zone_bands(rubric: Rubric, zone: Zone) -> Problems:
@@ -189,9 +198,9 @@ def _zone_bands(rubric: Rubric, zone: Zone) -> Problems:
     if not zone.bands:
         yield _fail(rubric, f"{key}.bands", "片区至少需要一个星级档次")
         return
-    unknown = [b.star for b in zone.bands if b.star not in stars]
-    for star in unknown:
-        yield _fail(rubric, f"{key}.bands", f"星级“{star}”不在 star.stars（{'、'.join(stars)}）中")
+    unknown = [n for n, b in enumerate(zone.bands, 1) if b.star not in stars]
+    for n in unknown:
+        yield _fail(rubric, f"{key}.bands[{n}].star", f"星级“{zone.bands[n - 1].star}”不在 star.stars（{'、'.join(stars)}）中")
     if _duplicates(b.star for b in zone.bands):
         yield _fail(rubric, f"{key}.bands", "同一星级在片区内出现了两次")
     if zone.award == "score":
@@ -201,21 +210,22 @@ def _zone_bands(rubric: Rubric, zone: Zone) -> Problems:
 
 
 def _score_bands(rubric: Rubric, zone: Zone, key: str, ordered: bool) -> Problems:
-    mins = [b.min_score for b in zone.bands]
-    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        yield _fail(rubric, f"{key}.bands", "按分数评定时，各档次最低分应从高到低排列且互不相同")
+    bands = zone.bands
+    wrong = next((n for n in range(2, len(bands) + 1) if bands[n - 1].min_score >= bands[n - 2].min_score), None)
+    if wrong:
+        yield _fail(rubric, f"{key}.bands[{wrong}].min_score", "按分数评定时，各档次最低分应从高到低排列且互不相同")
     elif ordered and _stars_not_descending(rubric, zone):
         yield _fail(rubric, f"{key}.bands", "按分数评定时，最低分高的档次应是更高的星级（从最高星级到最低星级排列）")
-    for band in zone.bands:
+    for n, band in enumerate(bands, 1):
         if band.min_score > rubric.total:
-            yield _fail(rubric, f"{key}.bands", f"“{band.star}”的最低分 {band.min_score} 超过了总分 {rubric.total}")
+            yield _fail(rubric, f"{key}.bands[{n}].min_score", f"“{band.star}”的最低分 {band.min_score} 超过了总分 {rubric.total}")
 
 
 def _rank_bands(rubric: Rubric, zone: Zone, key: str, ordered: bool) -> Problems:
     expected = 1
-    for band in zone.bands:  # highest star first, contiguous ranks
+    for n, band in enumerate(zone.bands, 1):  # highest star first, contiguous ranks
         if band.rank_from != expected or band.rank_to < band.rank_from:
-            yield _fail(rubric, f"{key}.bands",
+            yield _fail(rubric, f"{key}.bands[{n}].ranks",
                         f"名次档次应从第 1 名起连续、不重叠、不留空：“{band.star}”应从第 {expected} 名开始")
             return
         expected = band.rank_to + 1

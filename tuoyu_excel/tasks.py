@@ -61,14 +61,18 @@ def run_check(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
 
 def run_star(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
     from .cli_star import default_output_name, summary_lines
+    from .history import read_history
     from .report_star import write_star_results
     from .star import evaluate_star
 
     rubric = load_rubric(RUBRIC_OF[TASK_STAR])
-    result = evaluate_star(Path(p.input_dir), rubric, p.stage, p.eval_date(), None, progress)
-    outcome = TaskOutcome(TASK_STAR, summary_lines(result))
-    outcome.exit_code = 0 if result.run.clean and not result.pending else 1
-    out = write_star_results(result, Path(p.output_dir) / default_output_name(p.stage, p.eval_date()))
+    history_path = Path(p.history.strip()) if p.history.strip() else None
+    history, history_issues = read_history(history_path, rubric) if history_path else ([], [])
+    result = evaluate_star(Path(p.input_dir), rubric, p.stage, p.eval_date(), history, progress)
+    outcome = TaskOutcome(TASK_STAR, summary_lines(result, history_issues))
+    outcome.exit_code = 0 if result.run.clean and not history_issues and not result.pending else 1
+    out = write_star_results(result, Path(p.output_dir) / default_output_name(p.stage, p.eval_date()),
+                             history_path=history_path, history_issues=history_issues)
     outcome.outputs.append(_notice(outcome.lines, out))
     return outcome
 

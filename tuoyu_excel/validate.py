@@ -174,7 +174,7 @@ def _check_item(item: Item, value: object, problems: list, required: bool) -> Sc
 def _check_points(item: Item, number: Decimal, problems: list) -> Decimal | None:
     allowed = item.allowed_values()
     number = snap(number, item.step if item.rule == GRADED else Decimal("0.5"))
-    if allowed is not None:
+    if allowed is not None and number not in allowed:
         number = next((a for a in allowed if abs(a - number) <= Decimal("1e-6")), number)
     if number < 0:
         problems.append(("SCORE_NEGATIVE", {"found": number}))
