@@ -333,7 +333,7 @@ def test_cli_with_official_averages_and_too_few_cities(cities, rubric, tmp_path,
     assert code == 1
     assert "参与评分的城市只有 12 个" in printed and "没有填写“县级指导中心覆盖率”的全区平均水平" in printed
     assert "官方公布（官方平均水平.xlsx），其中第 2.2、3.2、22 项按参与评分各市的基础数据计算" in printed
-    assert (tmp_path / "示范城市创建评分结果_2026-06-30.xlsx").is_file()
+    assert (tmp_path / "示范城市创建评分结果_20260630.xlsx").is_file()
 
 
 def test_cli_cannot_run(tmp_path, capsys):

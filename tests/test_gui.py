@@ -74,6 +74,7 @@ def test_star_rating_through_the_window(tmp_path, monkeypatch):
             app.start.invoke()
             _wait(root, app)
             summary = app.summary.get("1.0", "end")
+            open_state = str(app.open_file["state"])
             ARTIFACTS.mkdir(exist_ok=True)
             root.update()
             time.sleep(0.3)
@@ -90,7 +91,7 @@ def test_star_rating_through_the_window(tmp_path, monkeypatch):
     wb = openpyxl.load_workbook(results, read_only=True)
     assert "星级评定结果" in wb.sheetnames and "公示名单" in wb.sheetnames
     assert "结果表格：" in summary and "星级" in summary
-    assert str(app.open_file["state"]) == "normal"
+    assert open_state == "normal"
     assert (tmp_path / "config" / "tuoyu_excel" / "settings.json").exists()
 
 

@@ -34,7 +34,7 @@ FIRST = 3  # first data row of every table sheet (title, info, header above it)
 
 
 def results_filename(eval_date: dt.date) -> str:
-    return f"示范城市创建评分结果_{eval_date.isoformat()}.xlsx"
+    return f"示范城市创建评分结果_{eval_date:%Y%m%d}.xlsx"
 
 
 def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
