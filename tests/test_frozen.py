@@ -66,9 +66,9 @@ def test_frozen_gui_opens_its_window(bundle, tmp_path):
         try:
             found = ""
             for _ in range(150):
-                probe = subprocess.run(["xdotool", "search", "--name", "托育评定"], capture_output=True, text=True,
+                probe = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True,
                                        env={**env, "DISPLAY": display})
-                found = probe.stdout.strip()
+                found = "\n".join(line for line in probe.stdout.splitlines() if "托育评定" in line)
                 if found or proc.poll() is not None:
                     break
                 time.sleep(0.2)
