@@ -7,11 +7,14 @@ a screenshot to test-artifacts/gui_star.png.
 
 from __future__ import annotations
 
-import time
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import openpyxl
-import pytest
 from xvfb import virtual_display
 
 from tuoyu_excel.gui_model import TASK_STAR, TASK_TEMPLATE, Settings, TaskParams, problems, stage_choices
@@ -38,81 +41,40 @@ def test_settings_round_trip(tmp_path):
     assert Settings.load(path).last == TaskParams()
 
 
-def _wait(root, app, seconds: float = 300) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        root.update()
-        if str(app.start["state"]) == "normal" and app.status.cget("text") != "准备就绪。" \
-                and not app.status.cget("text").startswith(("正在", "已处理")):
-            return
-        time.sleep(0.05)
-    raise AssertionError("the window did not finish the task in time")
+def drive(scenario: str, params: TaskParams, tmp_path: Path, screenshot: Path | None = None) -> dict:
+    """Run the window in a child process under a fresh Xvfb; return what it showed."""
+    out = tmp_path / "shown.json"
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    with virtual_display() as display:
+        done = subprocess.run([sys.executable, str(ROOT / "tests" / "gui_driver.py"), scenario,
+                               json.dumps(asdict(params), ensure_ascii=False), str(out), str(screenshot or "")],
+                              env={**env, "DISPLAY": display}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
-def test_star_rating_through_the_window(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+def test_star_rating_through_the_window(tmp_path):
     samples = ROOT / "samples" / "star"
     assert samples.is_dir(), "samples/star is missing: run scripts/make_samples.py"
     out = tmp_path / "结果 文件夹"
-    errors = []
-    with virtual_display() as display:
-        import tkinter as tk
-        from tkinter import messagebox
-
-        from tuoyu_excel.gui import App
-
-        # a modal dialog would block the test forever: record it instead
-        monkeypatch.setattr(messagebox, "showerror", lambda title, msg, **kw: errors.append(msg))
-
-        root = tk.Tk()
-        try:
-            app = App(root, Settings(TaskParams(task=TASK_STAR, input_dir=str(samples), output_dir=str(out),
-                                                date="2026-11-22",
-                                                history=str(ROOT / "samples" / "history" / "历史评定.xlsx"))))
-            app.stage_box.current(1)  # 市级核验
-            root.update()
-            app.start.invoke()
-            _wait(root, app)
-            summary = app.summary.get("1.0", "end")
-            open_state = str(app.open_file["state"])
-            ARTIFACTS.mkdir(exist_ok=True)
-            root.update()
-            time.sleep(0.3)
-            root.update()
-            from PIL import ImageGrab
-
-            ImageGrab.grab(xdisplay=display).save(ARTIFACTS / "gui_star.png")
-        finally:
-            root.destroy()
-    assert not errors, errors
-    assert app.outcome is not None, summary
-    results = app.outcome.outputs[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    params = TaskParams(task=TASK_STAR, input_dir=str(samples), output_dir=str(out), date="2026-11-22",
+                        history=str(ROOT / "samples" / "history" / "历史评定.xlsx"))
+    shown = drive("star", params, tmp_path, ARTIFACTS / "gui_star.png")
+    assert shown["errors"] == [] and shown["warnings"] == []
+    assert shown["status"] == "星级评定：完成。"
+    results = Path(shown["outputs"][0])
     assert results.exists() and results.parent == out
     wb = openpyxl.load_workbook(results, read_only=True)
     assert "星级评定结果" in wb.sheetnames and "公示名单" in wb.sheetnames
-    assert "结果表格：" in summary and "星级" in summary
-    assert open_state == "normal"
+    summary = shown["summary"]
+    assert "结果表格：" in summary and "城区：三星级" in summary and "待裁定" in summary
+    assert shown["open_file"] == "normal"
     assert (tmp_path / "config" / "tuoyu_excel" / "settings.json").exists()
+    assert (ARTIFACTS / "gui_star.png").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("task", [TASK_STAR])
-def test_window_refuses_to_start_without_folders(tmp_path, monkeypatch, task):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    shown = []
-    with virtual_display():
-        import tkinter as tk
-        from tkinter import messagebox
-
-        from tuoyu_excel.gui import App
-
-        monkeypatch.setattr(messagebox, "showwarning", lambda title, msg, **kw: shown.append((title, msg)))
-        root = tk.Tk()
-        try:
-            calls = []
-            app = App(root, Settings(TaskParams(task=task)), run_task=lambda p, progress: calls.append(p))
-            app.start.invoke()
-            root.update()
-        finally:
-            root.destroy()
-    assert calls == []
-    assert shown and shown[0][0] == "还不能开始" and "输入文件夹" in shown[0][1]
+def test_window_refuses_to_start_without_folders(tmp_path):
+    shown = drive("refuse", TaskParams(task=TASK_STAR), tmp_path)
+    assert shown["calls"] == 0
+    assert shown["warnings"] and shown["warnings"][0].startswith("还不能开始|") and "输入文件夹" in shown["warnings"][0]

@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except TuoyuError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        problems = getattr(exc, "problems", None) or [exc]  # a broken rubric lists every problem
+        for problem in problems:
+            print(f"错误：{problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)

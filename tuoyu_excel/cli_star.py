@@ -14,7 +14,6 @@ from pathlib import Path
 from .cli import add_common
 from .ranking import NO_STAR, PENDING
 
-STAGES = ("city", "county")
 DEFAULT_RUBRIC = "liuzhou_star"
 
 
@@ -23,8 +22,8 @@ def register(sub) -> None:
                        description="读取文件夹中各托育机构填好的评分表，校验、计分、判断评定条件，"
                                    "按片区排名评定星级，生成星级评定结果工作簿。")
     p.add_argument("source", metavar="DIR", help="存放各机构评分表的文件夹")
-    p.add_argument("--stage", choices=STAGES, default="city",
-                   help="按哪一列得分评定：city 市级核验（正式结果，默认）/ county 县级初评（初步结果）")
+    p.add_argument("--stage", default=None,
+                   help="按哪一列得分评定：city 市级核验（正式结果，默认为规则的最后一个阶段）/ county 县级初评（初步结果）")
     p.add_argument("--history", metavar="FILE", default=None,
                    help="星级评定历史记录表（tuoyu template history 生成），用于定级未满1年、复审到期、撤销的判断")
     p.add_argument("-o", "--output", metavar="FILE", default=None,
@@ -44,6 +43,7 @@ def run_star(args) -> int:
     from .star import evaluate_star
 
     rubric = load_rubric(args.rubric)
+    args.stage = args.stage or rubric.stages[-1].key
     problem = _setup_problem(rubric, args)
     if problem:
         print(f"错误：{problem}", file=sys.stderr)
@@ -77,7 +77,8 @@ def _setup_problem(rubric, args) -> str:
     if rubric.star is None:
         return f"规则 {rubric.id} 不是星级评定规则，不能用于 tuoyu star"
     if args.stage not in [s.key for s in rubric.stages]:
-        return f"规则 {rubric.id} 没有“{args.stage}”评分阶段"
+        valid = "；".join(f"{s.key}（{s.label}）" for s in rubric.stages)
+        return f"规则 {rubric.id} 没有“{args.stage}”评分阶段，可用：{valid}"
     if not Path(args.source).is_dir():
         return f"找不到文件夹 {args.source}。请检查路径是否正确"
     if args.history and not Path(args.history).is_file():

@@ -21,6 +21,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "FILE_CORRUPT": (ERROR, "文件已损坏或不完整（{detail}）。请让填报单位用 Excel/WPS 重新保存后再发送"),
     "FILE_TOO_LARGE": (ERROR, "文件解压后过大或内部文件过多（{detail}），可能不是正常的表格。请核对后重新发送"),
     "FILE_UNREADABLE": (ERROR, "无法读取文件（{detail}）。请关闭正在打开此文件的程序，确认文件仍在文件夹中，然后重新运行"),
+    "FILE_UNSAFE_XML": (ERROR, "文件内含不安全的 XML 声明（{detail}），已拒绝读取。请用 Excel/WPS 重新保存后发送"),
+    "SHEET_TOO_LARGE": (ERROR, "“{label}”工作表有 {found}（内容一直延伸到 {detail} 单元格），远超模板的大小，可能误操作填满了整列或整行。"
+                               "请删除模板以外多余的行和列后重新保存发送"),
     "FILE_NOT_TEMPLATE": (ERROR, "不是本工具生成的模板（{detail}）。请使用“生成空白模板”得到的表格填写"),
     "FILE_WRONG_KIND": (ERROR, "这是“{found}”表格，本次处理的是“{expected}”。请把文件放到对应的文件夹"),
     "FILE_WRONG_RUBRIC": (ERROR, "表格按规则 {found} 生成，本次使用的规则是 {expected}。请用本次规则重新生成模板并转填，或改用对应的规则文件"),

@@ -20,7 +20,10 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _NUMBER_WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)(分|个|人|家|元|元/月|名|所|户)")
 _NA_WORDS = {NOT_APPLICABLE, "不适用。", "N/A", "NA", "n/a", "/", "／"}
 _FLOAT_TOLERANCE = Decimal("1e-6")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+_SNAP_LIMIT = Decimal(10) ** 15  # beyond any score; quantizing larger values would overflow Decimal's precision
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+_COMPACT_DATE = re.compile(r"\d{8}")  # 20240315; not 202411 (a month), which %Y%m%d would read as 2024-01-01
+_EDGE_SPACE = re.compile(r"\A[\s\u200b\ufeff]+|[\s\u200b\ufeff]+\Z")  # any Unicode space, zero-width, BOM
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ def squeeze(text: str) -> str:
 
 def snap(value: Decimal, step: Decimal) -> Decimal:
     """Round float artefacts (8.499999999 → 8.5) onto the item's step; leave real values alone."""
+    if abs(value) >= _SNAP_LIMIT:  # a huge number (1E+308): nothing to snap, validation rejects it
+        return value
     nearest = (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
     if nearest == value or abs(nearest - value) > _FLOAT_TOLERANCE:
         return value  # on the grid already (keep 20, not 20.0), or really off it: validation decides
@@ -148,7 +153,8 @@ def parse_date(value: object) -> Parsed:
         return Parsed(value)
     if isinstance(value, str):
         text = squeeze(value)
-        for fmt in _DATE_FORMATS:
+        formats = ("%Y%m%d",) if _COMPACT_DATE.fullmatch(text) else _DATE_FORMATS
+        for fmt in formats:
             try:
                 return Parsed(dt.datetime.strptime(text, fmt).date())
             except ValueError:
@@ -181,8 +187,13 @@ def parse_text(value: object) -> Parsed:
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         value = value.isoformat()
-    text = str(value).strip(" \t\r\n\u00a0\u3000\u200b\ufeff")
+    text = strip_spaces(str(value))
     return Parsed(text) if text else BLANK
+
+
+def strip_spaces(text: str) -> str:
+    """Without spaces of any kind (incl. NBSP, ideographic, em, zero-width) at either end."""
+    return _EDGE_SPACE.sub("", text)
 
 
 def parse_code(value: object) -> Parsed:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .eligibility import Reason, check_eligibility
 from .issues import ERROR, Issue, IssueLog, make_issue
-from .preflight import list_inputs, preflight, sha256_file
+from .preflight import list_inputs, os_detail, preflight, sha256_file
 from .reader import read_workbook
 from .rubric import Rubric
 from .scoring import ScoreCard, score
@@ -94,7 +94,7 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
     try:
         result.sha256 = sha256_file(path)  # for every readable input, even one we cannot use
     except OSError as exc:
-        problem = problem or make_issue("FILE_UNREADABLE", path.name, detail=exc.strerror or type(exc).__name__)
+        problem = problem or make_issue("FILE_UNREADABLE", path.name, detail=os_detail(exc))
     if problem is not None:
         result.issues = [problem]
         return result

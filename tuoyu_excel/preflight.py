@@ -3,7 +3,10 @@
 Content decides, never the suffix: the first bytes tell a zip (.xlsx/.xlsm/.ods), an OLE2
 compound file (.xls, or an .xlsx with an opening password) or something else (a PDF, a
 picture, a CSV renamed .xlsx). Zips are checked for bombs from their declared sizes before
-anything is decompressed. Pure functions: nothing is printed, no file is written.
+anything is decompressed; then no XML part may carry a DTD (entity bombs, external entities),
+and no sheet may reach far beyond a template: python-calamine allocates the whole rectangle up
+to the farthest cell, so one stray value at CV1000000 would cost 3 GB. Pure functions: nothing
+is printed, no file is written.
 """
 
 from __future__ import annotations
@@ -11,14 +14,21 @@ from __future__ import annotations
 import codecs
 import errno
 import hashlib
+import html
+import itertools
 import os
+import posixpath
+import re
 import stat
 import struct
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from .issues import Issue, make_issue
 
@@ -28,6 +38,8 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_TOTAL = 300 * 1024 * 1024  # declared uncompressed bytes, all entries together
 MAX_ZIP_RATIO = 200  # per entry, only checked for entries over MAX_RATIO_ENTRY
 MAX_RATIO_ENTRY = 10 * 1024 * 1024
+MAX_SHEET_ROWS = 10_000  # a template has fewer than 100 rows; the reader looks at the first 3000
+MAX_SHEET_CELLS = 1_000_000  # rows × columns, and cells: python-calamine keeps ~32 bytes for each
 _MB = 1024 * 1024
 
 _SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
@@ -120,16 +132,21 @@ def preflight(path: Path) -> Issue | None:
             if head.startswith(_OLE_MAGIC):
                 return _check_ole(f, name)
     except OSError as exc:
-        return make_issue("FILE_UNREADABLE", name, detail=_os_detail(exc))
+        return make_issue("FILE_UNREADABLE", name, detail=os_detail(exc))
     return make_issue("FILE_NOT_SPREADSHEET", name, detail=_describe(head))
 
 
-def _os_detail(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
+def os_detail(exc: OSError) -> str:
+    """Why a file could not be opened, in Chinese (python-calamine raises a bare OSError "… (os error 2)")."""
+    number = exc.errno
+    if number is None:
+        match = re.search(r"os error (\d+)", str(exc))
+        number = int(match.group(1)) if match else None
+    if isinstance(exc, FileNotFoundError) or number == errno.ENOENT:
         return "文件已不存在，可能已被移动或删除"
-    if isinstance(exc, PermissionError):
+    if isinstance(exc, PermissionError) or number in (errno.EACCES, errno.EPERM):
         return "没有读取权限，或文件正被其他程序独占打开"
-    return f"系统错误：{exc.strerror or type(exc).__name__}"
+    return f"系统错误：{exc.strerror or str(exc) or type(exc).__name__}"
 
 
 def _describe(head: bytes) -> str:
@@ -179,15 +196,21 @@ def _check_zip(f: BinaryIO, name: str) -> Issue | None:
             too_large = _zip_size_problem(infos)
             if too_large:
                 return make_issue("FILE_TOO_LARGE", name, detail=too_large)
-            other = _zip_not_workbook(zf, {info.filename for info in infos})
+            names = {info.filename for info in infos}
+            other = _zip_not_workbook(zf, names)
+            if other:
+                return make_issue("FILE_NOT_SPREADSHEET", name, detail=other)
+            unsafe = _unsafe_xml(zf, infos)
+            if unsafe:
+                return make_issue("FILE_UNSAFE_XML", name, detail=unsafe)
+            return _sheet_too_large(zf, names, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
-            NotImplementedError, RuntimeError, UnicodeDecodeError):
+            NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError):
         return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP)
     except OSError as exc:  # a seek to a bogus offset is the content's fault, not the disk's
         if exc.errno != errno.EINVAL:
             raise
         return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP)
-    return make_issue("FILE_NOT_SPREADSHEET", name, detail=other) if other else None
 
 
 def _zip_size_problem(infos: list[zipfile.ZipInfo]) -> str | None:
@@ -233,6 +256,214 @@ def _read_small(zf: zipfile.ZipFile, member: str, limit: int) -> bytes:
         return b""
     with zf.open(member) as fh:
         return fh.read(limit)
+
+
+# ---------------------------------------------------------------- zip: what is inside the XML
+
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_XML_HEAD = 4096  # a DTD must come before the root element, which real files start within 100 bytes
+_ROOT = re.compile(r"<[^?!]")  # the root element's start tag: not <?xml …?>, <!-- … -->, <!DOCTYPE …>
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")  # <row …> and <c …> of sheetData
+_REF = re.compile(rb"""\sr\s*=\s*["']\s*([A-Za-z]{0,8})(\d{0,12})""")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,8})(\d{1,12})"')
+_ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_MAX_TAIL = 64 * 1024  # bytes of an unfinished tag carried from one chunk to the next
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _unsafe_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
+    """The first XML part that declares a DTD (where entity bombs and external entities live), else "".
+
+    Excel, WPS and LibreOffice never write one; only the head of each part is decompressed."""
+    for info in infos:
+        if info.is_dir() or not info.filename.lower().endswith(_XML_SUFFIXES):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(_XML_HEAD)
+        text = _xml_head_text(head)
+        root = _ROOT.search(text)
+        if "<!doctype" in (text[:root.start()] if root else text).lower():
+            return f"{info.filename} 含有 DOCTYPE 声明"
+    return ""
+
+
+def _xml_head_text(head: bytes) -> str:
+    """The head of an XML part as text, enough to find its tags (UTF-16 with or without BOM, else bytewise)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore")
+    if head[1:2] == b"\0":
+        return head.decode("utf-16-le", errors="ignore")
+    if head[:1] == b"\0":
+        return head.decode("utf-16-be", errors="ignore")
+    return head.decode("latin-1")
+
+
+def _sheet_too_large(zf: zipfile.ZipFile, names: set[str], file: str) -> Issue | None:
+    """SHEET_TOO_LARGE for the first sheet reaching beyond MAX_SHEET_ROWS / MAX_SHEET_CELLS, else None."""
+    if "content.xml" in names and "xl/workbook.xml" not in names:  # .ods: all sheets in one part
+        extents = _ods_extents(zf)
+    else:
+        extents = ((label, *_xlsx_extent(zf, part)) for label, part in _worksheets(zf, names))
+    for label, rows, cols, cells in extents:
+        if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS:
+            return make_issue("SHEET_TOO_LARGE", file, found=f"{rows} 行 × {cols} 列", label=label,
+                              detail=f"{_column_name(cols)}{rows}")
+    return None
+
+
+def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
+    """(sheet name, part) of each worksheet the workbook lists, plus any other xl/worksheets/*.xml part."""
+    rels = {a.get("Id"): a.get("Target", "") for a in _tags(zf, names, "xl/_rels/workbook.xml.rels", b"Relationship")}
+    found = []
+    for a in _tags(zf, names, "xl/workbook.xml", b"sheet"):
+        rid = next((v for k, v in a.items() if k == "id" or k.endswith(":id")), "")
+        target = rels.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        if target and part in names:
+            found.append((a.get("name", part), part))
+    listed = {part for _, part in found}
+    return found + [(n, n) for n in sorted(names - listed) if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+
+
+def _tags(zf: zipfile.ZipFile, names: set[str], member: str, tag: bytes) -> list[dict[str, str]]:
+    """The attributes of every <tag …> in a small XML part (none when it is missing or over 1 MB)."""
+    data = _read_small(zf, member, _MB) if member in names else b""
+    found = []
+    for match in re.finditer(rb"<(?:[\w.-]+:)?" + tag + rb"(?=[\s/>])([^>]*)>", data):
+        found.append({k.decode("utf-8", "replace"): html.unescape((v1 or v2).decode("utf-8", "replace"))
+                      for k, v1, v2 in _ATTRS.findall(match.group(1))})
+    return found
+
+
+def _xlsx_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """(last row, last column, cells) of a worksheet part: quick bounds first, exact only when they are over."""
+    quick = _quick_extent(zf, part)
+    if quick is not None and quick[0] <= MAX_SHEET_ROWS and quick[0] * quick[1] <= MAX_SHEET_CELLS \
+            and quick[2] <= MAX_SHEET_CELLS:
+        return quick
+    return _exact_extent(zf, part)
+
+
+def _quick_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int] | None:
+    """Upper bounds from the cell references, at C speed (empty cells count too); None when some cell
+    is not written as Excel, WPS, LibreOffice, openpyxl and XlsxWriter all write it: <c r="A1" …>."""
+    rows = cols = cells = 0
+    with zf.open(part) as fh:
+        for n, data in enumerate(_xml_chunks(fh)):
+            if n == 0 and b":" in _xml_head_text(data[:_XML_HEAD]).split(">", 2)[-1].lstrip("< \r\n\t")[:40]:
+                return None  # <x:worksheet …>: prefixed tags, which only the exact scan follows
+            refs = _CELL_REF.findall(data)
+            if len(refs) != sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")):
+                return None
+            rows = max(rows, max(map(int, map(itemgetter(1), refs)), default=0))
+            cols = max(cols, max(map(_column_number, set(map(itemgetter(0), refs))), default=0))
+            cells += len(refs)
+            if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS:
+                return None
+    return rows, cols, cells
+
+
+def _exact_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """(last row, last column, cells) of the cells holding something in a worksheet part, streamed.
+
+    A cell without a reference sits right of the previous one (a row without one, below); an empty
+    <c …/> holds nothing and python-calamine skips it. Past a limit, only row numbers are looked at."""
+    last_row = last_col = row = col = cells = 0
+    with zf.open(part) as fh:
+        chunks = _xml_chunks(fh)
+        for data in chunks:
+            for match in _TAG.finditer(data):
+                ref = _REF.search(match.group(2))
+                if match.group(1) == b"row":
+                    row, col = (int(ref.group(2)) if ref and ref.group(2) else row + 1), 0
+                    continue
+                col = _column_number(ref.group(1)) if ref and ref.group(1) else col + 1
+                row = int(ref.group(2)) if ref and ref.group(2) else row
+                if match.group(2).endswith(b"/"):
+                    continue
+                cells += 1
+                last_row, last_col = max(last_row, row), max(last_col, col)
+                if last_row > MAX_SHEET_ROWS or last_row * last_col > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS:
+                    for rest in itertools.chain([data[match.end():]], chunks):  # the true size, for the message
+                        last_row = max(last_row, _last_row_number(rest))
+                    return last_row, last_col, cells
+    return last_row, last_col, cells
+
+
+def _last_row_number(data: bytes) -> int:
+    """The number of the last <row> in ``data`` (rows come in order), 0 when there is none."""
+    start = data.rfind(b"<row ")
+    ref = _REF.search(data, start, data.find(b">", start)) if start >= 0 else None
+    return int(ref.group(2)) if ref and ref.group(2) else 0
+
+
+def _xml_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    """A part's bytes in pieces cut before a "<", so that no tag is split (a tag over 64 KB may be)."""
+    tail = b""
+    while chunk := fh.read(_MB):
+        data = tail + chunk
+        cut = data.rfind(b"<")
+        cut = len(data) if cut < 0 or len(data) - cut > _MAX_TAIL else cut
+        tail = data[cut:]
+        yield data[:cut]
+    yield tail
+
+
+def _ods_extents(zf: zipfile.ZipFile) -> list[tuple[str, int, int, int]]:
+    """(table name, last row, last column, cells) of every table in an .ods, counting repeated rows and cells.
+
+    LibreOffice ends each table with ~1 million repeated *empty* rows, which take no memory; a repeated
+    row that holds a value is a real row each time (a 1 KB file can ask for 10 million cells)."""
+    from defusedxml.ElementTree import iterparse  # no DTD gets here, and defusedxml would refuse one
+
+    found: list[tuple[str, int, int, int]] = []
+    name, rows, col, row_cols, row_cells, extent = "", 0, 0, 0, 0, (0, 0, 0)
+    with zf.open("content.xml") as fh:
+        for event, el in iterparse(fh, events=("start", "end")):
+            if event == "start":
+                if el.tag == _ODS_TABLE + "table":
+                    name, rows, extent = el.get(_ODS_TABLE + "name", ""), 0, (0, 0, 0)
+                elif el.tag == _ODS_TABLE + "table-row":
+                    col = row_cols = row_cells = 0
+                continue
+            if el.tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"):
+                repeat = _repeat(el, "number-columns-repeated")
+                col += repeat
+                if el.get(_ODS_OFFICE + "value-type") or len(el):
+                    row_cols, row_cells = col, row_cells + repeat
+                el.clear()
+            elif el.tag == _ODS_TABLE + "table-row":
+                repeat = _repeat(el, "number-rows-repeated")
+                rows += repeat
+                if row_cells:
+                    extent = (rows, max(extent[1], row_cols), extent[2] + repeat * row_cells)
+                el.clear()
+                if extent[0] > MAX_SHEET_ROWS or extent[0] * extent[1] > MAX_SHEET_CELLS:
+                    return [(name, *extent)]
+            elif el.tag == _ODS_TABLE + "table":
+                found.append((name, *extent))
+                el.clear()
+    return found
+
+
+def _repeat(el, attribute: str) -> int:
+    return max(1, int(el.get(_ODS_TABLE + attribute, "1")))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ch - 64
+    return number
+
+
+def _column_name(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 # ---------------------------------------------------------------- OLE2: .xls / encrypted OOXML

@@ -17,7 +17,8 @@ import python_calamine as pc
 
 from . import layout
 from .issues import IssueLog
-from .normalize import EXCEL_ERRORS
+from .normalize import EXCEL_ERRORS, strip_spaces
+from .preflight import os_detail
 from .rubric import Rubric
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
@@ -54,8 +55,8 @@ class RawWorkbook:
 
 
 def clean(text: str) -> str:
-    """Strip ordinary, no-break, ideographic and zero-width spaces from both ends."""
-    return text.strip(" \t\r\n\u00a0\u3000\u200b\ufeff")
+    """Strip spaces of any kind (ordinary, no-break, ideographic, zero-width …) from both ends."""
+    return strip_spaces(text)
 
 
 def fold(text: object) -> str:
@@ -91,8 +92,8 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
         log.add("FILE_ENCRYPTED")
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
         log.add("FILE_CORRUPT", detail=_short(exc))
-    except OSError as exc:
-        log.add("FILE_UNREADABLE", detail=_short(exc))
+    except OSError as exc:  # deleted, or locked by another program, after preflight
+        log.add("FILE_UNREADABLE", detail=os_detail(exc))
     return None
 
 

@@ -43,7 +43,7 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
         path = Path(text)
         if not path.is_file():
             raise RubricError(text, "文件", f"找不到规则文件。可用的内置规则：{'、'.join(SHIPPED)}")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         from .rubric_excel import read_rubric_workbook  # issue 8: rubric edited in Excel
 
         return read_rubric_workbook(path)

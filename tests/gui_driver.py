@@ -1,0 +1,66 @@
+"""Drive the real window in a child process (tests/test_gui.py starts it under Xvfb).
+
+A child process, because Tk keeps its X connection for the life of the interpreter: stopping
+Xvfb under a live interpreter makes Xlib end the whole process.
+Usage: python tests/gui_driver.py SCENARIO JSON_PARAMS OUT_JSON [SCREENSHOT]
+Prints nothing; writes what the window showed to OUT_JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import tkinter as tk
+from pathlib import Path
+from tkinter import messagebox
+
+from tuoyu_excel.gui import App
+from tuoyu_excel.gui_model import Settings, TaskParams
+
+
+def _wait(root, app, seconds: float = 300) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        root.update()
+        text = app.status.cget("text")
+        if str(app.start["state"]) == "normal" and text != "准备就绪。" and not text.startswith(("正在", "已处理")):
+            return
+        time.sleep(0.05)
+    raise SystemExit("the window did not finish the task in time")
+
+
+def main(scenario: str, params: str, out: str, screenshot: str = "") -> None:
+    shown: dict[str, list[str]] = {"warnings": [], "errors": []}
+    messagebox.showwarning = lambda title, msg, **kw: shown["warnings"].append(f"{title}|{msg}")
+    messagebox.showerror = lambda title, msg, **kw: shown["errors"].append(f"{title}|{msg}")
+    root = tk.Tk()
+    calls = []
+    run_task = (lambda p, progress: calls.append(p)) if scenario == "refuse" else None
+    app = App(root, Settings(TaskParams(**json.loads(params))), run_task=run_task)
+    if scenario == "star":
+        app.stage_box.current(1)  # 市级核验
+    root.update()
+    app.start.invoke()
+    if scenario == "refuse":
+        root.update()
+    else:
+        _wait(root, app)
+    root.update()
+    time.sleep(0.3)
+    root.update()
+    if screenshot:
+        from PIL import ImageGrab
+
+        ImageGrab.grab(xdisplay=None).save(screenshot)
+    result = {
+        **shown, "calls": len(calls), "summary": app.summary.get("1.0", "end"), "status": app.status.cget("text"),
+        "open_file": str(app.open_file["state"]),
+        "outputs": [str(p) for p in (app.outcome.outputs if app.outcome else [])],
+    }
+    Path(out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    root.destroy()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
