@@ -8,22 +8,21 @@ issue and that indicator falls back to the regional rate computed from the citie
 
 from __future__ import annotations
 
-import warnings
 from decimal import Decimal
 from pathlib import Path
 
 import python_calamine as pc
 
 from .city import OfficialAverages, comparative_items, unit_label
-from .errors import OutputError, RubricError, WorkbookError
+from .errors import RubricError, WorkbookError
 from .issues import IssueLog
 from .layout import cell_name
 from .normalize import parse_count
 from .preflight import preflight, sha256_file
 from .reader import fold
 from .rubric import Item, Rubric
-from .template import new_workbook
 from .template_formats import make_formats, row_height
+from .xlsx_out import writing_workbook
 
 SHEET = "全区平均水平"
 H_INDICATOR = "指标"
@@ -65,14 +64,8 @@ def write_averages_template(rubric: Rubric, out_dir: Path, filename: str | None 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / (filename or averages_filename(rubric))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an XlsxWriter warning means a validation was dropped
-        wb = new_workbook(path, f"{rubric.name}——全区平均水平")
+    with writing_workbook(path, f"{rubric.name}——全区平均水平") as wb:
         _write_sheet(wb, make_formats(wb), rubric)
-        try:
-            wb.close()
-        except OSError as exc:
-            raise OutputError(f"无法写入 {path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return path
 
 

@@ -15,13 +15,12 @@ A row with a bad value is left out and reported; nothing here raises for the dat
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from pathlib import Path
 
 import python_calamine as pc
 
 from .credit_code import credit_code_problem
-from .errors import OutputError, RubricError, WorkbookError
+from .errors import RubricError, WorkbookError
 from .issues import Issue, IssueLog
 from .layout import cell_name
 from .normalize import parse_choice, parse_code, parse_date, parse_text
@@ -30,9 +29,9 @@ from .preflight import preflight
 from .reader import fold
 from .rubric import Rubric
 from .star import REVOKED, HistoryRecord
-from .template import new_workbook
 from .template_formats import make_formats, setup_print
 from .template_validation import EARLIEST_DATE, LATEST_DATE
+from .xlsx_out import writing_workbook
 
 VALID = "有效"
 DOWNGRADED = "降级"
@@ -170,16 +169,10 @@ def write_history_template(rubric: Rubric, out_dir: Path, filename: str | None =
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / filename if filename else prepare_output(out_dir / history_template_name(rubric)).path
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an XlsxWriter warning means a validation was dropped
-        wb = new_workbook(path, "星级评定历史记录")
+    with writing_workbook(path, "星级评定历史记录") as wb:
         fmts = make_formats(wb)
         _write_records_sheet(wb, fmts, rubric)
         _write_guide(wb, fmts, rubric)
-        try:
-            wb.close()
-        except OSError as exc:
-            raise OutputError(f"无法写入 {path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return path
 
 

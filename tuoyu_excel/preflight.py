@@ -25,7 +25,6 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
-from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
@@ -265,7 +264,9 @@ _XML_HEAD = 4096  # a DTD must come before the root element, which real files st
 _ROOT = re.compile(r"<[^?!]")  # the root element's start tag: not <?xml …?>, <!-- … -->, <!DOCTYPE …>
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")  # <row …> and <c …> of sheetData
 _REF = re.compile(rb"""\sr\s*=\s*["']\s*([A-Za-z]{0,8})(\d{0,12})""")
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,8})(\d{1,12})"')
+_SUSPECT_CELL = re.compile(rb'<c(?:(?= )(?! r="[A-Z])|[\t\r\n/>]| r="(?:[A-Z]{3}|[C-Z][A-Z]|[A-Z]{1,2}\d{5}))')
+_PLAIN_MAX_BYTES = 8 * _MB  # a cell takes at least 11 bytes (<c r="A1"/>)
+_PREFIXED_CELL = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
 _ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _MAX_TAIL = 64 * 1024  # bytes of an unfinished tag carried from one chunk to the next
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -302,14 +303,19 @@ def _xml_head_text(head: bytes) -> str:
 def _sheet_too_large(zf: zipfile.ZipFile, names: set[str], file: str) -> Issue | None:
     """SHEET_TOO_LARGE for the first sheet reaching beyond MAX_SHEET_ROWS / MAX_SHEET_CELLS, else None."""
     if "content.xml" in names and "xl/workbook.xml" not in names:  # .ods: all sheets in one part
-        extents = _ods_extents(zf)
+        extents = iter(_ods_extents(zf))
     else:
-        extents = ((label, *_xlsx_extent(zf, part)) for label, part in _worksheets(zf, names))
+        extents = ((label, *_exact_extent(zf, part)) for label, part in _worksheets(zf, names)
+                   if not _plainly_small(zf, part))
     for label, rows, cols, cells in extents:
-        if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS:
+        if _over_limits(rows, cols, cells):
             return make_issue("SHEET_TOO_LARGE", file, found=f"{rows} 行 × {cols} 列", label=label,
                               detail=f"{_column_name(cols)}{rows}")
     return None
+
+
+def _over_limits(rows: int, cols: int, cells: int) -> bool:
+    return rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS
 
 
 def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
@@ -336,32 +342,17 @@ def _tags(zf: zipfile.ZipFile, names: set[str], member: str, tag: bytes) -> list
     return found
 
 
-def _xlsx_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
-    """(last row, last column, cells) of a worksheet part: quick bounds first, exact only when they are over."""
-    quick = _quick_extent(zf, part)
-    if quick is not None and quick[0] <= MAX_SHEET_ROWS and quick[0] * quick[1] <= MAX_SHEET_CELLS \
-            and quick[2] <= MAX_SHEET_CELLS:
-        return quick
-    return _exact_extent(zf, part)
-
-
-def _quick_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int] | None:
-    """Upper bounds from the cell references, at C speed (empty cells count too); None when some cell
-    is not written as Excel, WPS, LibreOffice, openpyxl and XlsxWriter all write it: <c r="A1" …>."""
-    rows = cols = cells = 0
+def _plainly_small(zf: zipfile.ZipFile, part: str) -> bool:
+    """True when no cell can reach a limit: under 8 MB (so under a million cells), every cell written
+    <c r="A1" …> as Excel, WPS, LibreOffice, openpyxl and XlsxWriter write it, none at row 10000 or
+    column CA (79) or beyond. One C-speed search per chunk; anything else gets the exact scan."""
+    if zf.getinfo(part).file_size > _PLAIN_MAX_BYTES:
+        return False
     with zf.open(part) as fh:
-        for n, data in enumerate(_xml_chunks(fh)):
-            if n == 0 and b":" in _xml_head_text(data[:_XML_HEAD]).split(">", 2)[-1].lstrip("< \r\n\t")[:40]:
-                return None  # <x:worksheet …>: prefixed tags, which only the exact scan follows
-            refs = _CELL_REF.findall(data)
-            if len(refs) != sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")):
-                return None
-            rows = max(rows, max(map(int, map(itemgetter(1), refs)), default=0))
-            cols = max(cols, max(map(_column_number, set(map(itemgetter(0), refs))), default=0))
-            cells += len(refs)
-            if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS:
-                return None
-    return rows, cols, cells
+        for data in _xml_chunks(fh):
+            if _SUSPECT_CELL.search(data) or ((b":c" in data or b":row" in data) and _PREFIXED_CELL.search(data)):
+                return False
+    return True
 
 
 def _exact_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:

@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlsxwriter.exceptions import XlsxWriterException
-
 from . import __version__, layout
-from .errors import OutputError
 from .issues import ERROR, Issue
 from .output import OutputPath, prepare_output
 from .pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, FileResult, RunResult
 from .rubric import Rubric
-from .template import new_workbook
 from .template_formats import FONT, row_height, setup_print
+from .xlsx_out import writing_workbook
 
 SUMMARY_SHEET = "汇总"
 ISSUES_SHEET = "问题清单"
@@ -97,15 +94,11 @@ def sorted_issues(files: list[FileResult]) -> list[Issue]:
 def write_check_report(result: RunResult, wanted: Path) -> OutputPath:
     """Write the check report at `wanted`, or beside it under a free name; never overwrites."""
     out = prepare_output(Path(wanted))
-    wb = new_workbook(out.path, "校验报告")
-    fmts = _formats(wb)
-    _write_summary(wb, fmts, result)
-    _write_issues(wb, fmts, result)
-    _write_info(wb, fmts, result)
-    try:
-        wb.close()
-    except (OSError, XlsxWriterException) as exc:
-        raise OutputError(f"无法写入校验报告 {out.path}：{exc}。请确认文件夹可写、文件未被 Excel/WPS 打开。") from exc
+    with writing_workbook(out.path, "校验报告") as wb:
+        fmts = _formats(wb)
+        _write_summary(wb, fmts, result)
+        _write_issues(wb, fmts, result)
+        _write_info(wb, fmts, result)
     return out
 
 

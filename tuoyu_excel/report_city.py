@@ -1,6 +1,6 @@
 """The city results workbook: 城市排名 (with a native chart), 得分明细, 全区平均水平, 校验问题, 运行信息.
 
-Written with XlsxWriter through ``template.new_workbook`` (text never becomes a formula, number or
+Written with XlsxWriter through ``xlsx_out.writing_workbook`` (text never becomes a formula, number or
 URL) and ``write_string`` for every text that came from a user's file; the path comes from
 ``output.prepare_output``, so an existing results file is never overwritten.
 """
@@ -8,17 +8,15 @@ URL) and ``write_string`` for every text that came from a user's file; the path 
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
 from .city import Average, CityResult, CityScore, comparative_items, unit_label
-from .errors import OutputError
 from .output import OutputPath, prepare_output
 from .rubric import Item, Rubric
-from .template import new_workbook
 from .template_formats import make_formats, row_height, setup_print
+from .xlsx_out import writing_workbook
 
 SHEET_RANK = "城市排名"
 SHEET_DETAIL = "得分明细"
@@ -40,19 +38,13 @@ def results_filename(eval_date: dt.date) -> str:
 def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
     """Write the results workbook at `wanted`, or at the next free name; return where it went."""
     out = prepare_output(Path(wanted))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        wb = new_workbook(out.path, f"{result.rubric.name}——评分结果")
+    with writing_workbook(out.path, f"{result.rubric.name}——评分结果") as wb:
         fmts = _formats(wb)
         _write_ranking(wb, fmts, result)
         _write_detail(wb, fmts, result)
         _write_averages(wb, fmts, result)
         _write_issues(wb, fmts, result)
         _write_info(wb, fmts, result)
-        try:
-            wb.close()
-        except OSError as exc:
-            raise OutputError(f"无法写入 {out.path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return out
 
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xlsxwriter.exceptions import XlsxWriterException
-
 from .county_report import CountyReport, Institution, UnscoredFile
-from .errors import OutputError
 from .issues import ERROR, Issue
 from .output import OutputPath, prepare_output
 from .report_county_detail import write_detail_sheet
@@ -29,7 +26,7 @@ from .report_county_style import (
     text_height,
 )
 from .rubric import YES
-from .template import new_workbook
+from .xlsx_out import writing_workbook
 
 # 初评报告 table: (header, width, kind)
 MAIN_COLUMNS = (("序号", 5, "center"), ("机构名称", 24, "text"), ("统一社会信用代码", 20, "center"),
@@ -53,16 +50,12 @@ def report_filename(county: str, eval_date: dt.date) -> str:
 def write_county_report(report: CountyReport, wanted) -> OutputPath:
     """Write the report to `wanted`, or to the next free name if it is taken; never overwrites."""
     out = prepare_output(wanted)
-    wb = new_workbook(out.path, f"{report.county}托育机构星级评定初评报告")
-    fmts = make_report_formats(wb)
-    _write_report_sheet(wb, fmts, report)
-    write_detail_sheet(wb, fmts, report)
-    _write_forward_sheet(wb, fmts, report)
-    _write_issues_sheet(wb, fmts, report)
-    try:
-        wb.close()
-    except (OSError, XlsxWriterException) as exc:
-        raise OutputError(f"无法写入 {out.path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
+    with writing_workbook(out.path, f"{report.county}托育机构星级评定初评报告") as wb:
+        fmts = make_report_formats(wb)
+        _write_report_sheet(wb, fmts, report)
+        write_detail_sheet(wb, fmts, report)
+        _write_forward_sheet(wb, fmts, report)
+        _write_issues_sheet(wb, fmts, report)
     return out
 
 

@@ -8,11 +8,9 @@ text (names typed by institutions included) is written as text.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import OutputError
 from .issues import Issue
 from .output import OutputPath, prepare_output
 from .preflight import sha256_file
@@ -29,8 +27,8 @@ from .report_star_sheets import (
 )
 from .report_star_table import INT, TEXT, Col, put, report_formats, write_table
 from .star import StarResult
-from .template import new_workbook
 from .template_formats import row_height, setup_print
+from .xlsx_out import writing_workbook
 
 SUMMARY_SHEET = "汇总"
 RUN_SHEET = "运行信息"
@@ -46,18 +44,11 @@ def write_star_results(result: StarResult, wanted: Path, *, history_path: Path |
                      history_issues=list(history_issues or []))
     if rep.history_path is not None and rep.history_path.is_file():
         rep.history_sha256 = sha256_file(rep.history_path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an XlsxWriter warning means something was silently dropped
-        wb = new_workbook(out.path, f"星级评定结果（{rep.stage_label}）")
+    with writing_workbook(out.path, f"星级评定结果（{rep.stage_label}）") as wb:
         fmts = report_formats(wb)
-        write_summary(wb, fmts, rep)
-        for write in (write_results, write_ineligible, write_details, write_gaps, write_issues, write_public,
-                      write_charts, write_run_info):
+        for write in (write_summary, write_results, write_ineligible, write_details, write_gaps, write_issues,
+                      write_public, write_charts, write_run_info):
             write(wb, fmts, rep)
-        try:
-            wb.close()
-        except OSError as exc:
-            raise OutputError(f"无法写入 {out.path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return out
 
 

@@ -11,7 +11,6 @@ mapping rubric keys to cells), ``rubric_excel_tables.py`` (评分项, 部分), `
 
 from __future__ import annotations
 
-import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,8 +19,8 @@ from .errors import OutputError, RubricError
 from .rubric import FIELD_TYPES, Rubric
 from .rubric_check import CITY_RULES, STAR_RULES
 from .rubric_excel_read import is_rubric_workbook, rubric_problems_in, workbook_rubric
-from .template import new_workbook
 from .template_formats import make_formats, row_height, setup_print
+from .xlsx_out import writing_workbook
 
 __all__ = ["check_rubric_workbook", "is_rubric_workbook", "read_rubric_workbook", "workbook_problems",
            "write_rubric_workbook"]
@@ -61,19 +60,13 @@ def write_rubric_workbook(rubric: Rubric, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建文件夹 {path.parent}：{exc}") from exc
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an XlsxWriter warning means a validation was dropped
-        wb = new_workbook(path, f"{rubric.name}（规则）")
+    with writing_workbook(path, f"{rubric.name}（规则）") as wb:
         fmts = _formats(wb)
         _write_guide(wb, fmts, rubric)
         items = _write_items(wb, fmts, rubric)
         _write_parts(wb, fmts, rubric)
         field_rows = _write_settings(wb, fmts, rubric)
         _item_validations(items, rubric, field_rows)  # XlsxWriter keeps sheets open until close()
-        try:
-            wb.close()
-        except OSError as exc:
-            raise OutputError(f"无法写入 {path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return path
 
 

@@ -7,30 +7,13 @@ what the code generates.
 
 from __future__ import annotations
 
-import datetime as dt
-import warnings
 from pathlib import Path
 
-import xlsxwriter
-import xlsxwriter.exceptions
-
-from . import __version__, layout
-from .errors import OutputError
+from . import layout, xlsx_out
 from .rubric import Rubric
 from .template_formats import make_formats, row_height, setup_print
 from .template_score import write_score_sheet
 from .template_validation import field_validation
-
-FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
-
-
-def new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
-    """An XlsxWriter workbook that never turns text into formulas, numbers or URLs."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
-    wb.set_properties({"title": title, "author": "tuoyu_excel", "company": "", "created": FIXED_TIME,
-                       "comments": f"tuoyu_excel {__version__}"})
-    return wb
 
 
 def write_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -> Path:
@@ -38,18 +21,12 @@ def write_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / (filename or layout.template_filename(rubric))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an XlsxWriter warning means a validation was dropped
-        wb = new_workbook(path, layout.title(rubric))
+    with xlsx_out.writing_workbook(path, layout.title(rubric)) as wb:
         fmts = make_formats(wb)
         _write_guide(wb, fmts, rubric)
         _write_form(wb, fmts, rubric)
         write_score_sheet(wb, fmts, rubric)
         _write_meta(wb, rubric)
-        try:
-            wb.close()
-        except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-            raise OutputError(f"无法写入 {path}：{exc}。请确认文件未被 Excel/WPS 打开，且文件夹可写。") from exc
     return path
 
 
