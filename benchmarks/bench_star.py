@@ -55,20 +55,23 @@ def _seed_workbooks(folder: Path, count: int) -> list[Path]:
         form = valid_form(n)
         form["district"] = districts[n % len(districts)]
         scores = full_scores(rubric)
+        notes = {}
         for stage in scores.values():
             for item in rubric.scored_items:
                 allowed = sorted(item.allowed_values() or [item.points - k for k in (0, 1, 2, 3)])
                 stage[item.code] = rng.choice(allowed[-4:])
-        seeds.append(fill_workbook(template, folder / f"seed{n}.xlsx", rubric, form, scores))
+                if stage[item.code] < item.points:
+                    notes[item.code] = "现场查看发现问题，已按评分标准扣分"  # as evaluators write them
+        seeds.append(fill_workbook(template, folder / f"seed{n}.xlsx", rubric, form, scores, notes))
     return seeds
 
 
 def _patched_copy(seed: Path, out: Path, old: list[str], new: list[str]) -> None:
-    """Copy an xlsx, replacing strings of equal meaning (credit code, name) in sharedStrings."""
+    """Copy an xlsx, replacing the credit code and name (openpyxl writes them inline in the sheet XML)."""
     with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == "xl/sharedStrings.xml":
+            if info.filename == "xl/sharedStrings.xml" or info.filename.startswith("xl/worksheets/"):
                 text = data.decode("utf-8")
                 for a, b in zip(old, new, strict=True):
                     text = text.replace(a, b)
@@ -134,7 +137,9 @@ def _child(kind: str, folder: str, out: str) -> None:
 
 def run_child(kind: str, folder: Path, out: Path) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", kind, str(folder), str(out)],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"measurement {kind} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

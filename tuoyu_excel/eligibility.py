@@ -72,7 +72,8 @@ def _filing_and_operation(sub: Submission, rubric: Rubric, eval_date: dt.date) -
 def _core(card: ScoreCard, rubric: Rubric) -> list[Reason]:
     s = rubric.star
     if s.core_rate_reading == "per_item":
-        low = [code for code, rate in card.core_item_rates.items() if rate < s.core_rate]
+        low = [i.code for i in rubric.scored_items
+               if i.core and card.items.get(i.code) is not None and card.items[i.code] < s.core_rate * i.points]
         if low:
             return [Reason("CORE_RATE_LOW", f"核心指标 {'、'.join(low)} 得分率低于 {_pct(s.core_rate)}")]
         return []

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from .rubric import FAIL, NO, NOT_APPLICABLE, PASS, YES
 
@@ -61,8 +62,12 @@ def snap(value: Decimal, step: Decimal) -> Decimal:
     return nearest.to_integral_value() if nearest == nearest.to_integral_value() else nearest
 
 
-def _decimal_of_float(value: float) -> Decimal:
-    return Decimal(repr(value))
+@lru_cache(maxsize=4096)
+def decimal_of_number(value: int | float) -> Decimal:
+    """Shared Decimal objects for the few values scores take (a folder repeats 10, 8.5, 0 … millions of times)."""
+    if isinstance(value, float):
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    return Decimal(value)
 
 
 def parse_number(value: object) -> Parsed:
@@ -72,11 +77,11 @@ def parse_number(value: object) -> Parsed:
     if isinstance(value, bool):
         return Parsed(code="SCORE_NOT_NUMBER", context={"found": "TRUE" if value else "FALSE"})
     if isinstance(value, int):
-        return Parsed(Decimal(value))
+        return Parsed(decimal_of_number(value))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return Parsed(code="SCORE_NOT_NUMBER", context={"found": value})
-        return Parsed(Decimal(int(value)) if value.is_integer() else _decimal_of_float(value))
+        return Parsed(decimal_of_number(value))
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         return Parsed(code="SCORE_IS_DATE", context={"found": value})
     text = squeeze(str(value))

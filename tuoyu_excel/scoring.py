@@ -29,7 +29,6 @@ class ScoreCard:
     core: Decimal  # 核心指标实得
     core_possible: Decimal  # 核心指标应得
     core_rate: Decimal  # core / core_possible (0..1), unrounded
-    core_item_rates: dict[str, Decimal]  # core item code -> its own rate (for the per-item reading)
 
     @property
     def failed_veto(self) -> list[str]:
@@ -78,5 +77,4 @@ def _card(rubric: Rubric, stage: str, items, veto, parts, possible_parts) -> Sco
         stage=stage, items=items, veto=veto, parts=parts, part_possible=possible_parts,
         earned=earned, possible=possible, total=rebase(earned, possible, rubric.total),
         core=core, core_possible=core_possible, core_rate=rate,
-        core_item_rates={i.code: items[i.code] / i.points for i in core_items},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 FONT = "宋体"  # the usual face of Chinese government forms; LibreOffice falls back to Noto CJK
 INPUT_FILL = "#FFF2CC"  # pale yellow: “黄色单元格为填写区”
@@ -44,8 +45,11 @@ def make_formats(wb) -> dict:
     }
 
 
+@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
-    """Width in Excel character units: CJK and full-width characters count 2."""
+    """Width in Excel character units: CJK and full-width characters count 2 (cached: values repeat)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

@@ -17,6 +17,7 @@ from .credit_code import credit_code_problem
 from .issues import IssueLog
 from .normalize import (
     Parsed,
+    decimal_of_number,
     parse_choice,
     parse_code,
     parse_count,
@@ -43,7 +44,7 @@ class Submission:
     form: dict[str, object] = field(default_factory=dict)  # field key -> Decimal/str/date/None
     scores: dict[str, dict[str, Score]] = field(default_factory=dict)  # stage -> item code -> value
     notes: dict[str, str] = field(default_factory=dict)  # item code -> 扣分说明
-    cells: dict[str, str] = field(default_factory=dict)  # "field:key" / "score:stage:code" -> sheet!A1
+    cells: dict[str, str] = field(default_factory=dict)  # "field:key" / "score:stage:code" (computed items) -> sheet!A1
 
     def text(self, key: str) -> str:
         value = self.form.get(key)
@@ -60,7 +61,8 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
         for item in rubric.items:
             cell = raw.scores.get(item.code, {}).get(s)
             if cell is not None:
-                sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
+                if item.computed:  # the tool recomputes it and points at the typed cell when they differ
+                    sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
                 sub.scores[s][item.code] = _item_value(item, cell, s == stage, rubric.stage(s).header, log)
     for code, cell in raw.notes.items():
         note = parse_text(cell.value).value
@@ -132,7 +134,24 @@ def _validate_limits(raw: RawWorkbook, rubric: Rubric, sub: Submission, log: Iss
 
 # ---- scores -----------------------------------------------------------------------------------
 
+def _clean_value(item: Item, value: object) -> Score:
+    """The common case, checked cheaply: a number the rule allows, or 符合 typed as such. None otherwise."""
+    if item.veto:
+        return value if value in (PASS, FAIL) else None
+    if type(value) is not float and type(value) is not int:
+        return None
+    number = decimal_of_number(value)
+    allowed = item.allowed_values()
+    if allowed is not None:
+        return number if number in allowed else None
+    ok = 0 <= number <= item.points and number % item.step == 0
+    return number if ok else None
+
+
 def _item_value(item: Item, cell: Cell, strict: bool, header: str, log: IssueLog) -> Score:
+    clean = _clean_value(item, cell.value)
+    if clean is not None:
+        return clean
     problems: list[tuple[str, dict]] = []
     value = _check_item(item, cell.value, problems, required=strict and not item.computed)
     for code, context in problems:
