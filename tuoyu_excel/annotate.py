@@ -38,7 +38,8 @@ WARNING_FILL = "FFFFFF00"  # yellow
 OPINION_HEADERS = ("工作表", "单元格", "行号", "级别", "代码", "说明", "填写值", "应为")
 OPINION_WIDTHS = (10, 8, 6, 6, 22, 64, 18, 16)
 # a file preflight could not open is not handed to openpyxl (it may be a zip bomb, encrypted, …)
-_UNOPENABLE = frozenset({"FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_CORRUPT", "FILE_TOO_LARGE",
+_UNOPENABLE = frozenset({"FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_CORRUPT", "FILE_TOO_LARGE", "SHEET_TOO_LARGE",
+                         "FILE_UNSAFE_XML",
                          "FILE_UNREADABLE"})
 
 NO_FORMAT = "该格式无法标注，请查看校验报告"

@@ -3,10 +3,10 @@
 Content decides, never the suffix: the first bytes tell a zip (.xlsx/.xlsm/.ods), an OLE2
 compound file (.xls, or an .xlsx with an opening password) or something else (a PDF, a
 picture, a CSV renamed .xlsx). Zips are checked for bombs from their declared sizes before
-anything is decompressed; then no XML part may carry a DTD (entity bombs, external entities),
-and no sheet may reach far beyond a template: python-calamine allocates the whole rectangle up
-to the farthest cell, so one stray value at CV1000000 would cost 3 GB. Pure functions: nothing
-is printed, no file is written.
+anything is decompressed; then (sheet_size.py) no XML part may carry a DTD (entity bombs,
+external entities), and no sheet may reach far beyond a template: python-calamine allocates the
+whole rectangle up to the farthest value, so one stray value at CV1000000 would cost 3 GB. Pure
+functions: nothing is printed, no file is written.
 """
 
 from __future__ import annotations
@@ -14,22 +14,27 @@ from __future__ import annotations
 import codecs
 import errno
 import hashlib
-import html
-import itertools
 import os
-import posixpath
 import re
 import stat
 import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from .issues import Issue, make_issue
+from .sheet_size import (
+    BIFF_BOF,
+    over_limits,
+    read_small,
+    sheet_too_large,
+    too_large_context,
+    unsafe_xml_part,
+    xls_extents,
+)
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -37,8 +42,6 @@ MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_TOTAL = 300 * 1024 * 1024  # declared uncompressed bytes, all entries together
 MAX_ZIP_RATIO = 200  # per entry, only checked for entries over MAX_RATIO_ENTRY
 MAX_RATIO_ENTRY = 10 * 1024 * 1024
-MAX_SHEET_ROWS = 10_000  # a template has fewer than 100 rows; the reader looks at the first 3000
-MAX_SHEET_CELLS = 1_000_000  # rows × columns, and cells: python-calamine keeps ~32 bytes for each
 _MB = 1024 * 1024
 
 _SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
@@ -199,10 +202,10 @@ def _check_zip(f: BinaryIO, name: str) -> Issue | None:
             other = _zip_not_workbook(zf, names)
             if other:
                 return make_issue("FILE_NOT_SPREADSHEET", name, detail=other)
-            unsafe = _unsafe_xml(zf, infos)
+            unsafe = unsafe_xml_part(zf, infos)
             if unsafe:
                 return make_issue("FILE_UNSAFE_XML", name, detail=unsafe)
-            return _sheet_too_large(zf, names, name)
+            return sheet_too_large(zf, names, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
             NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError):
         return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP)
@@ -232,7 +235,7 @@ def _zip_not_workbook(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     if "xl/workbook.xml" in names:
         return None
     if "[Content_Types].xml" in names:
-        content_types = _read_small(zf, "[Content_Types].xml", _MB)
+        content_types = read_small(zf, "[Content_Types].xml", _MB)
         if any(t in content_types for t in _WORKBOOK_CONTENT_TYPES):
             return None
         if "word/document.xml" in names:
@@ -241,7 +244,7 @@ def _zip_not_workbook(zf: zipfile.ZipFile, names: set[str]) -> str | None:
             return "看起来是 PowerPoint 演示文稿"
         return "看起来是其他类型的 Office 文件，不含工作簿"
     if "mimetype" in names:
-        mimetype = _read_small(zf, "mimetype", 1024).strip()
+        mimetype = read_small(zf, "mimetype", 1024).strip()
         if mimetype in _ODS_MIMETYPES:
             return None
         if mimetype.startswith(b"application/vnd.oasis.opendocument."):
@@ -249,218 +252,9 @@ def _zip_not_workbook(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     return "看起来是 zip 压缩包，请解压后发送其中的表格"
 
 
-def _read_small(zf: zipfile.ZipFile, member: str, limit: int) -> bytes:
-    """A member's bytes, or b"" when it declares more than ``limit`` bytes (never decompress much)."""
-    if zf.getinfo(member).file_size > limit:
-        return b""
-    with zf.open(member) as fh:
-        return fh.read(limit)
-
-
-# ---------------------------------------------------------------- zip: what is inside the XML
-
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
-_XML_HEAD = 4096  # a DTD must come before the root element, which real files start within 100 bytes
-_ROOT = re.compile(r"<[^?!]")  # the root element's start tag: not <?xml …?>, <!-- … -->, <!DOCTYPE …>
-_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")  # <row …> and <c …> of sheetData
-_REF = re.compile(rb"""\sr\s*=\s*["']\s*([A-Za-z]{0,8})(\d{0,12})""")
-_SUSPECT_CELL = re.compile(rb'<c(?:(?= )(?! r="[A-Z])|[\t\r\n/>]| r="(?:[A-Z]{3}|[C-Z][A-Z]|[A-Z]{1,2}\d{5}))')
-_PLAIN_MAX_BYTES = 8 * _MB  # a cell takes at least 11 bytes (<c r="A1"/>)
-_PREFIXED_CELL = re.compile(rb"<[\w.-]+:(?:c|row)[\s/>]")
-_ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_MAX_TAIL = 64 * 1024  # bytes of an unfinished tag carried from one chunk to the next
-_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-
-
-def _unsafe_xml(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
-    """The first XML part that declares a DTD (where entity bombs and external entities live), else "".
-
-    Excel, WPS and LibreOffice never write one; only the head of each part is decompressed."""
-    for info in infos:
-        if info.is_dir() or not info.filename.lower().endswith(_XML_SUFFIXES):
-            continue
-        with zf.open(info) as fh:
-            head = fh.read(_XML_HEAD)
-        text = _xml_head_text(head)
-        root = _ROOT.search(text)
-        if "<!doctype" in (text[:root.start()] if root else text).lower():
-            return f"{info.filename} 含有 DOCTYPE 声明"
-    return ""
-
-
-def _xml_head_text(head: bytes) -> str:
-    """The head of an XML part as text, enough to find its tags (UTF-16 with or without BOM, else bytewise)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", errors="ignore")
-    if head[1:2] == b"\0":
-        return head.decode("utf-16-le", errors="ignore")
-    if head[:1] == b"\0":
-        return head.decode("utf-16-be", errors="ignore")
-    return head.decode("latin-1")
-
-
-def _sheet_too_large(zf: zipfile.ZipFile, names: set[str], file: str) -> Issue | None:
-    """SHEET_TOO_LARGE for the first sheet reaching beyond MAX_SHEET_ROWS / MAX_SHEET_CELLS, else None."""
-    if "content.xml" in names and "xl/workbook.xml" not in names:  # .ods: all sheets in one part
-        extents = iter(_ods_extents(zf))
-    else:
-        extents = ((label, *_exact_extent(zf, part)) for label, part in _worksheets(zf, names)
-                   if not _plainly_small(zf, part))
-    for label, rows, cols, cells in extents:
-        if _over_limits(rows, cols, cells):
-            return make_issue("SHEET_TOO_LARGE", file, found=f"{rows} 行 × {cols} 列", label=label,
-                              detail=f"{_column_name(cols)}{rows}")
-    return None
-
-
-def _over_limits(rows: int, cols: int, cells: int) -> bool:
-    return rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS
-
-
-def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
-    """(sheet name, part) of each worksheet the workbook lists, plus any other xl/worksheets/*.xml part."""
-    rels = {a.get("Id"): a.get("Target", "") for a in _tags(zf, names, "xl/_rels/workbook.xml.rels", b"Relationship")}
-    found = []
-    for a in _tags(zf, names, "xl/workbook.xml", b"sheet"):
-        rid = next((v for k, v in a.items() if k == "id" or k.endswith(":id")), "")
-        target = rels.get(rid, "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        if target and part in names:
-            found.append((a.get("name", part), part))
-    listed = {part for _, part in found}
-    return found + [(n, n) for n in sorted(names - listed) if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-
-
-def _tags(zf: zipfile.ZipFile, names: set[str], member: str, tag: bytes) -> list[dict[str, str]]:
-    """The attributes of every <tag …> in a small XML part (none when it is missing or over 1 MB)."""
-    data = _read_small(zf, member, _MB) if member in names else b""
-    found = []
-    for match in re.finditer(rb"<(?:[\w.-]+:)?" + tag + rb"(?=[\s/>])([^>]*)>", data):
-        found.append({k.decode("utf-8", "replace"): html.unescape((v1 or v2).decode("utf-8", "replace"))
-                      for k, v1, v2 in _ATTRS.findall(match.group(1))})
-    return found
-
-
-def _plainly_small(zf: zipfile.ZipFile, part: str) -> bool:
-    """True when no cell can reach a limit: under 8 MB (so under a million cells), every cell written
-    <c r="A1" …> as Excel, WPS, LibreOffice, openpyxl and XlsxWriter write it, none at row 10000 or
-    column CA (79) or beyond. One C-speed search per chunk; anything else gets the exact scan."""
-    if zf.getinfo(part).file_size > _PLAIN_MAX_BYTES:
-        return False
-    with zf.open(part) as fh:
-        for data in _xml_chunks(fh):
-            if _SUSPECT_CELL.search(data) or ((b":c" in data or b":row" in data) and _PREFIXED_CELL.search(data)):
-                return False
-    return True
-
-
-def _exact_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
-    """(last row, last column, cells) of the cells holding something in a worksheet part, streamed.
-
-    A cell without a reference sits right of the previous one (a row without one, below); an empty
-    <c …/> holds nothing and python-calamine skips it. Past a limit, only row numbers are looked at."""
-    last_row = last_col = row = col = cells = 0
-    with zf.open(part) as fh:
-        chunks = _xml_chunks(fh)
-        for data in chunks:
-            for match in _TAG.finditer(data):
-                ref = _REF.search(match.group(2))
-                if match.group(1) == b"row":
-                    row, col = (int(ref.group(2)) if ref and ref.group(2) else row + 1), 0
-                    continue
-                col = _column_number(ref.group(1)) if ref and ref.group(1) else col + 1
-                row = int(ref.group(2)) if ref and ref.group(2) else row
-                if match.group(2).endswith(b"/"):
-                    continue
-                cells += 1
-                last_row, last_col = max(last_row, row), max(last_col, col)
-                if last_row > MAX_SHEET_ROWS or last_row * last_col > MAX_SHEET_CELLS or cells > MAX_SHEET_CELLS:
-                    for rest in itertools.chain([data[match.end():]], chunks):  # the true size, for the message
-                        last_row = max(last_row, _last_row_number(rest))
-                    return last_row, last_col, cells
-    return last_row, last_col, cells
-
-
-def _last_row_number(data: bytes) -> int:
-    """The number of the last <row> in ``data`` (rows come in order), 0 when there is none."""
-    start = data.rfind(b"<row ")
-    ref = _REF.search(data, start, data.find(b">", start)) if start >= 0 else None
-    return int(ref.group(2)) if ref and ref.group(2) else 0
-
-
-def _xml_chunks(fh: BinaryIO) -> Iterator[bytes]:
-    """A part's bytes in pieces cut before a "<", so that no tag is split (a tag over 64 KB may be)."""
-    tail = b""
-    while chunk := fh.read(_MB):
-        data = tail + chunk
-        cut = data.rfind(b"<")
-        cut = len(data) if cut < 0 or len(data) - cut > _MAX_TAIL else cut
-        tail = data[cut:]
-        yield data[:cut]
-    yield tail
-
-
-def _ods_extents(zf: zipfile.ZipFile) -> list[tuple[str, int, int, int]]:
-    """(table name, last row, last column, cells) of every table in an .ods, counting repeated rows and cells.
-
-    LibreOffice ends each table with ~1 million repeated *empty* rows, which take no memory; a repeated
-    row that holds a value is a real row each time (a 1 KB file can ask for 10 million cells)."""
-    from defusedxml.ElementTree import iterparse  # no DTD gets here, and defusedxml would refuse one
-
-    found: list[tuple[str, int, int, int]] = []
-    name, rows, col, row_cols, row_cells, extent = "", 0, 0, 0, 0, (0, 0, 0)
-    with zf.open("content.xml") as fh:
-        for event, el in iterparse(fh, events=("start", "end")):
-            if event == "start":
-                if el.tag == _ODS_TABLE + "table":
-                    name, rows, extent = el.get(_ODS_TABLE + "name", ""), 0, (0, 0, 0)
-                elif el.tag == _ODS_TABLE + "table-row":
-                    col = row_cols = row_cells = 0
-                continue
-            if el.tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"):
-                repeat = _repeat(el, "number-columns-repeated")
-                col += repeat
-                if el.get(_ODS_OFFICE + "value-type") or len(el):
-                    row_cols, row_cells = col, row_cells + repeat
-                el.clear()
-            elif el.tag == _ODS_TABLE + "table-row":
-                repeat = _repeat(el, "number-rows-repeated")
-                rows += repeat
-                if row_cells:
-                    extent = (rows, max(extent[1], row_cols), extent[2] + repeat * row_cells)
-                el.clear()
-                if extent[0] > MAX_SHEET_ROWS or extent[0] * extent[1] > MAX_SHEET_CELLS:
-                    return [(name, *extent)]
-            elif el.tag == _ODS_TABLE + "table":
-                found.append((name, *extent))
-                el.clear()
-    return found
-
-
-def _repeat(el, attribute: str) -> int:
-    return max(1, int(el.get(_ODS_TABLE + attribute, "1")))
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ch - 64
-    return number
-
-
-def _column_name(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rem = divmod(number - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 # ---------------------------------------------------------------- OLE2: .xls / encrypted OOXML
 
 _FREESECT = 0xFFFFFFFA  # sector ids from here up are markers (end of chain, free, FAT, DIFAT)
-_BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)
 _BIFF_FILEPASS = 0x002F
 _BIFF_WRITEPROTECT = 0x0086
 
@@ -480,6 +274,24 @@ def _check_ole(f: BinaryIO, name: str) -> Issue | None:
     except (_Broken, struct.error, ValueError, IndexError):
         return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_OLE)
     return None
+
+
+def xls_too_large(path: Path) -> dict[str, str] | None:
+    """SHEET_TOO_LARGE context for an .xls whose sheet reaches beyond the limits, else None; never raises.
+
+    The reader asks right before python-calamine loads an OLE2 workbook (preflight has passed it)."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(8) != _OLE_MAGIC:
+                return None
+            ole = _Ole(f)
+            streams = ole.streams()
+            book = streams.get("workbook") or streams.get("book")
+            extents = xls_extents(ole.stream(*book)) if book else []
+    except (OSError, _Broken, struct.error, ValueError, IndexError):
+        return None  # python-calamine will say what is wrong
+    return next((too_large_context(label, rows, cols) for label, rows, cols, cells in extents
+                 if over_limits(rows, cols, cells)), None)
 
 
 def _ole_kind(streams: dict[str, tuple[int, int]]) -> str:
@@ -504,6 +316,7 @@ class _Ole:
         header = self._read(0, 512)
         shift = struct.unpack_from("<H", header, 0x1E)[0]
         self.mini_cutoff = struct.unpack_from("<I", header, 0x38)[0]
+        self.minifat_start = struct.unpack_from("<I", header, 0x3C)[0]
         if shift not in (9, 12):
             raise _Broken("sector size")
         self.sector = 1 << shift
@@ -572,6 +385,21 @@ class _Ole:
         if len(chain) * self.sector < size or any((sid + 1) * self.sector >= self.size for sid in chain):
             raise _Broken("stream outside the file")
 
+    def stream(self, start: int, size: int) -> bytes:
+        """A whole stream; never more than the file holds (chains are bounded by the FAT)."""
+        if size >= self.mini_cutoff:
+            return b"".join(self._sector(sid) for sid in self._chain(start))[:size]
+        minifat = b"".join(self._sector(sid) for sid in self._chain(self.minifat_start))
+        container = b"".join(self._sector(sid) for sid in self._chain(self.root_start))
+        pieces: list[bytes] = []
+        sid = start
+        while sid < _FREESECT and len(pieces) * 64 < size:
+            if sid * 4 + 4 > len(minifat) or sid * 64 + 64 > len(container):
+                raise _Broken("mini stream")
+            pieces.append(container[sid * 64:sid * 64 + 64])
+            sid = struct.unpack_from("<I", minifat, sid * 4)[0]
+        return b"".join(pieces)[:size]
+
     def _stream_head(self, start: int, size: int) -> bytes:
         """The first sector of a stream, or its first 64-byte mini sector when it lives in the mini stream."""
         if size >= self.mini_cutoff:
@@ -593,7 +421,7 @@ class _Ole:
             if pos + 4 > len(data):
                 return False
             rtype, rlen = struct.unpack_from("<HH", data, pos)
-            if index == 0 and rtype not in _BIFF_BOF:
+            if index == 0 and rtype not in BIFF_BOF:
                 return False
             if rtype == _BIFF_FILEPASS:
                 return True

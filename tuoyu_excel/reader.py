@@ -18,7 +18,7 @@ import python_calamine as pc
 from . import layout
 from .issues import IssueLog
 from .normalize import EXCEL_ERRORS, strip_spaces
-from .preflight import os_detail
+from .preflight import os_detail, xls_too_large
 from .rubric import Rubric
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
@@ -79,6 +79,10 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
     `stage` names the score column being checked (None: all of them); only blank cells there
     are looked up again for Excel error values (see ``restore_error_values``).
     """
+    too_large = xls_too_large(path)  # .xlsx/.ods were measured in preflight
+    if too_large:
+        log.add("SHEET_TOO_LARGE", **too_large)
+        return None
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
         try:
@@ -91,7 +95,7 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
     except pc.PasswordError:
         log.add("FILE_ENCRYPTED")
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        log.add("FILE_CORRUPT", detail=_short(exc))
+        log.add("FILE_CORRUPT", detail=f"表格内部数据无法解析；技术信息：{_short(exc)}")
     except OSError as exc:  # deleted, or locked by another program, after preflight
         log.add("FILE_UNREADABLE", detail=os_detail(exc))
     return None

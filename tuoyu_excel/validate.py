@@ -141,6 +141,8 @@ def _clean_value(item: Item, value: object) -> Score:
     if type(value) is not float and type(value) is not int:
         return None
     number = decimal_of_number(value)
+    if not number.is_finite():  # NaN or ±inf (a crafted <v>NaN</v>): the slow path says why
+        return None
     allowed = item.allowed_values()
     if allowed is not None:
         return number if number in allowed else None
