@@ -7,6 +7,7 @@ stops the others. Nothing here prints, opens a dialog or writes a file.
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import functools
 import multiprocessing
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from .eligibility import Reason, check_eligibility
@@ -114,6 +116,15 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
 def input_files(source: Path) -> list[Path]:
     return [source] if source.is_file() else list_inputs(source)
 
+
+@functools.lru_cache(maxsize=8192)
+def _shared_decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+# Results come back from worker processes pickled; unpickle each score value as a shared object
+# (a folder repeats the same few values — 10, 8.5, 0 — hundreds of thousands of times).
+copyreg.pickle(Decimal, lambda d: (_shared_decimal, (str(d),)))
 
 PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
 

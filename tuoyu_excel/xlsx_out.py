@@ -24,21 +24,24 @@ from .errors import OutputError
 FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
 
 
-def new_workbook(path: Path, title: str) -> xlsxwriter.Workbook:
-    """An XlsxWriter workbook that never turns text into formulas, numbers or URLs."""
+def new_workbook(path: Path, title: str, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook that never turns text into formulas, numbers or URLs.
+
+    constant_memory: each row is flushed to disk once the next row is written (large results);
+    the writer must then write every sheet strictly row by row."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
+                                         "strings_to_urls": False, "constant_memory": constant_memory})
     wb.set_properties({"title": title, "author": "tuoyu_excel", "company": "", "created": FIXED_TIME,
                        "comments": f"tuoyu_excel {__version__}"})
     return wb
 
 
 @contextmanager
-def writing_workbook(path: Path, title: str) -> Iterator[xlsxwriter.Workbook]:
+def writing_workbook(path: Path, title: str, constant_memory: bool = False) -> Iterator[xlsxwriter.Workbook]:
     """``with writing_workbook(path, "标题") as wb: ...`` — closed (written) on leaving the block."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        wb = new_workbook(Path(path), title)
+        wb = new_workbook(Path(path), title, constant_memory)
         yield wb
         try:
             wb.close()
