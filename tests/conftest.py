@@ -34,3 +34,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if _in_ci():
         pytest.fail(msg + " (CI is set, so this is a failure, not a skip)", pytrace=False)
     pytest.skip(msg)
+
+
+# CI runs Hypothesis derandomized, so a red run can be reproduced exactly; locally it explores anew.
+try:
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if _in_ci():
+        _hyp_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    pass

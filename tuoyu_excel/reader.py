@@ -98,6 +98,10 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
         log.add("FILE_CORRUPT", detail=f"表格内部数据无法解析；技术信息：{_short(exc)}")
     except OSError as exc:  # deleted, or locked by another program, after preflight
         log.add("FILE_UNREADABLE", detail=os_detail(exc))
+    except BaseException as exc:  # a Rust panic inside python-calamine (pyo3 PanicException) is a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        log.add("FILE_CORRUPT", detail=f"表格内有无法解析的值（例如超出范围的日期或时间）；技术信息：{_short(exc)}")
     return None
 
 
