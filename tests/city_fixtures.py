@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from star_fixtures import store_text  # noqa: F401 - re-exported for the city tests
 
 from tuoyu_excel import layout
 from tuoyu_excel.averages import FIRST_ROW, write_averages_template
@@ -81,15 +82,6 @@ def template_cells(rubric: Rubric) -> dict[str, str]:
 def score_cell(rubric: Rubric, stage: str, code: str) -> str:
     """A1 name of an item's score cell for `stage` in the city template's 评分表."""
     return template_cells(rubric)[f"score:{stage}:{code}"].split("!")[1]
-
-
-def store_text(path: Path, sheet: str, cells: dict[str, str]) -> None:
-    """Store literal text (as typed after an apostrophe: '=1+1 stays text) into cells of a saved workbook."""
-    wb = openpyxl.load_workbook(path)
-    for a1, text in cells.items():
-        wb[sheet][a1].value = text
-        wb[sheet][a1].data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    wb.save(path)
 
 
 def write_official(folder: Path, rubric: Rubric, values: dict[str, object], name: str = "官方平均水平.xlsx") -> Path:
