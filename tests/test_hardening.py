@@ -527,7 +527,10 @@ def test_file_locked_between_preflight_and_reading(three: Path, monkeypatch):
 # ---- formula injection: user text stays text in every workbook written ------------------------------
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
-NAMES = {"机构甲.xlsx": HYPERLINK, "机构乙.xlsx": "+1", "机构丙.xlsx": "@SUM(A1)", "=SUM(1,2).xlsx": "-2"}
+# XlsxWriter copies text shaped "<r>…</r>" into the XML as it is (its own rich text): a formula smuggled in
+RICH_XML = '<r><t>a</t></r></is><f>HYPERLINK("http://x","y")</f><is><r><t>b</t></r>'
+NAMES = {"机构甲.xlsx": HYPERLINK, "机构乙.xlsx": "+1", "机构丙.xlsx": "@SUM(A1)", "=SUM(1,2).xlsx": "-2",
+         "机构丁.xlsx": RICH_XML}
 NOTE = "=扣分原因：台账不全"  # 扣分说明 on 2-03 in every file
 SELF_VALUE = "=1+1"  # typed as text into a self-assessment score: an issue whose 填写值 is "=1+1"
 HOSTILE_TEXTS = {*NAMES.values(), NOTE, SELF_VALUE, *NAMES}
