@@ -16,7 +16,6 @@ import json
 import re
 import subprocess
 import sys
-import types
 import zipfile
 from decimal import Decimal
 from functools import cache
@@ -471,57 +470,47 @@ def test_file_deleted_after_listing(three: Path):
     assert_one_unreadable(run(three, STAR, "city", EVAL_DATE, progress=progress), "03.xlsx", "已不存在")
 
 
-def test_file_deleted_between_preflight_and_reading(three: Path, monkeypatch):
+def test_file_replaced_after_it_was_read_is_scored_as_read(three: Path, monkeypatch):
+    """Each file is read once: what preflight checked, the SHA-256 and the scores all come from the same
+    bytes, even when the file is deleted or replaced by another institution's workbook meanwhile."""
     import tuoyu_excel.pipeline as pipeline
 
+    original = (three / "02.xlsx").read_bytes()
     real = pipeline.read_workbook
 
-    def read_after_delete(path, *args, **kwargs):
+    def replace_then_read(path, *args, **kwargs):
         if path.name == "02.xlsx":
-            path.unlink()
+            path.write_bytes((three / "03.xlsx").read_bytes())
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "read_workbook", read_after_delete)
-    assert_one_unreadable(run(three, STAR, "city", EVAL_DATE), "02.xlsx", "已不存在")
+    monkeypatch.setattr(pipeline, "read_workbook", replace_then_read)
+    files = {f.file: f for f in run(three, STAR, "city", EVAL_DATE).files}
+    assert all(f.card is not None and not f.issues for f in files.values())
+    assert files["02.xlsx"].sha256 == hashlib.sha256(original).hexdigest()
+    assert files["02.xlsx"].submission.text("credit_code") != files["03.xlsx"].submission.text("credit_code")
 
 
-def test_file_locked_after_listing(three: Path, monkeypatch):
-    """Another program holds the file exclusively: on Windows opening it raises PermissionError."""
+def test_reader_on_its_own_words_a_locked_file(three: Path, monkeypatch):
+    """Called without the bytes, the reader reads the file itself; a file another program holds
+    exclusively (PermissionError on Windows) is worded like everywhere else."""
     import builtins
 
     import tuoyu_excel.preflight as preflight
+    from tuoyu_excel.issues import IssueLog
+    from tuoyu_excel.reader import read_workbook
 
-    locked: set[Path] = set()
     real_open = builtins.open
 
     def guarded_open(file, *args, **kwargs):
-        if Path(str(file)) in locked:
+        if Path(str(file)).name == "03.xlsx":
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    def progress(done: int, total: int, file: str) -> None:
-        if done == 1:
-            locked.add(three / "02.xlsx")
-
     monkeypatch.setattr(preflight, "open", guarded_open, raising=False)
-    assert_one_unreadable(run(three, STAR, "city", EVAL_DATE, progress=progress), "02.xlsx", "独占")
-
-
-def test_file_locked_between_preflight_and_reading(three: Path, monkeypatch):
-    """python-calamine opens the file itself; its PermissionError is worded the same way."""
-    import tuoyu_excel.reader as reader
-
-    class Workbook:
-        @staticmethod
-        def from_path(path: str):
-            if Path(path).name == "03.xlsx":
-                raise PermissionError(13, "Permission denied", path)
-            return python_calamine.CalamineWorkbook.from_path(path)
-
-    fake = types.SimpleNamespace(**{n: getattr(python_calamine, n) for n in dir(python_calamine) if not n.startswith("_")})
-    fake.CalamineWorkbook = Workbook
-    monkeypatch.setattr(reader, "pc", fake)
-    assert_one_unreadable(run(three, STAR, "city", EVAL_DATE), "03.xlsx", "独占")
+    log = IssueLog("03.xlsx")
+    assert read_workbook(three / "03.xlsx", STAR, log, "city") is None
+    assert [i.code for i in log.items] == ["FILE_UNREADABLE"] and "独占" in log.items[0].message
+    assert read_workbook(three / "02.xlsx", STAR, IssueLog("02.xlsx"), "city") is not None
 
 
 # ---- formula injection: user text stays text in every workbook written ------------------------------

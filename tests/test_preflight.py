@@ -211,6 +211,19 @@ def test_zip_bomb_of_1_gb_is_refused_without_decompressing(tmp_path: Path) -> No
     assert "1024 MB" in issue.message and "300 MB" in issue.message
 
 
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    """Each input is read into memory once; one over MAX_FILE_BYTES is refused from its size alone."""
+    import tuoyu_excel.preflight as preflight_module
+
+    path = write(tmp_path / "大.xlsx", xlsx_bytes())
+    assert preflight(path) is None
+    monkeypatch.setattr(preflight_module, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(preflight_module, "_MB", 1)  # so the message shows the (tiny) cap
+    issue = preflight(path)
+    assert (issue.code, issue.file) == ("FILE_TOO_LARGE", "大.xlsx")
+    assert f"文件超过 {path.stat().st_size - 1} MB" in issue.message
+
+
 def test_encrypted_xlsx(tmp_path: Path) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 

@@ -19,7 +19,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "FILE_NOT_SPREADSHEET": (ERROR, "不是 Excel/WPS 表格文件（{detail}）。请发送由模板填写的 .xlsx 或 .xls 文件"),
     "FILE_ENCRYPTED": (ERROR, "文件设置了打开密码，无法读取。请取消密码（文件→信息→保护工作簿）后重新发送"),
     "FILE_CORRUPT": (ERROR, "文件已损坏或不完整（{detail}）。请让填报单位用 Excel/WPS 重新保存后再发送"),
-    "FILE_TOO_LARGE": (ERROR, "文件解压后过大或内部文件过多（{detail}），可能不是正常的表格。请核对后重新发送"),
+    "FILE_TOO_LARGE": (ERROR, "文件过大或内部文件过多（{detail}），可能不是正常的表格。请核对后重新发送"),
     "FILE_UNREADABLE": (ERROR, "无法读取文件（{detail}）。请关闭正在打开此文件的程序，确认文件仍在文件夹中，然后重新运行"),
     "FILE_UNSAFE_XML": (ERROR, "文件内含不安全的 XML 声明（{detail}），已拒绝读取。请用 Excel/WPS 重新保存后发送"),
     "SHEET_TOO_LARGE": (ERROR, "“{label}”工作表有 {found}（内容一直延伸到 {detail} 单元格），远超模板的大小，可能误操作填满了整列或整行。"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copyreg
 import datetime as dt
 import functools
+import hashlib
 import multiprocessing
 import os
 import time
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .eligibility import Reason, check_eligibility
 from .issues import ERROR, Issue, IssueLog, make_issue
-from .preflight import list_inputs, os_detail, preflight, sha256_file
+from .preflight import list_inputs, load_input
 from .reader import read_workbook
 from .rubric import Rubric
 from .scoring import ScoreCard, score
@@ -92,15 +93,13 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
     """Everything about one workbook; never raises for anything in the file."""
     result = FileResult(file=path.name, path=path)
     log = IssueLog(path.name, cap=cap)
-    problem = preflight(path)  # first: it words a missing or locked file in Chinese
-    try:
-        result.sha256 = sha256_file(path)  # for every readable input, even one we cannot use
-    except OSError as exc:
-        problem = problem or make_issue("FILE_UNREADABLE", path.name, detail=os_detail(exc))
+    data, problem = load_input(path)  # read once: checked, hashed and read are the same bytes
+    if data is not None:
+        result.sha256 = hashlib.sha256(data).hexdigest()  # for every readable input, even one we cannot use
     if problem is not None:
         result.issues = [problem]
         return result
-    raw = read_workbook(path, rubric, log, stage)
+    raw = read_workbook(path, rubric, log, stage, data)
     if raw is not None and not log.has_errors:
         result.submission = validate(raw, rubric, stage, eval_date, log)
         if not log.has_errors:

@@ -1,6 +1,7 @@
 """Preflight: which files in a folder to read, and one clear issue for a file we cannot read.
 
-Content decides, never the suffix: the first bytes tell a zip (.xlsx/.xlsm/.ods), an OLE2
+A file is read once (``load_input``): what is checked, hashed and read is the same bytes, even
+if the file is changed or deleted meanwhile. Content decides, never the suffix: the first bytes tell a zip (.xlsx/.xlsm/.ods), an OLE2
 compound file (.xls, or an .xlsx with an opening password) or something else (a PDF, a
 picture, a CSV renamed .xlsx). Zips are checked for bombs from their declared sizes before
 anything is decompressed; then (sheet_size.py) no XML part may carry a DTD (entity bombs,
@@ -14,6 +15,7 @@ from __future__ import annotations
 import codecs
 import errno
 import hashlib
+import io
 import os
 import re
 import stat
@@ -35,9 +37,11 @@ from .sheet_size import (
     unsafe_xml_part,
     xls_extents,
 )
+from .zip_package import Package
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a filled template is well under 1 MB, with photos a few MB
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_TOTAL = 300 * 1024 * 1024  # declared uncompressed bytes, all entries together
 MAX_ZIP_RATIO = 200  # per entry, only checked for entries over MAX_RATIO_ENTRY
@@ -121,20 +125,57 @@ def sha256_file(path: Path) -> str:
 
 def preflight(path: Path) -> Issue | None:
     """One issue for a file that cannot be read as a workbook, else None. Never raises; never writes."""
+    return load_input(path)[1]
+
+
+def load_input(path: Path) -> tuple[bytes | None, Issue | None]:
+    """(the file's bytes, None) for a file that can be read as a workbook, else (bytes or None, issue).
+
+    Read once, in full (up to MAX_FILE_BYTES): the checks, the SHA-256 and the reader all see these
+    bytes. Never raises; never writes."""
     path = Path(path)
     name = path.name
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            return make_issue("FILE_UNREADABLE", name, detail="这是一个文件夹" if stat.S_ISDIR(mode) else "不是普通文件")
-        with open(path, "rb") as f:
-            head = f.read(_HEAD)
-            if head.startswith(_ZIP_MAGICS):
-                return _check_zip(f, name)
-            if head.startswith(_OLE_MAGIC):
-                return _check_ole(f, name)
+        data = read_input(path)
+    except _NotRegular as exc:
+        return None, make_issue("FILE_UNREADABLE", name, detail=str(exc))
+    except _TooBig as exc:
+        return None, make_issue("FILE_TOO_LARGE", name, detail=str(exc))
     except OSError as exc:
-        return make_issue("FILE_UNREADABLE", name, detail=os_detail(exc))
+        return None, make_issue("FILE_UNREADABLE", name, detail=os_detail(exc))
+    return data, preflight_data(data, name)
+
+
+class _NotRegular(OSError):
+    """A folder, a device or a pipe where a file was expected; the message is the Chinese detail."""
+
+
+class _TooBig(OSError):
+    """Over MAX_FILE_BYTES; the message is the Chinese detail."""
+
+
+def read_input(path: Path) -> bytes:
+    """A regular file's bytes; OSError when it cannot be read, is not a regular file or is too big."""
+    mode = os.stat(path).st_mode  # before opening: opening a FIFO would block
+    if not stat.S_ISREG(mode):
+        raise _NotRegular("这是一个文件夹" if stat.S_ISDIR(mode) else "不是普通文件")
+    too_big = _TooBig(f"文件超过 {MAX_FILE_BYTES // _MB} MB，填好的模板通常不到 1 MB")
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
+            raise too_big
+        data = f.read()  # sized by the file (a read(limit) would allocate the whole limit)
+    if len(data) > MAX_FILE_BYTES:  # it grew meanwhile
+        raise too_big
+    return data
+
+
+def preflight_data(data: bytes, name: str) -> Issue | None:
+    """One issue for a file's bytes that cannot be read as a workbook, else None. Never raises."""
+    head = data[:_HEAD]
+    if head.startswith(_ZIP_MAGICS):
+        return _check_zip(data, name)
+    if head.startswith(_OLE_MAGIC):
+        return _check_ole(io.BytesIO(data), name)
     return make_issue("FILE_NOT_SPREADSHEET", name, detail=_describe(head))
 
 
@@ -191,21 +232,19 @@ def _as_text(head: bytes) -> str | None:
 # ---------------------------------------------------------------- zip: .xlsx / .xlsm / .ods
 
 
-def _check_zip(f: BinaryIO, name: str) -> Issue | None:
+def _check_zip(data: bytes, name: str) -> Issue | None:
     try:
-        with zipfile.ZipFile(f) as zf:
-            infos = zf.infolist()
-            too_large = _zip_size_problem(infos)
-            if too_large:
-                return make_issue("FILE_TOO_LARGE", name, detail=too_large)
-            names = {info.filename for info in infos}
-            other = _zip_not_workbook(zf, names)
-            if other:
-                return make_issue("FILE_NOT_SPREADSHEET", name, detail=other)
-            unsafe = unsafe_xml_part(zf, infos)
-            if unsafe:
-                return make_issue("FILE_UNSAFE_XML", name, detail=unsafe)
-            return sheet_too_large(zf, names, name)
+        pkg = Package(data)
+        too_large = _zip_size_problem(pkg.infos)
+        if too_large:
+            return make_issue("FILE_TOO_LARGE", name, detail=too_large)
+        other = _zip_not_workbook(pkg)
+        if other:
+            return make_issue("FILE_NOT_SPREADSHEET", name, detail=other)
+        unsafe = unsafe_xml_part(pkg)
+        if unsafe:
+            return make_issue("FILE_UNSAFE_XML", name, detail=unsafe)
+        return sheet_too_large(pkg, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
             NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError):
         return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP)
@@ -230,12 +269,13 @@ def _zip_size_problem(infos: list[zipfile.ZipInfo]) -> str | None:
     return None
 
 
-def _zip_not_workbook(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+def _zip_not_workbook(pkg: Package) -> str | None:
     """None for an OOXML workbook or an ODS spreadsheet, else what the zip looks like."""
+    names = pkg.names
     if "xl/workbook.xml" in names:
         return None
     if "[Content_Types].xml" in names:
-        content_types = read_small(zf, "[Content_Types].xml", _MB)
+        content_types = read_small(pkg, "[Content_Types].xml", _MB)
         if any(t in content_types for t in _WORKBOOK_CONTENT_TYPES):
             return None
         if "word/document.xml" in names:
@@ -244,7 +284,7 @@ def _zip_not_workbook(zf: zipfile.ZipFile, names: set[str]) -> str | None:
             return "看起来是 PowerPoint 演示文稿"
         return "看起来是其他类型的 Office 文件，不含工作簿"
     if "mimetype" in names:
-        mimetype = read_small(zf, "mimetype", 1024).strip()
+        mimetype = read_small(pkg, "mimetype", 1024).strip()
         if mimetype in _ODS_MIMETYPES:
             return None
         if mimetype.startswith(b"application/vnd.oasis.opendocument."):
@@ -276,18 +316,17 @@ def _check_ole(f: BinaryIO, name: str) -> Issue | None:
     return None
 
 
-def xls_too_large(path: Path) -> dict[str, str] | None:
+def xls_too_large(data: bytes) -> dict[str, str] | None:
     """SHEET_TOO_LARGE context for an .xls whose sheet reaches beyond the limits, else None; never raises.
 
     The reader asks right before python-calamine loads an OLE2 workbook (preflight has passed it)."""
+    if not data.startswith(_OLE_MAGIC):
+        return None
     try:
-        with open(path, "rb") as f:
-            if f.read(8) != _OLE_MAGIC:
-                return None
-            ole = _Ole(f)
-            streams = ole.streams()
-            book = streams.get("workbook") or streams.get("book")
-            extents = xls_extents(ole.stream(*book)) if book else []
+        ole = _Ole(io.BytesIO(data))
+        streams = ole.streams()
+        book = streams.get("workbook") or streams.get("book")
+        extents = xls_extents(ole.stream(*book)) if book else []
     except (OSError, _Broken, struct.error, ValueError, IndexError):
         return None  # python-calamine will say what is wrong
     return next((too_large_context(label, rows, cols) for label, rows, cols, cells in extents

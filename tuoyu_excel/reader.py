@@ -8,6 +8,7 @@ The input file is opened read-only and never modified.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -18,7 +19,7 @@ import python_calamine as pc
 from . import layout
 from .issues import IssueLog
 from .normalize import EXCEL_ERRORS, strip_spaces
-from .preflight import os_detail, xls_too_large
+from .preflight import os_detail, read_input, xls_too_large
 from .rubric import Rubric
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
@@ -73,24 +74,28 @@ def _fold_str(text: str) -> str:
     return "".join(ch for ch in s if not ch.isspace() and ch not in "\u200b\ufeff")
 
 
-def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None = None) -> RawWorkbook | None:
+def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None = None,
+                  data: bytes | None = None) -> RawWorkbook | None:
     """Read one workbook; problems go to `log`. None when nothing usable could be read.
 
+    `data` is the file's bytes as preflight checked them (read from `path` when not given).
     `stage` names the score column being checked (None: all of them); only blank cells there
     are looked up again for Excel error values (see ``restore_error_values``).
     """
-    too_large = xls_too_large(path)  # .xlsx/.ods were measured in preflight
-    if too_large:
-        log.add("SHEET_TOO_LARGE", **too_large)
-        return None
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        if data is None:
+            data = read_input(path)
+        too_large = xls_too_large(data)  # .xlsx/.ods were measured in preflight
+        if too_large:
+            log.add("SHEET_TOO_LARGE", **too_large)
+            return None
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         try:
             raw = _read(wb, path, rubric, log)
         finally:
             wb.close()
         if raw is not None:
-            restore_error_values(raw, rubric, stage)
+            restore_error_values(raw, rubric, stage, data)
         return raw
     except pc.PasswordError:
         log.add("FILE_ENCRYPTED")
@@ -240,30 +245,30 @@ def _cell(row: list, sheet: str, r: int, c: int) -> Cell:
 # for an unfilled cell. For .xlsx/.xlsm, the score cells that read blank in the checked stage are
 # looked up once more with openpyxl (read-only, cached values), so a complete file never pays.
 
-def restore_error_values(raw: RawWorkbook, rubric: Rubric, stage: str | None) -> None:
+def restore_error_values(raw: RawWorkbook, rubric: Rubric, stage: str | None, data: bytes) -> None:
     """Put the error text (e.g. "#REF!") into score cells that calamine read as blank."""
-    if raw.path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if not data.startswith(b"PK\x03\x04"):  # openpyxl reads .xlsx/.xlsm only (an .ods just fails there)
         return
     stages = [s.key for s in rubric.stages if stage is None or s.key == stage]
     blank = [(code, key) for code, cells in raw.scores.items() for key in stages
              if key in cells and cells[key].blank]
     if not blank:
         return
-    found = error_values(raw.path, layout.SCORE_SHEET, {(raw.scores[c][k].row, raw.scores[c][k].col) for c, k in blank})
+    found = error_values(data, layout.SCORE_SHEET, {(raw.scores[c][k].row, raw.scores[c][k].col) for c, k in blank})
     for code, key in blank:
         cell = raw.scores[code][key]
         if (cell.row, cell.col) in found:
             raw.scores[code][key] = replace(cell, value=found[(cell.row, cell.col)])
 
 
-def error_values(path: Path, sheet: str, positions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+def error_values(data: bytes, sheet: str, positions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """(row, col) -> Excel error text, for those of `positions` (0-based) that hold an error value."""
     rows = [r for r, _ in positions]
     cols = [c for _, c in positions]
     import openpyxl  # only files with blank score cells get here
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # best effort only: the cells then stay blank (VALUE_REQUIRED)
         return {}
     try:

@@ -15,12 +15,10 @@ import html
 import posixpath
 import re
 import struct
-import zipfile
-from collections.abc import Iterator
-from typing import BinaryIO
 from xml.parsers import expat
 
 from .issues import Issue, make_issue
+from .zip_package import Package
 
 MAX_SHEET_ROWS = 10_000  # a template has fewer than 100 rows; the reader looks at the first 3000
 MAX_SHEET_CELLS = 1_000_000  # rows × columns, and cells: python-calamine keeps ~32 bytes for each
@@ -38,20 +36,18 @@ _SUSPECT_CELL = re.compile(rb'<c(?=[\s/>])(?! r="(?:[AB]?[A-Z])?\d{1,4}"(?: (?:s
 _PLAIN_MAX_BYTES = 8 * _MB  # a cell takes at least 11 bytes (<c r="A1"/>)
 _PREFIXED_CELL = re.compile(rb"<[\w.-]+:c[\s/>]")  # python-calamine reads <x:c> as <c>, whatever x is
 _ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_MAX_TAIL = 64 * 1024  # bytes of an unfinished tag carried from one chunk to the next
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def unsafe_xml_part(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
+def unsafe_xml_part(pkg: Package) -> str:
     """The first XML part that declares a DTD (where entity bombs and external entities live), else "".
 
     Excel, WPS and LibreOffice never write one; only the head of each part is decompressed."""
-    for info in infos:
+    for info in pkg.infos:
         if info.is_dir() or not info.filename.lower().endswith(_XML_SUFFIXES):
             continue
-        with zf.open(info) as fh:
-            head = fh.read(_XML_HEAD)
+        head = pkg.read(info, _XML_HEAD)
         text = _xml_head_text(head)
         root = _ROOT.search(text)
         if "<!doctype" in (text[:root.start()] if root else text).lower():
@@ -70,13 +66,13 @@ def _xml_head_text(head: bytes) -> str:
     return head.decode("latin-1")
 
 
-def sheet_too_large(zf: zipfile.ZipFile, names: set[str], file: str) -> Issue | None:
+def sheet_too_large(pkg: Package, file: str) -> Issue | None:
     """SHEET_TOO_LARGE for the first sheet reaching beyond MAX_SHEET_ROWS / MAX_SHEET_CELLS, else None."""
-    if "content.xml" in names and "xl/workbook.xml" not in names:  # .ods: all sheets in one part
-        extents = iter(_ods_extents(zf))
+    if "content.xml" in pkg.names and "xl/workbook.xml" not in pkg.names:  # .ods: all sheets in one part
+        extents = iter(_ods_extents(pkg))
     else:
-        extents = ((label, *_xlsx_extent(zf, label, part)) for label, part in _worksheets(zf, names)
-                   if not _plainly_small(zf, part))
+        extents = ((label, *_xlsx_extent(pkg, label, part)) for label, part in _worksheets(pkg)
+                   if not _plainly_small(pkg, part))
     try:
         for label, rows, cols, cells in extents:
             if over_limits(rows, cols, cells):
@@ -90,9 +86,9 @@ class _NotWellFormed(Exception):
     """A worksheet part that a strict XML parser refuses; the message is the sheet's name."""
 
 
-def _xlsx_extent(zf: zipfile.ZipFile, label: str, part: str) -> tuple[int, int, int]:
+def _xlsx_extent(pkg: Package, label: str, part: str) -> tuple[int, int, int]:
     try:
-        return _exact_extent(zf, part)
+        return _exact_extent(pkg, part)
     except expat.ExpatError as exc:
         raise _NotWellFormed(label) from exc
 
@@ -105,11 +101,12 @@ def too_large_context(label: str, rows: int, cols: int) -> dict[str, str]:
     return {"label": label, "found": f"{rows} 行 × {cols} 列", "detail": f"{_column_name(cols)}{rows}"}
 
 
-def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
+def _worksheets(pkg: Package) -> list[tuple[str, str]]:
     """(sheet name, part) of each worksheet the workbook lists, plus any other xl/worksheets/*.xml part
     (every other .xml part when the list cannot be followed: an unlisted sheet must not escape)."""
-    rels = {a.get("Id"): a.get("Target", "") for a in _tags(zf, names, "xl/_rels/workbook.xml.rels", b"Relationship")}
-    sheets = _tags(zf, names, "xl/workbook.xml", b"sheet")
+    names = pkg.names
+    rels = {a.get("Id"): a.get("Target", "") for a in _tags(pkg, "xl/_rels/workbook.xml.rels", b"Relationship")}
+    sheets = _tags(pkg, "xl/workbook.xml", b"sheet")
     found = []
     for a in sheets:
         rid = next((v for k, v in a.items() if k == "id" or k.endswith(":id")), "")
@@ -123,17 +120,16 @@ def _worksheets(zf: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
     return found + [(n, n) for n in others]
 
 
-def read_small(zf: zipfile.ZipFile, member: str, limit: int) -> bytes:
+def read_small(pkg: Package, member: str, limit: int) -> bytes:
     """A member's bytes, or b"" when it declares more than ``limit`` bytes (never decompress much)."""
-    if zf.getinfo(member).file_size > limit:
+    if pkg.info(member).file_size > limit:
         return b""
-    with zf.open(member) as fh:
-        return fh.read(limit)
+    return pkg.read(member, limit)
 
 
-def _tags(zf: zipfile.ZipFile, names: set[str], member: str, tag: bytes) -> list[dict[str, str]]:
+def _tags(pkg: Package, member: str, tag: bytes) -> list[dict[str, str]]:
     """The attributes of every <tag …> in a small XML part (none when it is missing or over 1 MB)."""
-    data = read_small(zf, member, _MB) if member in names else b""
+    data = read_small(pkg, member, _MB) if member in pkg.names else b""
     found = []
     for match in re.finditer(rb"<(?:[\w.-]+:)?" + tag + rb"(?=[\s/>])([^>]*)>", data):
         found.append({k.decode("utf-8", "replace"): html.unescape((v1 or v2).decode("utf-8", "replace"))
@@ -141,17 +137,16 @@ def _tags(zf: zipfile.ZipFile, names: set[str], member: str, tag: bytes) -> list
     return found
 
 
-def _plainly_small(zf: zipfile.ZipFile, part: str) -> bool:
+def _plainly_small(pkg: Package, part: str) -> bool:
     """True when no cell can reach a limit: under 8 MB (so under a million cells), every cell written
     <c r="A1" s="…" t="…"> as Excel, WPS, LibreOffice, openpyxl and XlsxWriter write it, none at row
-    10000 or column CA (79) or beyond. One C-speed search per chunk; anything else gets the exact scan."""
-    if zf.getinfo(part).file_size > _PLAIN_MAX_BYTES:
+    10000 or column CA (79) or beyond. One C-speed search; anything else gets the exact scan."""
+    if pkg.info(part).file_size > _PLAIN_MAX_BYTES:
         return False
-    with zf.open(part) as fh:
-        for data in _xml_chunks(fh):
-            if _SUSPECT_CELL.search(data) or (b":c" in data and _PREFIXED_CELL.search(data)):
-                return False
-    return True
+    data = pkg.read(part, _PLAIN_MAX_BYTES + 1)  # the declared size may lie
+    if len(data) > _PLAIN_MAX_BYTES:
+        return False
+    return not (_SUSPECT_CELL.search(data) or (b":c" in data and _PREFIXED_CELL.search(data)))
 
 
 class _Over(Exception):
@@ -188,7 +183,7 @@ class _Cells:
             self.pending = False
 
 
-def _exact_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+def _exact_extent(pkg: Package, part: str) -> tuple[int, int, int]:
     """(last row, last column, cells) of the cells holding something in a worksheet part, by a strict
     streaming parse. What is not well-formed XML raises ExpatError, though python-calamine may read it
     (glued or repeated attributes, "<" in a value: the last r wins there). Past a limit, only row
@@ -197,7 +192,7 @@ def _exact_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
     parser = expat.ParserCreate()
     parser.StartElementHandler, parser.EndElementHandler = cells.start, cells.end
     parser.StartDoctypeDeclHandler = _refuse_doctype  # one after a long prolog: never expanded
-    with zf.open(part) as fh:
+    with pkg.open(part) as fh:
         try:
             while chunk := fh.read(_MB):
                 parser.Parse(chunk, False)
@@ -222,19 +217,7 @@ def _last_row_number(data: bytes) -> int:
     return int(ref.group(1)) if ref else 0
 
 
-def _xml_chunks(fh: BinaryIO) -> Iterator[bytes]:
-    """A part's bytes in pieces cut before a "<", so that no tag is split (a tag over 64 KB may be)."""
-    tail = b""
-    while chunk := fh.read(_MB):
-        data = tail + chunk
-        cut = data.rfind(b"<")
-        cut = len(data) if cut < 0 or len(data) - cut > _MAX_TAIL else cut
-        tail = data[cut:]
-        yield data[:cut]
-    yield tail
-
-
-def _ods_extents(zf: zipfile.ZipFile) -> list[tuple[str, int, int, int]]:
+def _ods_extents(pkg: Package) -> list[tuple[str, int, int, int]]:
     """(table name, last row, last column, cells) of every table in an .ods, counting repeated rows and cells.
 
     LibreOffice ends each table with ~1 million repeated *empty* rows, which take no memory; a repeated
@@ -243,7 +226,7 @@ def _ods_extents(zf: zipfile.ZipFile) -> list[tuple[str, int, int, int]]:
 
     found: list[tuple[str, int, int, int]] = []
     name, rows, col, row_cols, row_cells, extent = "", 0, 0, 0, 0, (0, 0, 0)
-    with zf.open("content.xml") as fh:
+    with pkg.open("content.xml") as fh:
         for event, el in iterparse(fh, events=("start", "end")):
             if event == "start":
                 if el.tag == _ODS_TABLE + "table":
