@@ -22,7 +22,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -107,12 +107,12 @@ def baseline(rubric: Rubric) -> RawWorkbook:
 
 def put(raw: RawWorkbook, target: Target, value: object) -> None:
     if target.kind == "field":
-        raw.fields[target.key] = replace(raw.fields[target.key], value=value)
+        raw.fields[target.key] = raw.fields[target.key]._replace(value=value)
     elif target.kind == "score":
         cells = raw.scores[target.key]
-        cells[target.stage] = replace(cells[target.stage], value=value)
+        cells[target.stage] = cells[target.stage]._replace(value=value)
     else:
-        raw.notes[target.key] = replace(raw.notes[target.key], value=value)
+        raw.notes[target.key] = raw.notes[target.key]._replace(value=value)
 
 
 def value_at(raw: RawWorkbook, target: Target) -> object:

@@ -224,6 +224,31 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path, m
     assert f"文件超过 {path.stat().st_size - 1} MB" in issue.message
 
 
+def test_the_reader_gets_the_package_as_checked(tmp_path: Path) -> None:
+    """The worksheets preflight inflated and measured go to the reader stored as they are (not inflated
+    twice); every member holds what it held, under its name, with its CRC."""
+    from tuoyu_excel.preflight import load_input
+
+    path = write(tmp_path / "表.xlsx", xlsx_bytes())
+    loaded = load_input(path)
+    assert loaded.issue is None and loaded.data == path.read_bytes()
+    original, readable = zipfile.ZipFile(path), zipfile.ZipFile(io.BytesIO(loaded.readable))
+    assert readable.testzip() is None
+    assert [i.filename for i in readable.infolist()] == [i.filename for i in original.infolist()]
+    for info in original.infolist():
+        assert readable.read(info.filename) == original.read(info)
+        assert readable.getinfo(info.filename).CRC == info.CRC
+    assert readable.getinfo("xl/worksheets/sheet1.xml").compress_type == zipfile.ZIP_STORED
+
+
+def test_a_member_whose_local_name_differs_is_corrupt(tmp_path: Path) -> None:
+    """The central directory and the member's own header must name the same part (as zipfile insists)."""
+    data = xlsx_bytes()
+    local = data.find(b"xl/worksheets/sheet1.xml")  # local headers come first
+    damaged = data[:local] + b"xl/worksheets/sheetX.xml" + data[local + len(b"xl/worksheets/sheet1.xml"):]
+    assert check(write(tmp_path / "坏.xlsx", damaged)) == ("FILE_CORRUPT", "坏.xlsx")
+
+
 def test_encrypted_xlsx(tmp_path: Path) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 

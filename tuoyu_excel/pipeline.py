@@ -13,6 +13,8 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -44,6 +46,8 @@ class FileResult:
     issues: list[Issue] = field(default_factory=list)
     submission: Submission | None = None
     card: ScoreCard | None = None  # None when the file has errors
+    # with a card: one per stage up to the checked one (that one is `card`); None where a stage is incomplete
+    stage_cards: dict[str, ScoreCard | None] = field(default_factory=dict)
     reasons: list[Reason] = field(default_factory=list)  # eligibility failures (star rubric)
 
     @property
@@ -93,23 +97,35 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
     """Everything about one workbook; never raises for anything in the file."""
     result = FileResult(file=path.name, path=path)
     log = IssueLog(path.name, cap=cap)
-    data, problem = load_input(path)  # read once: checked, hashed and read are the same bytes
-    if data is not None:
-        result.sha256 = hashlib.sha256(data).hexdigest()  # for every readable input, even one we cannot use
-    if problem is not None:
-        result.issues = [problem]
+    loaded = load_input(path)  # read once: checked, hashed and read are the same bytes
+    if loaded.data is not None:
+        result.sha256 = hashlib.sha256(loaded.data).hexdigest()  # for every readable input, even one we cannot use
+    if loaded.issue is not None:
+        result.issues = [loaded.issue]
         return result
-    raw = read_workbook(path, rubric, log, stage, data)
+    raw = read_workbook(path, rubric, log, stage, loaded.readable)
     if raw is not None and not log.has_errors:
         result.submission = validate(raw, rubric, stage, eval_date, log)
         if not log.has_errors:
             result.card = score(result.submission, rubric, stage)
+            result.stage_cards = stage_cards(result.submission, result.card, rubric, stage)
             if rubric.star is not None:
                 result.reasons = check_eligibility(result.submission, result.card, rubric, eval_date)
     elif raw is not None:  # structural errors (missing rows/fields): still validate what is there
         result.submission = validate(raw, rubric, stage, eval_date, log)
     result.issues = log.items
     return result
+
+
+def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: str) -> dict[str, ScoreCard | None]:
+    """A card for every stage up to `stage` (自评与核验差异, 初评报告); None where a stage is incomplete."""
+    keys = [s.key for s in rubric.stages]
+    cards: dict[str, ScoreCard | None] = {}
+    for key in keys[: keys.index(stage) + 1]:
+        values = submission.scores.get(key, {})
+        complete = all(values.get(i.code) is not None for i in rubric.items)
+        cards[key] = card if key == stage else (score(submission, rubric, key) if complete else None)
+    return cards
 
 
 def input_files(source: Path) -> list[Path]:
@@ -138,17 +154,25 @@ def worker_count(files: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux when this process runs no other thread: workers start in milliseconds, with the
+    rubric and modules already loaded. spawn otherwise (Windows has nothing else; the window runs a
+    job from a worker thread, and forking a threaded process is unsafe)."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.date,
                  progress: Progress | None) -> Iterator[FileResult]:
     workers = worker_count(len(paths))
     if workers == 1:
         yield from (process_file(p, rubric, stage, eval_date) for p in paths)
         return
-    # spawn, not fork: the window runs this from a worker thread, and forking a threaded process is unsafe
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
         job = functools.partial(process_file, rubric=rubric, stage=stage, eval_date=eval_date)
-        yield from pool.map(job, paths, chunksize=max(1, min(32, len(paths) // (workers * 8))))
+        # small chunks: a worker left with a last big chunk would keep the other core idle
+        yield from pool.map(job, paths, chunksize=max(1, min(8, len(paths) // (workers * 8))))
 
 
 def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,

@@ -23,6 +23,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
@@ -125,25 +126,33 @@ def sha256_file(path: Path) -> str:
 
 def preflight(path: Path) -> Issue | None:
     """One issue for a file that cannot be read as a workbook, else None. Never raises; never writes."""
-    return load_input(path)[1]
+    return load_input(path).issue
 
 
-def load_input(path: Path) -> tuple[bytes | None, Issue | None]:
-    """(the file's bytes, None) for a file that can be read as a workbook, else (bytes or None, issue).
+@dataclass(frozen=True)
+class Loaded:
+    """A file read for processing: its bytes as on disk (what is hashed), the one issue that stops it,
+    and the bytes the reader opens (for a zip, the package as preflight checked it: Package.repacked)."""
 
-    Read once, in full (up to MAX_FILE_BYTES): the checks, the SHA-256 and the reader all see these
-    bytes. Never raises; never writes."""
+    data: bytes | None = None
+    issue: Issue | None = None
+    readable: bytes | None = None
+
+
+def load_input(path: Path) -> Loaded:
+    """Read once, in full (up to MAX_FILE_BYTES), and checked: the checks, the SHA-256 and the reader
+    all see these bytes. Never raises; never writes."""
     path = Path(path)
     name = path.name
     try:
         data = read_input(path)
     except _NotRegular as exc:
-        return None, make_issue("FILE_UNREADABLE", name, detail=str(exc))
+        return Loaded(issue=make_issue("FILE_UNREADABLE", name, detail=str(exc)))
     except _TooBig as exc:
-        return None, make_issue("FILE_TOO_LARGE", name, detail=str(exc))
+        return Loaded(issue=make_issue("FILE_TOO_LARGE", name, detail=str(exc)))
     except OSError as exc:
-        return None, make_issue("FILE_UNREADABLE", name, detail=os_detail(exc))
-    return data, preflight_data(data, name)
+        return Loaded(issue=make_issue("FILE_UNREADABLE", name, detail=os_detail(exc)))
+    return preflight_data(data, name)
 
 
 class _NotRegular(OSError):
@@ -169,14 +178,15 @@ def read_input(path: Path) -> bytes:
     return data
 
 
-def preflight_data(data: bytes, name: str) -> Issue | None:
-    """One issue for a file's bytes that cannot be read as a workbook, else None. Never raises."""
+def preflight_data(data: bytes, name: str) -> Loaded:
+    """A file's bytes checked: with the one issue when they cannot be read as a workbook. Never raises."""
     head = data[:_HEAD]
     if head.startswith(_ZIP_MAGICS):
-        return _check_zip(data, name)
+        issue, readable = _check_zip(data, name)
+        return Loaded(data, issue, readable)
     if head.startswith(_OLE_MAGIC):
-        return _check_ole(io.BytesIO(data), name)
-    return make_issue("FILE_NOT_SPREADSHEET", name, detail=_describe(head))
+        return Loaded(data, _check_ole(io.BytesIO(data), name), data)
+    return Loaded(data, make_issue("FILE_NOT_SPREADSHEET", name, detail=_describe(head)))
 
 
 def os_detail(exc: OSError) -> str:
@@ -232,26 +242,36 @@ def _as_text(head: bytes) -> str | None:
 # ---------------------------------------------------------------- zip: .xlsx / .xlsm / .ods
 
 
-def _check_zip(data: bytes, name: str) -> Issue | None:
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
+               NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError)
+
+
+def _check_zip(data: bytes, name: str) -> tuple[Issue | None, bytes | None]:
+    """(the issue, None) or (None, the package for the reader)."""
     try:
         pkg = Package(data)
         too_large = _zip_size_problem(pkg.infos)
         if too_large:
-            return make_issue("FILE_TOO_LARGE", name, detail=too_large)
+            return make_issue("FILE_TOO_LARGE", name, detail=too_large), None
         other = _zip_not_workbook(pkg)
         if other:
-            return make_issue("FILE_NOT_SPREADSHEET", name, detail=other)
+            return make_issue("FILE_NOT_SPREADSHEET", name, detail=other), None
         unsafe = unsafe_xml_part(pkg)
         if unsafe:
-            return make_issue("FILE_UNSAFE_XML", name, detail=unsafe)
-        return sheet_too_large(pkg, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
-            NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError):
-        return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP)
+            return make_issue("FILE_UNSAFE_XML", name, detail=unsafe), None
+        too_large_sheet = sheet_too_large(pkg, name)
+        if too_large_sheet:
+            return too_large_sheet, None
+    except _ZIP_ERRORS:
+        return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP), None
     except OSError as exc:  # a seek to a bogus offset is the content's fault, not the disk's
         if exc.errno != errno.EINVAL:
             raise
-        return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP)
+        return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_ZIP), None
+    try:
+        return None, pkg.repacked()
+    except _ZIP_ERRORS:  # a member no check needed is damaged: the reader decides what it can read
+        return None, data
 
 
 def _zip_size_problem(infos: list[zipfile.ZipInfo]) -> str | None:

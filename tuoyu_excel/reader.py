@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import python_calamine as pc
 
@@ -27,8 +28,7 @@ MAX_COLS = 60
 HEADER_SCAN_ROWS = 20
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: hundreds are made per workbook, and a tuple is made fastest
     value: object  # as read: str ("" when empty), int, float, bool, date, datetime, time, timedelta
     sheet: str
     row: int  # 0-based
@@ -258,7 +258,7 @@ def restore_error_values(raw: RawWorkbook, rubric: Rubric, stage: str | None, da
     for code, key in blank:
         cell = raw.scores[code][key]
         if (cell.row, cell.col) in found:
-            raw.scores[code][key] = replace(cell, value=found[(cell.row, cell.col)])
+            raw.scores[code][key] = cell._replace(value=found[(cell.row, cell.col)])
 
 
 def error_values(data: bytes, sheet: str, positions: set[tuple[int, int]]) -> dict[tuple[int, int], str]:

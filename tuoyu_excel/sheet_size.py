@@ -35,6 +35,7 @@ _ROW_REF = re.compile(rb"""\sr\s*=\s*["'](\d{1,12})""")
 _SUSPECT_CELL = re.compile(rb'<c(?=[\s/>])(?! r="(?:[AB]?[A-Z])?\d{1,4}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")* ?/?>)')
 _PLAIN_MAX_BYTES = 8 * _MB  # a cell takes at least 11 bytes (<c r="A1"/>)
 _PREFIXED_CELL = re.compile(rb"<[\w.-]+:c[\s/>]")  # python-calamine reads <x:c> as <c>, whatever x is
+_PREFIX_HINT = re.compile(rb":c[\s/>]")  # in every <x:c …>; a search with a literal start, far faster
 _ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -146,7 +147,7 @@ def _plainly_small(pkg: Package, part: str) -> bool:
     data = pkg.read(part, _PLAIN_MAX_BYTES + 1)  # the declared size may lie
     if len(data) > _PLAIN_MAX_BYTES:
         return False
-    return not (_SUSPECT_CELL.search(data) or (b":c" in data and _PREFIXED_CELL.search(data)))
+    return not (_SUSPECT_CELL.search(data) or (_PREFIX_HINT.search(data) and _PREFIXED_CELL.search(data)))
 
 
 class _Over(Exception):

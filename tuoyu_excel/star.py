@@ -18,7 +18,7 @@ from .layout import name_field_key
 from .pipeline import FileResult, Progress, RunResult, run
 from .ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
 from .rubric import Rubric
-from .scoring import ScoreCard, score
+from .scoring import ScoreCard
 
 REVOKED = "撤销"
 
@@ -109,18 +109,9 @@ def review_due(history: list[HistoryRecord], rubric: Rubric, eval_date: dt.date)
 
 
 def stage_cards(result: RunResult, rubric: Rubric, stage: str) -> dict[str, dict[str, ScoreCard | None]]:
-    """Per file, a card for every stage up to `stage` (for 自评与核验差异); None where a stage is incomplete."""
-    keys = [s.key for s in rubric.stages]
-    cards: dict[str, dict[str, ScoreCard | None]] = {}
-    for f in result.files:
-        if f.submission is None or f.card is None:
-            continue
-        cards[f.file] = {}
-        for s in keys[: keys.index(stage) + 1]:
-            values = f.submission.scores.get(s, {})
-            complete = all(values.get(i.code) is not None for i in rubric.items)
-            cards[f.file][s] = f.card if s == stage else (score(f.submission, rubric, s) if complete else None)
-    return cards
+    """Per scored file, a card for every stage up to `stage` (for 自评与核验差异; worked out per file
+    in pipeline.process_file)."""
+    return {f.file: f.stage_cards for f in result.files if f.submission is not None and f.card is not None}
 
 
 def _join(a: str, b: str) -> str:

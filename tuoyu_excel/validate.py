@@ -57,17 +57,21 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
     _validate_limits(raw, rubric, sub, log)
     keys = [s.key for s in rubric.stages]
     for s in keys[: keys.index(stage) + 1]:
-        sub.scores[s] = {}
+        values = sub.scores[s] = {}
+        strict, header = s == stage, rubric.stage(s).header
         for item in rubric.items:
             cell = raw.scores.get(item.code, {}).get(s)
-            if cell is not None:
-                if item.computed:  # the tool recomputes it and points at the typed cell when they differ
-                    sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
-                sub.scores[s][item.code] = _item_value(item, cell, s == stage, rubric.stage(s).header, log)
+            if cell is None:
+                continue
+            if item.computed:  # the tool recomputes it and points at the typed cell when they differ
+                sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
+            clean = _clean_value(item, cell.value)  # the common case, without the slow path's call
+            values[item.code] = clean if clean is not None else _item_value(item, cell, strict, header, log)
     for code, cell in raw.notes.items():
-        note = parse_text(cell.value).value
-        if note:
-            sub.notes[code] = note
+        if cell.value != "":  # most items carry no note
+            note = parse_text(cell.value).value
+            if note:
+                sub.notes[code] = note
     _check_notes(raw, rubric, stage, sub, log)
     return sub
 

@@ -41,6 +41,19 @@ class TextSafeWorksheet(Worksheet):
             return self._write_rich_string(row, col, cell_format, string[:1], cell_format, string[1:], cell_format)
         return super()._write_string(row, col, string, cell_format)
 
+    def number(self, row: int, col: int, value: float, cell_format=None):
+        """write_number for (row, col) only: the public method's decorator, which also takes "A1",
+        costs as much as the write itself in long tables."""
+        return self._write_number(row, col, value, cell_format)
+
+    def text(self, row: int, col: int, value: str, cell_format=None):
+        """write_string for (row, col) only (see ``number``); still never a formula or raw XML."""
+        return self._write_string(row, col, value, cell_format)
+
+    def _escape_attributes(self, attribute):
+        # every formatted cell passes its style index, an int: XlsxWriter finds out by catching a TypeError
+        return attribute if type(attribute) is int else super()._escape_attributes(attribute)
+
 
 class _Workbook(xlsxwriter.Workbook):
     def add_worksheet(self, name: str | None = None, worksheet_class=None) -> Worksheet:

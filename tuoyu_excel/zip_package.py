@@ -5,6 +5,10 @@ Each check reads only what it needs and never more than its limit: the first 4 K
 stored with plain deflate, as every spreadsheet program writes them, is inflated straight from
 the bytes in memory (one slice, one zlib call); anything else goes through ``zipfile``, which
 checks and reports it. A member whose data runs past the end of the file raises BadZipFile.
+
+``repacked`` hands the reader the package again with the members that were inflated and checked
+stored as they are: whatever a reader would make of an odd zip, it gets the members exactly as
+they were checked, and no worksheet is inflated twice.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from typing import IO
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
 _LOCAL_SIGNATURE = b"PK\x03\x04"
+_LOCAL = struct.Struct("<4sHHHHHIIIHH")
+_CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
+_END = struct.Struct("<4sHHHHIIH")
+_UTF8_NAMES = 0x800
 
 
 class Package:
@@ -25,6 +33,7 @@ class Package:
         self.zf = zipfile.ZipFile(io.BytesIO(data))
         self.infos = self.zf.infolist()
         self.names = {info.filename for info in self.infos}
+        self._inflated: dict[str, bytes] = {}  # members read in full, as checked
 
     def info(self, name: str) -> zipfile.ZipInfo:
         return self.zf.getinfo(name)
@@ -37,8 +46,41 @@ class Package:
             with self.zf.open(info) as fh:
                 return fh.read(limit)
         if info.compress_type == zipfile.ZIP_STORED:
-            return raw[:limit]
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(raw, limit)
+            data, whole = raw[:limit], len(raw) <= limit
+        else:
+            inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            data = inflate.decompress(raw, limit)
+            whole = inflate.eof
+        if whole and len(data) == info.file_size and self.zf.getinfo(info.filename) is info:
+            self._inflated[info.filename] = data
+        return data
+
+    def repacked(self) -> bytes:
+        """The package for the reader: each member once (the entry ``zipfile`` takes for its name), those
+        read in full stored uncompressed, the others copied as they are (names, dates and CRCs kept);
+        the original bytes when a member is unusual (encrypted, another compression method)."""
+        pieces: list[bytes] = []
+        central: list[bytes] = []
+        offset = 0
+        for name in dict.fromkeys(info.filename for info in self.infos):
+            info = self.zf.getinfo(name)
+            data = self._inflated.get(name)
+            method = zipfile.ZIP_STORED
+            if data is None:
+                data, method = self._raw(info), info.compress_type
+                if data is None:
+                    return self.data
+            encoded = name.encode("utf-8")
+            (year, month, day, hour, minute, second) = info.date_time
+            date, time = (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+            fields = (_UTF8_NAMES, method, time, date, info.CRC, len(data), info.file_size, len(encoded))
+            local = _LOCAL.pack(_LOCAL_SIGNATURE, 20, *fields, 0) + encoded
+            central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, *fields, 0, 0, 0, 0, 0, offset) + encoded)
+            pieces += (local, data)
+            offset += len(local) + len(data)
+        size = sum(map(len, central))
+        end = _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), size, offset, 0)
+        return b"".join([*pieces, *central, end])  # one copy: each large allocation costs page faults
 
     def open(self, name: str) -> IO[bytes]:
         """A member as a stream, for the parts read piece by piece."""
@@ -53,10 +95,16 @@ class Package:
         if len(header) < _LOCAL_HEADER.size:
             raise zipfile.BadZipFile("truncated local header")
         signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
-        if signature != _LOCAL_SIGNATURE:
-            raise zipfile.BadZipFile("bad local header")
-        start = offset + _LOCAL_HEADER.size + name_length + extra_length
+        name_start = offset + _LOCAL_HEADER.size
+        if signature != _LOCAL_SIGNATURE or self.data[name_start:name_start + name_length] != _name_bytes(info):
+            raise zipfile.BadZipFile("bad local header")  # as zipfile says when the two names differ
+        start = name_start + name_length + extra_length
         end = start + info.compress_size
         if end > len(self.data):
             raise zipfile.BadZipFile("member runs past the end of the file")
         return self.data[start:end]
+
+
+def _name_bytes(info: zipfile.ZipInfo) -> bytes:
+    """A member's name as its headers hold it."""
+    return info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8_NAMES else "cp437")
