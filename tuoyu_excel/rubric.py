@@ -87,15 +87,8 @@ class Item:
         return self.rule in COMPUTED_RULES
 
     def allowed_values(self) -> frozenset[Decimal] | None:
-        """The finite set of scores this item admits, or None for a range."""
-        if self.rule == ALL_OR_NOTHING or self.rule == COMPARATIVE:
-            return frozenset({Decimal(0), self.points})
-        if self.rule == PER_UNIT:
-            return frozenset(max(self.points - k * self.per_unit, Decimal(0))
-                             for k in range(int(self.points / self.per_unit) + 1))
-        if self.rule == DEDUCTION:
-            return _deduction_values(self.points, self.steps)  # cached: called for every score cell
-        return None
+        """The finite set of scores this item admits, or None for a range (cached: asked for every score cell)."""
+        return _allowed_values(self.rule, self.points, self.steps, self.per_unit)
 
     @property
     def step(self) -> Decimal:
@@ -103,6 +96,17 @@ class Item:
         if self.rule == GRADED and self.steps:
             return self.steps[0]
         return Decimal("0.5") if self.rule == GRADED else Decimal(1)
+
+
+@lru_cache(maxsize=4096)
+def _allowed_values(rule: str, points: Decimal, steps: tuple[Decimal, ...], per_unit: Decimal) -> frozenset[Decimal] | None:
+    if rule == ALL_OR_NOTHING or rule == COMPARATIVE:
+        return frozenset({Decimal(0), points})
+    if rule == PER_UNIT:
+        return frozenset(max(points - k * per_unit, Decimal(0)) for k in range(int(points / per_unit) + 1))
+    if rule == DEDUCTION:
+        return _deduction_values(points, steps)
+    return None
 
 
 @lru_cache(maxsize=1024)
