@@ -109,10 +109,13 @@ def write_table(ws, fmts: dict, cols: Sequence[Col], rows: Sequence[Sequence[obj
         ws.set_column(c, c, widths[c])
         ws.write_string(first_row, c, col.header, fmts["header"])
     ws.set_row(first_row, row_height([(col.header, widths[c]) for c, col in enumerate(cols)], minimum=20))
-    cells = list(zip(range(len(cols)), [fmts[col.kind] for col in cols], widths, strict=True))
+    formats = [fmts[col.kind] for col in cols]
+    cells = list(zip(range(len(cols)), formats, widths, strict=True))
     write_number, write_string = ws.number, ws.text  # the common cases, without put's dispatch
     for n, row in enumerate(rows, start=first_row + 1):
         height = _wrapped_height(row, widths)
+        if ws.plain_row(n, row, formats, height if height > 18 else None):
+            continue
         if height > 18:
             ws.set_row(n, height)
         for c, fmt, _ in cells:
