@@ -38,7 +38,7 @@ from .sheet_size import (
     unsafe_xml_part,
     xls_extents,
 )
-from .zip_package import Package
+from .zip_package import INFLATE_ERROR, Package
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -243,7 +243,7 @@ def _as_text(head: bytes) -> str | None:
 
 
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error, zlib.error,
-               NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError)
+               INFLATE_ERROR, NotImplementedError, RuntimeError, UnicodeDecodeError, ParseError)
 
 
 def _check_zip(data: bytes, name: str) -> tuple[Issue | None, bytes | None]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
-import zlib
 from typing import IO
+
+from zlib_ng import zlib_ng  # the zlib API, inflating 2.4x faster (see pyproject.toml)
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
 _LOCAL_SIGNATURE = b"PK\x03\x04"
@@ -25,6 +26,9 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _CENTRAL = struct.Struct("<4sHHHHHHIIIHHHHHII")
 _END = struct.Struct("<4sHHHHIIH")
 _UTF8_NAMES = 0x800
+
+
+INFLATE_ERROR = zlib_ng.error  # a member's deflate data is damaged
 
 
 class Package:
@@ -48,7 +52,7 @@ class Package:
         if info.compress_type == zipfile.ZIP_STORED:
             data, whole = raw[:limit], len(raw) <= limit
         else:
-            inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            inflate = zlib_ng.decompressobj(-zlib_ng.MAX_WBITS)
             data = inflate.decompress(raw, limit)
             whole = inflate.eof
         if whole and len(data) == info.file_size and self.zf.getinfo(info.filename) is info:
