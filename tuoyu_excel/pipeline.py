@@ -120,10 +120,11 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
 def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: str) -> dict[str, ScoreCard | None]:
     """A card for every stage up to `stage` (自评与核验差异, 初评报告); None where a stage is incomplete."""
     keys = [s.key for s in rubric.stages]
+    codes = rubric.item_by_code.keys()
     cards: dict[str, ScoreCard | None] = {}
     for key in keys[: keys.index(stage) + 1]:
         values = submission.scores.get(key, {})
-        complete = all(values.get(i.code) is not None for i in rubric.items)
+        complete = None not in map(values.get, codes)
         cards[key] = card if key == stage else (score(submission, rubric, key) if complete else None)
     return cards
 

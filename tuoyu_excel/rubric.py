@@ -222,11 +222,11 @@ class Rubric:
                 return s
         raise KeyError(key)
 
-    @property
+    @cached_property
     def scored_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.scored)
 
-    @property
+    @cached_property
     def veto_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.veto)
 

@@ -51,15 +51,16 @@ def score(sub: Submission, rubric: Rubric, stage: str) -> ScoreCard:
     veto: dict[str, str] = {}
     parts = {p.code: Decimal(0) for p in rubric.parts if not p.veto}
     possible_parts = dict(parts)
+    zero = Decimal(0)
     for item in rubric.items:
         value = values.get(item.code)
         if item.veto:
-            veto[item.code] = value if isinstance(value, str) else ""
+            veto[item.code] = value if type(value) is str else ""
             continue
         if value == NOT_APPLICABLE:
             items[item.code] = None
             continue
-        points = value if isinstance(value, Decimal) else Decimal(0)
+        points = value if type(value) is Decimal else zero
         items[item.code] = points
         parts[item.part] += points
         possible_parts[item.part] += item.points

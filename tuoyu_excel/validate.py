@@ -30,7 +30,7 @@ from .normalize import (
     snap,
 )
 from .reader import Cell, RawWorkbook
-from .rubric import FAIL, GRADED, NOT_APPLICABLE, PASS, Item, Rubric
+from .rubric import COMPUTED_RULES, FAIL, GRADED, NOT_APPLICABLE, PASS, Item, Rubric
 
 Score = Decimal | str | None  # points, 不适用, 符合/不符合 (必备条件), or None when blank/invalid
 
@@ -56,14 +56,15 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
     _validate_form(raw, rubric, eval_date, sub, log)
     _validate_limits(raw, rubric, sub, log)
     keys = [s.key for s in rubric.stages]
+    rows = [(item, raw.scores.get(item.code, {})) for item in rubric.items]
     for s in keys[: keys.index(stage) + 1]:
         values = sub.scores[s] = {}
         strict, header = s == stage, rubric.stage(s).header
-        for item in rubric.items:
-            cell = raw.scores.get(item.code, {}).get(s)
+        for item, cells in rows:
+            cell = cells.get(s)
             if cell is None:
                 continue
-            if item.computed:  # the tool recomputes it and points at the typed cell when they differ
+            if item.rule in COMPUTED_RULES:  # the tool recomputes it and points at the typed cell when they differ
                 sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
             clean = _clean_value(item, cell.value)  # the common case, without the slow path's call
             values[item.code] = clean if clean is not None else _item_value(item, cell, strict, header, log)
