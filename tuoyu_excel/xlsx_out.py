@@ -69,9 +69,10 @@ class TextSafeWorksheet(Worksheet):
             self._write_single_row(row)  # what XlsxWriter still holds goes out first (style numbers follow use)
         cells = []
         number_row = row + 1
-        for col, value in enumerate(values):
+        styles = [f._get_xf_index() for f in formats]  # numbered in the order XlsxWriter would number them
+        for value, letters, style in zip(values, _column_letters(len(values)), styles, strict=True):
             kind = type(value)
-            ref, style = f"{_column_letters(col)}{number_row}", formats[col]._get_xf_index()
+            ref = f"{letters}{number_row}"
             if kind is Decimal or kind is int or kind is float:
                 number = _number_text(value) if kind is not Decimal or value.is_finite() else None
                 if number is None:
@@ -110,9 +111,10 @@ def _number_text(value: Decimal | int | float) -> str | None:
     return f"{number:.16G}" if math.isfinite(number) else None
 
 
-@lru_cache(maxsize=1024)
-def _column_letters(col: int) -> str:
-    return xl_rowcol_to_cell_fast(0, col)[:-1]
+@lru_cache(maxsize=64)
+def _column_letters(count: int) -> tuple[str, ...]:
+    """A, B, … for the first `count` columns."""
+    return tuple(xl_rowcol_to_cell_fast(0, col)[:-1] for col in range(count))
 
 
 @lru_cache(maxsize=65536)
