@@ -170,10 +170,24 @@ def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.da
     if workers == 1:
         yield from (process_file(p, rubric, stage, eval_date) for p in paths)
         return
-    with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
-        job = functools.partial(process_file, rubric=rubric, stage=stage, eval_date=eval_date)
+    # the rubric goes to each worker once (not with every chunk of paths: it is ~40 KB pickled)
+    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker,
+                             initargs=(rubric, stage, eval_date)) as pool:
         # small chunks: a worker left with a last big chunk would keep the other core idle
-        yield from pool.map(job, paths, chunksize=max(1, min(8, len(paths) // (workers * 8))))
+        yield from pool.map(_process_in_worker, paths, chunksize=max(1, min(8, len(paths) // (workers * 8))))
+
+
+_worker_job: tuple[Rubric, str, dt.date] | None = None  # set in each worker process by _start_worker
+
+
+def _start_worker(rubric: Rubric, stage: str, eval_date: dt.date) -> None:
+    global _worker_job
+    _worker_job = (rubric, stage, eval_date)
+
+
+def _process_in_worker(path: Path) -> FileResult:
+    rubric, stage, eval_date = _worker_job
+    return process_file(path, rubric, stage, eval_date)
 
 
 def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,

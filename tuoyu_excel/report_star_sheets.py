@@ -111,16 +111,22 @@ def write_gaps(wb, fmts: dict, rep: StarReport) -> None:
     pairs = stage_pairs(r.stages)
     cols = [Col("机构名称", max_width=40), Col("部分")] + [Col(s.header, SCORE) for s in r.stages]
     cols += [Col(f"{short_stage(a)}−{short_stage(b)}", SCORE) for a, b in pairs] + [Col("标注")]
+    parts = [p for p in r.parts if not p.veto]
+    keys = [s.key for s in r.stages]
+    pair_keys = [(a.key, b.key) for a, b in pairs]
+    threshold = r.star.gap_threshold
     rows = []
     for f in rep.files:
         cards = rep.result.stage_cards.get(f.file)
         if cards is None:
             continue
-        for part in (p for p in r.parts if not p.veto):
-            values = {s.key: (cards.get(s.key).parts[part.code] if cards.get(s.key) else None) for s in r.stages}
-            diffs = [_diff(values[a.key], values[b.key]) for a, b in pairs]
-            large = any(d is not None and abs(d) > r.star.gap_threshold for d in diffs)
-            rows.append([rep.text_of(f, "name"), part.name, *values.values(), *diffs, GAP_FLAG if large else ""])
+        name = rep.text_of(f, "name")
+        stage_parts = {key: card.parts if (card := cards.get(key)) else None for key in keys}
+        for part in parts:
+            values = {key: got[part.code] if (got := stage_parts[key]) is not None else None for key in keys}
+            diffs = [_diff(values[a], values[b]) for a, b in pair_keys]
+            large = any(d is not None and abs(d) > threshold for d in diffs)
+            rows.append([name, part.name, *values.values(), *diffs, GAP_FLAG if large else ""])
     table_sheet(wb, fmts, GAPS_SHEET, cols, rows)
 
 
