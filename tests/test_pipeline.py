@@ -180,6 +180,34 @@ def test_every_issue_is_a_complete_record(tmp_path):
         assert "{" not in issue.message  # every placeholder filled
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_parallel_run_gives_exactly_the_serial_result(tmp_path, monkeypatch, start):
+    """Large folders go to worker processes (fork on Linux from a single-threaded process, spawn from the
+    window and on Windows): the same files, issues, scores and checksums, in the same order, as one process."""
+    import multiprocessing
+
+    import tuoyu_excel.pipeline as pipeline
+
+    folder = tmp_path / "收到的材料"
+    make_folder(folder)
+    before = digest(folder)
+    monkeypatch.setenv("TUOYU_WORKERS", "1")
+    serial = run(folder, STAR, "city", EVAL_DATE)
+    monkeypatch.setenv("TUOYU_WORKERS", "2")
+    monkeypatch.setattr(pipeline, "_pool_context", lambda: multiprocessing.get_context(start))
+    progress = []
+    parallel = run(folder, STAR, "city", EVAL_DATE, progress=lambda n, total, name: progress.append((n, name)))
+
+    def summary(result):
+        return [(f.file, f.sha256, f.status, [(i.code, i.sheet, i.cell) for i in f.issues],
+                 f.card.total if f.card else None, f.stage_cards.keys() if f.card else None, f.reasons)
+                for f in result.files]
+
+    assert summary(parallel) == summary(serial) and keys(parallel.issues) == EXPECTED
+    assert progress == [(n, f.file) for n, f in enumerate(serial.files, 1)]
+    assert digest(folder) == before
+
+
 def test_run_accepts_a_single_file_or_a_list(tmp_path):
     a = filled(tmp_path / "a.xlsx", seed=1)
     b = filled(tmp_path / "b.xlsx", seed=2)
