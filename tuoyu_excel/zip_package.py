@@ -34,6 +34,7 @@ INFLATE_ERROR = zlib_ng.error  # a member's deflate data is damaged
 class Package:
     def __init__(self, data: bytes):
         self.data = data
+        self._view = memoryview(data)  # members are sliced from it without copying
         self.zf = zipfile.ZipFile(io.BytesIO(data))
         self.infos = self.zf.infolist()
         self.names = {info.filename for info in self.infos}
@@ -50,7 +51,7 @@ class Package:
             with self.zf.open(info) as fh:
                 return fh.read(limit)
         if info.compress_type == zipfile.ZIP_STORED:
-            data, whole = raw[:limit], len(raw) <= limit
+            data, whole = bytes(raw[:limit]), len(raw) <= limit
         else:
             inflate = zlib_ng.decompressobj(-zlib_ng.MAX_WBITS)
             data = inflate.decompress(raw, limit)
@@ -63,7 +64,7 @@ class Package:
         """The package for the reader: each member once (the entry ``zipfile`` takes for its name), those
         read in full stored uncompressed, the others copied as they are (names, dates and CRCs kept);
         the original bytes when a member is unusual (encrypted, another compression method)."""
-        pieces: list[bytes] = []
+        pieces: list[bytes | memoryview] = []
         central: list[bytes] = []
         offset = 0
         for name in dict.fromkeys(info.filename for info in self.infos):
@@ -90,8 +91,8 @@ class Package:
         """A member as a stream, for the parts read piece by piece."""
         return self.zf.open(name)
 
-    def _raw(self, info: zipfile.ZipInfo) -> bytes | None:
-        """The member's compressed bytes when plain stored/deflated and unencrypted, else None."""
+    def _raw(self, info: zipfile.ZipInfo) -> memoryview | None:
+        """The member's compressed bytes (a view) when plain stored/deflated and unencrypted, else None."""
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
             return None
         offset = info.header_offset
@@ -106,7 +107,7 @@ class Package:
         end = start + info.compress_size
         if end > len(self.data):
             raise zipfile.BadZipFile("member runs past the end of the file")
-        return self.data[start:end]
+        return self._view[start:end]
 
 
 def _name_bytes(info: zipfile.ZipInfo) -> bytes:
