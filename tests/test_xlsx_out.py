@@ -23,6 +23,7 @@ ROWS = [
     ["城区托育01", Decimal("812.50"), "现场核验发现台账不全，已按评分标准扣分"],  # wraps: a taller row
     ["A & B <托育>", Decimal("0"), ""],  # XML characters; a blank cell keeps its border
     ["  前后有空格  ", 7, None],  # whitespace kept (xml:space="preserve")
+    ["负零", Decimal("-0"), 0.0],  # equal to the 0 above, but written "-0" as XlsxWriter writes it
     ["控制\x01字符_x0041_", 3.25, "不适用"],  # control characters and Excel's own escapes
     ['=HYPERLINK("http://x","y")', Decimal("1E+2"), "+1"],  # formulas stay text
     ["<r><t>a</t></r></is><f>SUM(1)</f><is><r><t>b</t></r>", Decimal("5"), "x"],  # rich-looking: slow row
@@ -67,12 +68,12 @@ def test_fast_rows_are_used_and_read_back(tmp_path: Path, monkeypatch):
     with writing_workbook(tmp_path / "t.xlsx", "测试", constant_memory=True) as wb:
         fmts = report_formats(wb)
         write_table(wb.add_worksheet("表"), fmts, COLS, ROWS)
-    assert used == [True] * 5 + [False] * 4
+    assert used == [True] * 6 + [False] * 4
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["表"]
     got = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert got[1] == ["A & B <托育>", 0, None] and got[2] == ["  前后有空格  ", 7, None]
-    assert got[4][0] == '=HYPERLINK("http://x","y")'  # (openpyxl leaves Excel's _x0001_ escapes as they are)
-    assert got[5][0] == ROWS[5][0] and ws.row_dimensions[2].height > 15
+    assert got[5][0] == '=HYPERLINK("http://x","y")'  # (openpyxl leaves Excel's _x0001_ escapes as they are)
+    assert got[6][0] == ROWS[6][0] and ws.row_dimensions[2].height > 15
 
 
 @pytest.mark.parametrize("constant_memory", [False, True])

@@ -104,9 +104,16 @@ class TextSafeWorksheet(Worksheet):
 _XML = XMLwriter()  # XlsxWriter's own escaping, for the fast rows
 
 
-@lru_cache(maxsize=65536)
 def _number_text(value: Decimal | int | float) -> str | None:
-    """A number as XlsxWriter writes it in <v>, None for NaN and infinities (cached: scores repeat)."""
+    """A number as XlsxWriter writes it in <v>, None for NaN and infinities."""
+    if not value:  # 0 and -0 are equal as cache keys but written "0" and "-0"
+        return f"{float(value):.16G}"
+    return _nonzero_number_text(value)
+
+
+@lru_cache(maxsize=65536)
+def _nonzero_number_text(value: Decimal | int | float) -> str | None:
+    """(cached: scores repeat; numbers that are equal have the same float)"""
     number = float(value)
     return f"{number:.16G}" if math.isfinite(number) else None
 
