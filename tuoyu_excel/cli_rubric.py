@@ -175,29 +175,34 @@ def run_check(args) -> int:
     if args.file in SHIPPED:
         print(f"内置规则无误：{summary(load_rubric(args.file))}")
         return 0
+    refused = _refused(path)
+    if refused is not None:
+        return refused
+    print(f"规则文件 {path.name} 无误：{summary(load_rubric(path))}")
+    return 0
+
+
+def _refused(path: Path, after: str = "") -> int | None:
+    """2 for a missing rule file, 1 for one with problems (each printed, then `after`), None when sound."""
     if not path.is_file():
         print(f"错误：找不到规则文件 {path}", file=sys.stderr)
         return 2
     problems = problems_of(path)
-    if problems:
-        _print_problems(problems, path)
-        return 1
-    print(f"规则文件 {path.name} 无误：{summary(load_rubric(path))}")
-    return 0
+    if not problems:
+        return None
+    _print_problems(problems, path)
+    if after:
+        print(after)
+    return 1
 
 
 def run_import(args) -> int:
     from .rubric_dump import dump_rubric_toml
 
     path = Path(args.file)
-    if not path.is_file():
-        print(f"错误：找不到规则文件 {path}", file=sys.stderr)
-        return 2
-    problems = problems_of(path)
-    if problems:
-        _print_problems(problems, path)
-        print("未生成文件。")
-        return 1
+    refused = _refused(path, "未生成文件。")
+    if refused is not None:
+        return refused
     rubric = load_rubric(path)
     text = dump_rubric_toml(rubric)
     _assert_round_trip(rubric, text)

@@ -110,23 +110,14 @@ def write_table(ws, fmts: dict, cols: Sequence[Col], rows: Sequence[Sequence[obj
         ws.write_string(first_row, c, col.header, fmts["header"])
     ws.set_row(first_row, row_height([(col.header, widths[c]) for c, col in enumerate(cols)], minimum=20))
     formats = [fmts[col.kind] for col in cols]
-    cells = list(zip(range(len(cols)), formats, widths, strict=True))
-    write_number, write_string = ws.number, ws.text  # the common cases, without put's dispatch
     for n, row in enumerate(rows, start=first_row + 1):
         height = _wrapped_height(row, widths)
-        if ws.plain_row(n, row, formats, height if height > 18 else None):
+        if ws.plain_row(n, row, formats, height if height > 18 else None):  # nearly every row, in one piece
             continue
         if height > 18:
             ws.set_row(n, height)
-        for c, fmt, _ in cells:
-            value = row[c]
-            kind = type(value)
-            if kind in _NUMBERS:
-                write_number(n, c, float(value), fmt)
-            elif kind is str and value:
-                write_string(n, c, value[:MAX_TEXT], fmt)
-            else:
-                put(ws, n, c, value, fmt)
+        for c, value in enumerate(row):
+            put(ws, n, c, value, formats[c])
     return first_row + 1 + len(rows)
 
 

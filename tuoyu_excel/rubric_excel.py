@@ -19,7 +19,7 @@ from .errors import OutputError, RubricError
 from .rubric import FIELD_TYPES, Rubric
 from .rubric_check import CITY_RULES, STAR_RULES
 from .rubric_excel_read import is_rubric_workbook, rubric_problems_in, workbook_rubric
-from .template_formats import make_formats, row_height, setup_print
+from .template_formats import make_formats, row_height, setup_print, write_guide
 from .xlsx_out import writing_workbook
 
 __all__ = ["check_rubric_workbook", "is_rubric_workbook", "read_rubric_workbook", "workbook_problems",
@@ -102,14 +102,10 @@ def _guide_lines(rubric: Rubric) -> list[str]:
 
 def _write_guide(wb, fmts, rubric: Rubric) -> None:
     ws = wb.add_worksheet(book.GUIDE)
-    ws.set_column(0, 0, 110)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.write(0, 0, f"{rubric.name} 评分规则说明", fmts["guide_head"])
-    for n, line in enumerate(_guide_lines(rubric), start=2):
-        ws.set_row(n, row_height([(line, 110)], minimum=20))
-        ws.write(n, 0, line, fmts["guide"])
+    write_guide(ws, fmts, f"{rubric.name} 评分规则说明", _guide_lines(rubric))
     ws.activate()
 
 

@@ -26,6 +26,20 @@ def columns(sheet: Sheet, header_row: int, headers: tuple[str, ...], cells: Cell
     return None if missing else cols
 
 
+def _table(sheet: Sheet | None, markers: tuple[str, ...], named: str, headers: tuple[str, ...], cells: Cells,
+           optional: tuple[str, ...] = ()) -> tuple[int, dict[str, int]] | None:
+    """(header row, header text -> column) of a table sheet; None when the sheet is missing or its header
+    is (a problem for each missing header; `named` lists the headers in the message)."""
+    if sheet is None:
+        return None
+    header = sheet.find_header(markers)
+    if header is None:
+        cells.fail(sheet.ref(0, 0), f"找不到表头（{named}）。请不要修改或删除表头", structural=True)
+        return None
+    cols = columns(sheet, header, headers, cells, optional)
+    return None if cols is None else (header, cols)
+
+
 def data_rows(sheet: Sheet, first: int, stop: int):
     for r in range(first, stop):
         if not sheet.blank_row(r):
@@ -42,15 +56,10 @@ def mark_duplicate(cells: Cells, key: str, seen: set, value: str, cell: str) -> 
 
 def read_parts(sheet: Sheet | None, data: dict[str, Any], cells: Cells) -> None:
     data["parts"] = []
-    if sheet is None:
+    found = _table(sheet, ("编号", "满分"), "“编号”“名称”“满分”“必备条件部分”", book.PART_HEADERS[:4], cells)
+    if found is None:
         return
-    header = sheet.find_header(("编号", "满分"))
-    if header is None:
-        cells.fail(sheet.ref(0, 0), "找不到表头（“编号”“名称”“满分”“必备条件部分”）。请不要修改或删除表头", structural=True)
-        return
-    cols = columns(sheet, header, book.PART_HEADERS[:4], cells)
-    if cols is None:
-        return
+    header, cols = found
     seen: set[str] = set()
     for r in data_rows(sheet, header + 1, len(sheet.grid)):
         code = cells.text(sheet, r, cols["编号"], "编号")
@@ -74,16 +83,12 @@ _TEXT_ATTRS = ("content", "criteria", "method", "evidence", "note", "numerator",
 
 def read_items(sheet: Sheet | None, data: dict[str, Any], cells: Cells) -> None:
     data["items"] = []
-    if sheet is None:
-        return
-    header = sheet.find_header(("编号", "计分方式"))
-    if header is None:
-        cells.fail(sheet.ref(0, 0), "找不到表头（“编号”“部分”“项目”……“计分方式”）。请不要修改或删除表头", structural=True)
-        return
     optional = tuple(h for h, _, _ in book.ITEM_COLUMNS[13:] + book.CITY_ITEM_COLUMNS)
-    cols = columns(sheet, header, book.REQUIRED_ITEM_HEADERS, cells, optional)
-    if cols is None:
+    found = _table(sheet, ("编号", "计分方式"), "“编号”“部分”“项目”……“计分方式”", book.REQUIRED_ITEM_HEADERS, cells,
+                   optional)
+    if found is None:
         return
+    header, cols = found
     attrs = {attr: cols[h] for h, attr, _ in book.ITEM_COLUMNS + book.CITY_ITEM_COLUMNS if h in cols}
     kind = data.get("rubric", {}).get("kind", "star")
     part_codes = {fold(p["name"]): p["code"] for p in data.get("parts", []) if p.get("name")}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import layout, xlsx_out
 from .rubric import Rubric
-from .template_formats import make_formats, row_height, setup_print
+from .template_formats import make_formats, row_height, setup_print, write_guide
 from .template_score import write_score_sheet
 from .template_validation import field_validation
 
@@ -54,12 +54,8 @@ def _guide_lines(rubric: Rubric) -> list[str]:
 
 def _write_guide(wb, fmts, rubric: Rubric) -> None:
     ws = wb.add_worksheet(layout.GUIDE_SHEET)
-    ws.set_column(0, 0, 110)
     ws.set_row(0, 30)
-    ws.write(0, 0, f"{rubric.name} 填表说明", fmts["guide_head"])
-    for n, line in enumerate(_guide_lines(rubric), start=2):
-        ws.set_row(n, row_height([(line, 110)], minimum=20))
-        ws.write(n, 0, line, fmts["guide"])
+    write_guide(ws, fmts, f"{rubric.name} 填表说明", _guide_lines(rubric))
     ws.protect()
     ws.set_portrait()
     ws.set_paper(9)

@@ -64,6 +64,19 @@ def row_height(cells: list[tuple[str, float]], minimum: float = 18.0) -> float:
     return max(minimum, lines * LINE_HEIGHT + 4)
 
 
+GUIDE_WIDTH = 110  # characters: one line of a guide sheet
+
+
+def write_guide(ws, fmts: dict, title: str, lines: list[str]) -> None:
+    """A guide sheet's text: the title in A1, then one line a row from row 3, each row tall enough for its
+    wrapped line (Excel does not grow a row by itself)."""
+    ws.set_column(0, 0, GUIDE_WIDTH)
+    ws.write(0, 0, title, fmts["guide_head"])
+    for n, line in enumerate(lines, start=2):
+        ws.set_row(n, row_height([(line, GUIDE_WIDTH)], minimum=20))
+        ws.write(n, 0, line, fmts["guide"])
+
+
 def setup_print(ws, repeat_to_row: int) -> None:
     """A4 landscape, header rows repeated on every page, one page wide."""
     ws.set_landscape()

@@ -47,15 +47,6 @@ class TextSafeWorksheet(Worksheet):
             return self._write_rich_string(row, col, cell_format, string[:1], cell_format, string[1:], cell_format)
         return super()._write_string(row, col, string, cell_format)
 
-    def number(self, row: int, col: int, value: float, cell_format=None):
-        """write_number for (row, col) only: the public method's decorator, which also takes "A1",
-        costs as much as the write itself in long tables."""
-        return self._write_number(row, col, value, cell_format)
-
-    def text(self, row: int, col: int, value: str, cell_format=None):
-        """write_string for (row, col) only (see ``number``); still never a formula or raw XML."""
-        return self._write_string(row, col, value, cell_format)
-
     def plain_row(self, row: int, values: Sequence[object], formats: Sequence[Format], height: float | None = None) -> bool:
         """Write a whole row of numbers, text and blanks (column c in formats[c]; height in points or None)
         and return True; return False, writing nothing, for a row holding anything else.
