@@ -621,3 +621,29 @@ def test_annotated_copies_are_never_overwritten(tmp_path: Path):
     tuoyu("check", source, "-o", tmp_path / "b.xlsx", "--annotate", copies, "--date", DATE)
     assert {p.name: p.read_bytes() for p in copies.iterdir() if p.name in first} == first
     assert sorted(p.name for p in copies.iterdir()) == sorted([*first, *(n.replace(".xlsx", "(2).xlsx") for n in first)])
+
+
+# ---- the other workbooks a run reads: history and official averages ----------------------------------
+
+@pytest.mark.office
+@pytest.mark.parametrize("kind", ["历史记录", "全区平均水平"])
+def test_history_and_averages_are_read_once_and_measured_like_submissions(tmp_path: Path, kind: str):
+    """The history and averages workbooks go through the same preflight as submissions, .xls included:
+    one stray value at IV65536 of a WPS "97-2003" file stops the run with the sheet named, instead of
+    python-calamine taking a gigabyte."""
+    from office import convert
+
+    from tuoyu_excel.averages import read_averages
+    from tuoyu_excel.errors import WorkbookError
+    from tuoyu_excel.history import read_history
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active.append(["统一社会信用代码", "机构名称", "星级", "评定日期", "状态"] if kind == "历史记录" else ["指标", "数值"])
+    wb.active["IV65536"] = 1
+    wb.save(tmp_path / f"{kind}.xlsx")
+    xls = convert(tmp_path / f"{kind}.xlsx", "xls", tmp_path / "xls")
+    before = hashlib.sha256(xls.read_bytes()).hexdigest()
+    with pytest.raises(WorkbookError, match="“表”工作表有 65536 行 × 256 列"):
+        read_history(xls, STAR) if kind == "历史记录" else read_averages(xls, CITY)
+    assert hashlib.sha256(xls.read_bytes()).hexdigest() == before

@@ -410,4 +410,6 @@ def test_preflight_never_raises_on_damaged_xls(tmp_path: Path, office_books) -> 
             data[rng.randrange(len(data))] = rng.randrange(256)
         data = data[: rng.randint(0, len(data))] if rng.random() < 0.3 else data
         issue = preflight(write(tmp_path / "damaged.xls", bytes(data)))
-        assert issue is None or issue.code in {"FILE_NOT_SPREADSHEET", "FILE_CORRUPT", "FILE_ENCRYPTED"}
+        # a flipped row number can make a sheet reach far: preflight measures .xls sheets too
+        assert issue is None or issue.code in {"FILE_NOT_SPREADSHEET", "FILE_CORRUPT", "FILE_ENCRYPTED",
+                                               "SHEET_TOO_LARGE"}

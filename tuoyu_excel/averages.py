@@ -8,6 +8,7 @@ issue and that indicator falls back to the regional rate computed from the citie
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from .errors import RubricError, WorkbookError
 from .issues import IssueLog
 from .layout import cell_name
 from .normalize import parse_count
-from .preflight import preflight, sha256_file
-from .reader import fold
+from .preflight import load_input
+from .reader import fold, open_book
 from .rubric import Item, Rubric
 from .template_formats import make_formats, row_height
 from .xlsx_out import writing_workbook
@@ -111,11 +112,11 @@ def _value_validation(item: Item) -> dict:
 def read_averages(path: Path, rubric: Rubric) -> OfficialAverages:
     """Read an official averages workbook. Raises WorkbookError when it is not one (cannot continue)."""
     path = Path(path)
-    problem = preflight(path)
-    if problem is not None:
-        raise WorkbookError(f"全区平均水平表 {problem.text}")
+    loaded = load_input(path)  # read once, and checked (a stray far cell must not cost gigabytes)
+    if loaded.issue is not None:
+        raise WorkbookError(f"全区平均水平表 {loaded.issue.text}")
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        wb = open_book(loaded.readable)
         grids = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=MAX_ROWS)
                  for name in wb.sheet_names}
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
@@ -127,7 +128,8 @@ def read_averages(path: Path, rubric: Rubric) -> OfficialAverages:
     sheet, header_row, cols = found
     log = IssueLog(path.name)
     values = _read_rows(grids[sheet], sheet, header_row, cols, rubric, log)
-    return OfficialAverages(file=path.name, sha256=sha256_file(path), values=values, issues=log.items)
+    return OfficialAverages(file=path.name, sha256=hashlib.sha256(loaded.data).hexdigest(), values=values,
+                            issues=log.items)
 
 
 def _find_table(grids: dict[str, list[list]]) -> tuple[str, int, tuple[int, int]] | None:

@@ -25,8 +25,8 @@ from .issues import Issue, IssueLog
 from .layout import cell_name
 from .normalize import parse_choice, parse_code, parse_date, parse_text
 from .output import prepare_output
-from .preflight import preflight
-from .reader import fold
+from .preflight import load_input
+from .reader import fold, open_book
 from .rubric import Rubric
 from .star import REVOKED, HistoryRecord
 from .template_formats import make_formats, setup_print
@@ -61,12 +61,12 @@ def read_history(path: Path, rubric: Rubric) -> tuple[list[HistoryRecord], list[
     as if there were no history).
     """
     path = Path(path)
-    problem = preflight(path)
-    if problem is not None:
-        raise WorkbookError(f"历史记录文件 {problem.text}")
+    loaded = load_input(path)  # read once, and checked (a stray far cell must not cost gigabytes)
+    if loaded.issue is not None:
+        raise WorkbookError(f"历史记录文件 {loaded.issue.text}")
     log = IssueLog(path.name, cap=500)
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        wb = open_book(loaded.readable)
         sheets = {name: _grid(wb, name) for name in wb.sheet_names}
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError, OSError) as exc:
         raise WorkbookError(f"无法读取历史记录文件 {path.name}：{str(exc).splitlines()[0][:120] if str(exc) else exc!r}。"

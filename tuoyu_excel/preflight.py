@@ -333,24 +333,18 @@ def _check_ole(f: BinaryIO, name: str) -> Issue | None:
             return make_issue("FILE_ENCRYPTED", name)
     except (_Broken, struct.error, ValueError, IndexError):
         return make_issue("FILE_CORRUPT", name, detail=_CORRUPT_OLE)
-    return None
+    return _xls_too_large(ole, book, name)
 
 
-def xls_too_large(data: bytes) -> dict[str, str] | None:
-    """SHEET_TOO_LARGE context for an .xls whose sheet reaches beyond the limits, else None; never raises.
-
-    The reader asks right before python-calamine loads an OLE2 workbook (preflight has passed it)."""
-    if not data.startswith(_OLE_MAGIC):
-        return None
+def _xls_too_large(ole: _Ole, book: tuple[int, int], name: str) -> Issue | None:
+    """SHEET_TOO_LARGE for an .xls sheet reaching beyond the limits (as for .xlsx, python-calamine would
+    allocate the whole rectangle), else None."""
     try:
-        ole = _Ole(io.BytesIO(data))
-        streams = ole.streams()
-        book = streams.get("workbook") or streams.get("book")
-        extents = xls_extents(ole.stream(*book)) if book else []
-    except (OSError, _Broken, struct.error, ValueError, IndexError):
+        extents = xls_extents(ole.stream(*book))
+    except (_Broken, struct.error, ValueError, IndexError):
         return None  # python-calamine will say what is wrong
-    return next((too_large_context(label, rows, cols) for label, rows, cols, cells in extents
-                 if over_limits(rows, cols, cells)), None)
+    return next((make_issue("SHEET_TOO_LARGE", name, **too_large_context(label, rows, cols))
+                 for label, rows, cols, cells in extents if over_limits(rows, cols, cells)), None)
 
 
 def _ole_kind(streams: dict[str, tuple[int, int]]) -> str:

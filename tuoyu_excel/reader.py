@@ -20,7 +20,7 @@ import python_calamine as pc
 from . import layout
 from .issues import IssueLog
 from .normalize import EXCEL_ERRORS, strip_spaces
-from .preflight import os_detail, read_input, xls_too_large
+from .preflight import load_input, os_detail
 from .rubric import Rubric
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
@@ -78,18 +78,18 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
                   data: bytes | None = None) -> RawWorkbook | None:
     """Read one workbook; problems go to `log`. None when nothing usable could be read.
 
-    `data` is the file's bytes as preflight checked them (read from `path` when not given).
-    `stage` names the score column being checked (None: all of them); only blank cells there
-    are looked up again for Excel error values (see ``restore_error_values``).
+    `data` is what preflight passed for the reader (``load_input(path).readable``); without it the
+    file is read and checked here. `stage` names the score column being checked (None: all of them);
+    only blank cells there are looked up again for Excel error values (see ``restore_error_values``).
     """
-    try:
-        if data is None:
-            data = read_input(path)
-        too_large = xls_too_large(data)  # .xlsx/.ods were measured in preflight
-        if too_large:
-            log.add("SHEET_TOO_LARGE", **too_large)
+    if data is None:
+        loaded = load_input(path)
+        if loaded.issue is not None:
+            log.extend([loaded.issue])
             return None
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        data = loaded.readable
+    try:
+        wb = open_book(data)
         try:
             raw = _read(wb, path, rubric, log)
         finally:
@@ -108,6 +108,12 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
             raise
         log.add("FILE_CORRUPT", detail=f"表格内有无法解析的值（例如超出范围的日期或时间）；技术信息：{_short(exc)}")
     return None
+
+
+def open_book(data: bytes) -> pc.CalamineWorkbook:
+    """python-calamine over the bytes preflight passed (``preflight.load_input(path).readable``):
+    every sheet there has been measured, so loading one cannot take gigabytes."""
+    return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
 def _short(exc: Exception) -> str:
