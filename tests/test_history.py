@@ -22,6 +22,7 @@ from tuoyu_excel.report_star import write_star_results
 from tuoyu_excel.rubric_load import load_rubric
 from tuoyu_excel.star import HistoryRecord, evaluate_star
 from tuoyu_excel.template import write_template
+from tuoyu_excel.template_formats import display_width
 
 CODE_A, CODE_B = code_for(1), code_for(2)
 
@@ -67,6 +68,10 @@ def test_template_has_header_validations_and_guide(rubric, tmp_path):
     assert ws["A2"].number_format == "@"  # 18-character codes stay text
     guide = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
     assert "降级" in guide and "撤销" in guide and "复审到期" in guide
+    # Excel does not grow a row by itself: a line that wraps has a row tall enough for two lines
+    sheet = wb["说明"]
+    wrapped = [r for r in range(3, sheet.max_row + 1) if display_width(str(sheet.cell(r, 1).value or "")) > 110]
+    assert wrapped and all(sheet.row_dimensions[r].height >= 2 * 14 for r in wrapped)
 
 
 def test_template_is_deterministic_and_never_overwrites(rubric, tmp_path):

@@ -29,7 +29,7 @@ from .preflight import load_input
 from .reader import fold, open_book
 from .rubric import Rubric
 from .star import REVOKED, HistoryRecord
-from .template_formats import make_formats, setup_print
+from .template_formats import make_formats, setup_print, write_guide
 from .template_validation import EARLIEST_DATE, LATEST_DATE
 from .xlsx_out import writing_workbook
 
@@ -234,10 +234,7 @@ def _guide_lines(rubric: Rubric) -> list[str]:
 
 def _write_guide(wb, fmts, rubric: Rubric) -> None:
     ws = wb.add_worksheet(GUIDE_SHEET)
-    ws.set_column(0, 0, 100)
-    ws.write_string(0, 0, "星级评定历史记录 填写说明", fmts["guide_head"])
-    for n, line in enumerate(_guide_lines(rubric), start=2):
-        ws.write_string(n, 0, line, fmts["guide"])
+    write_guide(ws, fmts, "星级评定历史记录 填写说明", _guide_lines(rubric))  # rows as tall as their lines
     ws.set_portrait()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
