@@ -43,9 +43,9 @@ def _seed_workbooks(folder: Path, count: int) -> list[Path]:
     """A few genuinely different filled workbooks (scores vary) to copy from."""
     from star_fixtures import full_scores, valid_form
 
-    from tuoyu_excel.fill import fill_workbook
-    from tuoyu_excel.rubric_load import load_rubric
-    from tuoyu_excel.template import write_template
+    from tuoyu_excel.render.template.fill import fill_workbook
+    from tuoyu_excel.render.template.workbook import write_template
+    from tuoyu_excel.spec.load import load_rubric
 
     rubric = load_rubric("liuzhou_star")
     template = write_template(rubric, folder / "tpl")
@@ -83,7 +83,7 @@ def _patched_copy(seed: Path, out: Path, old: list[str], new: list[str]) -> None
 def make_inputs(folder: Path, n: int, seeds: list[Path]) -> Path:
     from star_fixtures import valid_form
 
-    from tuoyu_excel.credit_code import random_credit_code
+    from tuoyu_excel.intake.credit_code import random_credit_code
 
     out = folder / f"n{n}"
     out.mkdir(parents=True, exist_ok=True)
@@ -99,9 +99,9 @@ def make_inputs(folder: Path, n: int, seeds: list[Path]) -> Path:
 # ---- the three measurements, each run in a fresh child process -------------------------------
 
 def measure_tuoyu(folder: str, out: str) -> None:
-    from tuoyu_excel.report_star import write_star_results
-    from tuoyu_excel.rubric_load import load_rubric
-    from tuoyu_excel.star import evaluate_star
+    from tuoyu_excel.core.star.rating import evaluate_star
+    from tuoyu_excel.render.star.workbook import write_star_results
+    from tuoyu_excel.spec.load import load_rubric
 
     result = evaluate_star(Path(folder), load_rubric("liuzhou_star"), "city", EVAL_DATE)
     write_star_results(result, Path(out))
@@ -127,7 +127,7 @@ def measure_naive(folder: str, out: str) -> None:
 MEASURES = {"tuoyu": measure_tuoyu, "floor": measure_floor, "naive": measure_naive}
 # Imported before the clock starts, for all three alike: the figures are the work per file, not the
 # interpreter's start-up (the frozen program's start-up is timed on its own, below).
-IMPORTS = {"tuoyu": ("tuoyu_excel.report_star", "tuoyu_excel.rubric_load", "tuoyu_excel.star"),
+IMPORTS = {"tuoyu": ("tuoyu_excel.render.star.workbook", "tuoyu_excel.spec.load", "tuoyu_excel.core.star.rating"),
            "floor": ("python_calamine",),
            "naive": ("pandas", "openpyxl")}  # openpyxl: the engine pandas.read_excel picks for .xlsx
 
@@ -191,8 +191,8 @@ def main() -> None:
 
 
 def _templates_and_help() -> None:
-    from tuoyu_excel.rubric_load import load_rubric
-    from tuoyu_excel.template import write_template
+    from tuoyu_excel.render.template.workbook import write_template
+    from tuoyu_excel.spec.load import load_rubric
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

@@ -5,6 +5,6 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    from tuoyu_excel.cli import main
+    from tuoyu_excel.cli.main import main
 
     sys.exit(main())

@@ -5,6 +5,6 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    from tuoyu_excel.gui import main
+    from tuoyu_excel.gui.window import main
 
     sys.exit(main())

@@ -14,12 +14,12 @@ from pathlib import Path
 import openpyxl
 from star_fixtures import store_text  # noqa: F401 - re-exported for the city tests
 
-from tuoyu_excel import layout
-from tuoyu_excel.averages import FIRST_ROW, write_averages_template
-from tuoyu_excel.city import comparative_items
-from tuoyu_excel.fill import fill_workbook
-from tuoyu_excel.rubric import Rubric
-from tuoyu_excel.validate import Submission
+from tuoyu_excel.core.city.evaluate import comparative_items
+from tuoyu_excel.intake.averages import FIRST_ROW, write_averages_template
+from tuoyu_excel.intake.validate import Submission
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.spec.model import Rubric
 
 REPORT_DATE = dt.date(2026, 3, 31)
 EVAL_DATE = dt.date(2026, 6, 30)

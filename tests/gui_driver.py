@@ -15,8 +15,8 @@ import tkinter as tk
 from pathlib import Path
 from tkinter import messagebox
 
-from tuoyu_excel.gui import App
-from tuoyu_excel.gui_model import Settings, TaskParams
+from tuoyu_excel.gui.model import Settings, TaskParams
+from tuoyu_excel.gui.window import App
 
 
 def _wait(root, app, seconds: float = 300) -> None:

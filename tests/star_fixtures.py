@@ -14,9 +14,9 @@ from xml.etree import ElementTree
 
 import openpyxl
 
-from tuoyu_excel import layout
-from tuoyu_excel.credit_code import random_credit_code
-from tuoyu_excel.rubric import PASS, Rubric
+from tuoyu_excel.intake.credit_code import random_credit_code
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.spec.model import PASS, Rubric
 
 
 def valid_form(rng_or_seed: random.Random | int = 1) -> dict[str, object]:

@@ -19,10 +19,10 @@ from pathlib import Path
 import openpyxl
 from star_fixtures import field_cell, full_scores, store_text, valid_form
 
-from tuoyu_excel import layout
-from tuoyu_excel.credit_code import random_credit_code
-from tuoyu_excel.fill import fill_workbook
-from tuoyu_excel.rubric import FAIL, GRADED, NOT_APPLICABLE, PASS, Rubric
+from tuoyu_excel.intake.credit_code import random_credit_code
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.spec.model import FAIL, GRADED, NOT_APPLICABLE, PASS, Rubric
 
 EVAL_DATE = dt.date(2026, 11, 22)
 

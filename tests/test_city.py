@@ -14,7 +14,7 @@ from city_fixtures import city_submission, score_cell
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuoyu_excel.city import (
+from tuoyu_excel.core.city.evaluate import (
     ABOVE,
     BASIS_COMPUTED,
     BASIS_OFFICIAL,
@@ -31,8 +31,8 @@ from tuoyu_excel.city import (
     score_city,
     shown_pair,
 )
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.scoring import score
+from tuoyu_excel.core.scoring import score
+from tuoyu_excel.spec.load import load_rubric
 
 D = Decimal
 

@@ -20,13 +20,13 @@ import openpyxl
 import pytest
 from city_fixtures import EVAL_DATE, formulas_in, score_cell, store_text, write_city, write_official
 
-from tuoyu_excel import layout
-from tuoyu_excel.averages import read_averages
-from tuoyu_excel.city import BASIS_COMPUTED, BASIS_OFFICIAL, evaluate_cities
-from tuoyu_excel.cli import main
-from tuoyu_excel.report_city import write_city_results
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.template import write_template
+from tuoyu_excel.cli.main import main
+from tuoyu_excel.core.city.evaluate import BASIS_COMPUTED, BASIS_OFFICIAL, evaluate_cities
+from tuoyu_excel.intake.averages import read_averages
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.city_results import write_city_results
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.load import load_rubric
 
 # city: population, nursery_places | county_total, county_centers | orgs_registered, orgs_filed |
 #       infants, infants_enrolled | 市本级出台联席会议制度, 未出台的县数

@@ -11,9 +11,10 @@ import pytest
 from office import convert
 from star_fixtures import field_cell, full_scores, store_text, valid_form
 
-from tuoyu_excel import cli, fill
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.template import write_template
+from tuoyu_excel.cli import main as cli
+from tuoyu_excel.render.template import fill
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.load import load_rubric
 
 DATE = "2026-11-22"
 REPORT = "校验报告_self_20261122.xlsx"

@@ -13,10 +13,10 @@ import pytest
 from custom_rubric_rows import CUSTOM_ROWS, rows_copy, set_cell, write_book
 from star_fixtures import full_scores, valid_form
 
-from tuoyu_excel import layout
-from tuoyu_excel.cli import main
-from tuoyu_excel.fill import fill_workbook
-from tuoyu_excel.rubric_load import load_rubric, rubric_from_dict, shipped_path
+from tuoyu_excel.cli.main import main
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.spec.load import load_rubric, rubric_from_dict, shipped_path
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuoyu_excel.credit_code import (
+from tuoyu_excel.intake.credit_code import (
     CHARSET,
     credit_code_problem,
     make_credit_code,

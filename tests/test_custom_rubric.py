@@ -16,15 +16,15 @@ import openpyxl
 import pytest
 from custom_rubric_rows import CUSTOM_ROWS, rows_copy, set_cell, write_book
 
-from tuoyu_excel import layout
-from tuoyu_excel.credit_code import make_credit_code
-from tuoyu_excel.fill import fill_workbook
-from tuoyu_excel.pipeline import process_file
-from tuoyu_excel.ranking import NO_STAR
-from tuoyu_excel.report_star import write_star_results
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.star import evaluate_star
-from tuoyu_excel.template import write_template
+from tuoyu_excel.core.pipeline import process_file
+from tuoyu_excel.core.star.ranking import NO_STAR
+from tuoyu_excel.core.star.rating import evaluate_star
+from tuoyu_excel.intake.credit_code import make_credit_code
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.star.workbook import write_star_results
+from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.load import load_rubric
 
 EVAL_DATE = dt.date(2026, 6, 30)
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from fixtures_star import EVAL_DATE, STAR, full_scores, lose, raw_workbook, valid_form
 
-from tuoyu_excel.eligibility import add_years, check_eligibility
+from tuoyu_excel.core.scoring import score
+from tuoyu_excel.core.star.eligibility import add_years, check_eligibility
+from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import IssueLog
-from tuoyu_excel.scoring import score
-from tuoyu_excel.validate import validate
 
 D = Decimal
 CJK = re.compile(r"[\u4e00-\u9fff]")

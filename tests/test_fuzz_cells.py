@@ -47,16 +47,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from tuoyu_excel import layout
-from tuoyu_excel.city import rank_cities, regional_averages, score_city
-from tuoyu_excel.credit_code import credit_code_problem
-from tuoyu_excel.eligibility import check_eligibility
+from tuoyu_excel.core.city.evaluate import rank_cities, regional_averages, score_city
+from tuoyu_excel.core.pipeline import process_file
+from tuoyu_excel.core.scoring import score
+from tuoyu_excel.core.star.eligibility import check_eligibility
+from tuoyu_excel.intake.credit_code import credit_code_problem
+from tuoyu_excel.intake.reader import RawWorkbook, read_workbook
+from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import ERROR, IssueLog
-from tuoyu_excel.pipeline import process_file
-from tuoyu_excel.reader import RawWorkbook, read_workbook
-from tuoyu_excel.rubric import FAIL, NO, NOT_APPLICABLE, PASS, YES, Rubric
-from tuoyu_excel.scoring import score
-from tuoyu_excel.validate import validate
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.spec.model import FAIL, NO, NOT_APPLICABLE, PASS, YES, Rubric
 
 # ---- the cells -----------------------------------------------------------------------------------
 

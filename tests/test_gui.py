@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 from xvfb import virtual_display
 
-from tuoyu_excel.gui_model import TASK_STAR, TASK_TEMPLATE, Settings, TaskParams, problems, stage_choices
+from tuoyu_excel.gui.model import TASK_STAR, TASK_TEMPLATE, Settings, TaskParams, problems, stage_choices
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

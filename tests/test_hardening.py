@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 from msoffcrypto.format.ooxml import OOXMLFile
 from star_fixtures import assert_literal_text, store_text, valid_form
 
-from tuoyu_excel import cli, layout
-from tuoyu_excel.pipeline import STATUS_UNREADABLE, run
-from tuoyu_excel.sheet_size import MAX_SHEET_ROWS
+from tuoyu_excel.cli import main as cli
+from tuoyu_excel.core.pipeline import STATUS_UNREADABLE, run
+from tuoyu_excel.intake.sheet_size import MAX_SHEET_ROWS
+from tuoyu_excel.layout import submission as layout
 
 DATE = EVAL_DATE.isoformat()
 SCORE = layout.SCORE_SHEET
@@ -384,8 +385,8 @@ def _sheet_xml(xlsx: Path) -> dict[str, bytes]:
 MEASURE = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
-from tuoyu_excel.pipeline import process_file
-from tuoyu_excel.rubric_load import load_rubric
+from tuoyu_excel.core.pipeline import process_file
+from tuoyu_excel.spec.load import load_rubric
 
 def peak_mb():
     # Linux: VmHWM, reset below; ru_maxrss would still hold the parent's peak from before exec
@@ -473,7 +474,7 @@ def test_file_deleted_after_listing(three: Path):
 def test_file_replaced_after_it_was_read_is_scored_as_read(three: Path, monkeypatch):
     """Each file is read once: what preflight checked, the SHA-256 and the scores all come from the same
     bytes, even when the file is deleted or replaced by another institution's workbook meanwhile."""
-    import tuoyu_excel.pipeline as pipeline
+    import tuoyu_excel.core.pipeline as pipeline
 
     original = (three / "02.xlsx").read_bytes()
     real = pipeline.read_workbook
@@ -495,9 +496,9 @@ def test_reader_on_its_own_words_a_locked_file(three: Path, monkeypatch):
     exclusively (PermissionError on Windows) is worded like everywhere else."""
     import builtins
 
-    import tuoyu_excel.preflight as preflight
+    import tuoyu_excel.intake.preflight as preflight
+    from tuoyu_excel.intake.reader import read_workbook
     from tuoyu_excel.issues import IssueLog
-    from tuoyu_excel.reader import read_workbook
 
     real_open = builtins.open
 
@@ -633,9 +634,9 @@ def test_history_and_averages_are_read_once_and_measured_like_submissions(tmp_pa
     python-calamine taking a gigabyte."""
     from office import convert
 
-    from tuoyu_excel.averages import read_averages
     from tuoyu_excel.errors import WorkbookError
-    from tuoyu_excel.history import read_history
+    from tuoyu_excel.intake.averages import read_averages
+    from tuoyu_excel.intake.history import read_history
 
     wb = openpyxl.Workbook()
     wb.active.title = "表"

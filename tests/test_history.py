@@ -15,14 +15,14 @@ import openpyxl
 import pytest
 from star_results_fixtures import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 
-from tuoyu_excel.cli import main
+from tuoyu_excel.cli.main import main
+from tuoyu_excel.core.star.rating import HistoryRecord, evaluate_star
 from tuoyu_excel.errors import RubricError, WorkbookError
-from tuoyu_excel.history import HEADERS, read_history, write_history_template
-from tuoyu_excel.report_star import write_star_results
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.star import HistoryRecord, evaluate_star
-from tuoyu_excel.template import write_template
-from tuoyu_excel.template_formats import display_width
+from tuoyu_excel.intake.history import HEADERS, read_history, write_history_template
+from tuoyu_excel.render.formats import display_width
+from tuoyu_excel.render.star.workbook import write_star_results
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.load import load_rubric
 
 CODE_A, CODE_B = code_for(1), code_for(2)
 

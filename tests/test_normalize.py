@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tuoyu_excel.normalize import (
+from tuoyu_excel.intake.normalize import (
     WARNING_CODES,
     parse_choice,
     parse_code,

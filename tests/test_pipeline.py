@@ -39,13 +39,13 @@ from hypothesis import given, settings
 from msoffcrypto.format.ooxml import OOXMLFile
 from office import convert
 
-from tuoyu_excel import layout
-from tuoyu_excel.fill import fill_workbook
+from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, process_file, run
+from tuoyu_excel.core.scoring import score
+from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import IssueLog
-from tuoyu_excel.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, process_file, run
-from tuoyu_excel.scoring import score
-from tuoyu_excel.template import write_template
-from tuoyu_excel.validate import validate
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.render.template.workbook import write_template
 
 D = Decimal
 FORM = "申报表"
@@ -186,7 +186,7 @@ def test_parallel_run_gives_exactly_the_serial_result(tmp_path, monkeypatch, sta
     window and on Windows): the same files, issues, scores and checksums, in the same order, as one process."""
     import multiprocessing
 
-    import tuoyu_excel.pipeline as pipeline
+    import tuoyu_excel.core.pipeline as pipeline
 
     folder = tmp_path / "收到的材料"
     make_folder(folder)

@@ -20,7 +20,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuoyu_excel.preflight import list_inputs, preflight, sha256_file
+from tuoyu_excel.intake.preflight import list_inputs, preflight, sha256_file
 
 ROWS = [["编号", "评分项", "满分", "得分"], ["1.1", "安全管理制度", 10, 8.5], ["1.2", "卫生保健", 5, 5]]
 ZIP = zipfile.ZIP_DEFLATED
@@ -213,7 +213,7 @@ def test_zip_bomb_of_1_gb_is_refused_without_decompressing(tmp_path: Path) -> No
 
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
     """Each input is read into memory once; one over MAX_FILE_BYTES is refused from its size alone."""
-    import tuoyu_excel.preflight as preflight_module
+    import tuoyu_excel.intake.preflight as preflight_module
 
     path = write(tmp_path / "大.xlsx", xlsx_bytes())
     assert preflight(path) is None
@@ -227,7 +227,7 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(tmp_path: Path, m
 def test_the_reader_gets_the_package_as_checked(tmp_path: Path) -> None:
     """The worksheets preflight inflated and measured go to the reader stored as they are (not inflated
     twice); every member holds what it held, under its name, with its CRC."""
-    from tuoyu_excel.preflight import load_input
+    from tuoyu_excel.intake.preflight import load_input
 
     path = write(tmp_path / "表.xlsx", xlsx_bytes())
     loaded = load_input(path)
@@ -286,7 +286,7 @@ def test_permission_error_while_reading_is_unreadable(tmp_path: Path, monkeypatc
     def locked(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("tuoyu_excel.preflight.open", locked, raising=False)
+    monkeypatch.setattr("tuoyu_excel.intake.preflight.open", locked, raising=False)
     issue = preflight(path)
     assert (issue.code, issue.file) == ("FILE_UNREADABLE", "占用.xlsx")
 

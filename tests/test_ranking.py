@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from star_results_fixtures import EVAL_DATE, Inst, clear_field, make_folder
 
-from tuoyu_excel.ranking import NO_STAR, PENDING, Candidate, rank_all, star_level
-from tuoyu_excel.rubric import StarBand
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.star import evaluate_star
-from tuoyu_excel.template import write_template
+from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, rank_all, star_level
+from tuoyu_excel.core.star.rating import evaluate_star
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.spec.model import StarBand
 
 RUBRIC = load_rubric("liuzhou_star")
 URBAN = ("城中区", "鱼峰区", "柳南区", "柳北区", "柳江区")

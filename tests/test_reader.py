@@ -29,13 +29,14 @@ from fixtures_star import (
     valid_form,
 )
 
-from tuoyu_excel import layout, reader
+from tuoyu_excel.core.pipeline import process_file
+from tuoyu_excel.intake import reader
+from tuoyu_excel.intake.reader import read_workbook
+from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import IssueLog
-from tuoyu_excel.pipeline import process_file
-from tuoyu_excel.reader import read_workbook
-from tuoyu_excel.rubric import FAIL, GRADED, PASS
-from tuoyu_excel.template import write_template
-from tuoyu_excel.validate import validate
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.model import FAIL, GRADED, PASS
 
 D = Decimal
 SCORE = layout.SCORE_SHEET

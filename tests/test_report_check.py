@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
 
-from tuoyu_excel import fill, pipeline
-from tuoyu_excel.report_check import (
+from tuoyu_excel.core import pipeline
+from tuoyu_excel.render.check_report import (
     ERROR_FILL,
     INFO_SHEET,
     ISSUE_HEADERS,
@@ -23,8 +23,9 @@ from tuoyu_excel.report_check import (
     summary_columns,
     write_check_report,
 )
-from tuoyu_excel.rubric_load import load_rubric
-from tuoyu_excel.template import write_template
+from tuoyu_excel.render.template import fill
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.load import load_rubric
 
 EVAL_DATE = dt.date(2026, 11, 22)
 NAME = '=HYPERLINK("http://x","y")'

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from tuoyu_excel.rubric import ALL_OR_NOTHING, COMPARATIVE, PER_UNIT
-from tuoyu_excel.rubric_load import load_rubric
+from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.spec.model import ALL_OR_NOTHING, COMPARATIVE, PER_UNIT
 
 
 @pytest.fixture(scope="module")

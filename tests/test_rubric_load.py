@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from tuoyu_excel.errors import RubricError
-from tuoyu_excel.rubric_load import load_rubric, rubric_from_dict, shipped_path
+from tuoyu_excel.spec.load import load_rubric, rubric_from_dict, shipped_path
 
 SOURCE = "测试.toml"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from tuoyu_excel import layout
-from tuoyu_excel.preflight import SPREADSHEET_SUFFIXES
+from tuoyu_excel.intake.preflight import SPREADSHEET_SUFFIXES
+from tuoyu_excel.layout import submission as layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -77,7 +77,7 @@ def test_city_samples_are_the_fourteen_cities():
 
 
 def test_history_sample_has_the_history_headers():
-    from tuoyu_excel.history import HEADERS, read_history
+    from tuoyu_excel.intake.history import HEADERS, read_history
 
     grid = _values(SAMPLES / "history" / "历史评定.xlsx")["历史记录"]
     assert tuple(grid[0][:5]) == HEADERS
@@ -102,8 +102,8 @@ def test_samples_were_made_from_the_current_rubrics():
 
 @pytest.fixture(scope="module")
 def star_result():
-    from tuoyu_excel.history import read_history
-    from tuoyu_excel.star import evaluate_star
+    from tuoyu_excel.core.star.rating import evaluate_star
+    from tuoyu_excel.intake.history import read_history
 
     history, _ = read_history(SAMPLES / "history" / "历史评定.xlsx", ms.STAR)
     return evaluate_star(SAMPLES / "star", ms.STAR, "city", ms.EVAL_DATE, history)
@@ -142,7 +142,7 @@ def test_each_error_sample_shows_its_issue(star_result):
 
 
 def test_city_totals_and_the_mistyped_comparative_item():
-    from tuoyu_excel.city import evaluate_cities
+    from tuoyu_excel.core.city.evaluate import evaluate_cities
 
     result = evaluate_cities(SAMPLES / "city", ms.CITY, "review", eval_date=ms.EVAL_DATE)
     assert {s.city: s.total for s in result.scores} == ms.expected_city_totals()

@@ -20,12 +20,12 @@ from fixtures_star import (
 )
 from hypothesis import given, settings
 
-from tuoyu_excel import layout
-from tuoyu_excel.eligibility import check_eligibility
+from tuoyu_excel.core.pipeline import process_file
+from tuoyu_excel.core.scoring import rebase, score
+from tuoyu_excel.core.star.eligibility import check_eligibility
+from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import IssueLog
-from tuoyu_excel.pipeline import process_file
-from tuoyu_excel.scoring import rebase, score
-from tuoyu_excel.validate import validate
+from tuoyu_excel.layout import submission as layout
 
 D = Decimal
 

@@ -16,10 +16,12 @@ import pytest
 from fixtures_star import CITY, EVAL_DATE, STAR, city_form, full_scores, valid_form
 from office import convert, recalculate
 
-from tuoyu_excel import layout
-from tuoyu_excel.fill import fill_workbook
-from tuoyu_excel.pipeline import process_file
-from tuoyu_excel.rubric import (
+from tuoyu_excel.core.pipeline import process_file
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.render.template.validation import EARLIEST_DATE, LATEST_DATE
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.model import (
     ALL_OR_NOTHING,
     COMPARATIVE,
     DEDUCTION,
@@ -31,8 +33,6 @@ from tuoyu_excel.rubric import (
     PER_UNIT,
     Rubric,
 )
-from tuoyu_excel.template import write_template
-from tuoyu_excel.template_validation import EARLIEST_DATE, LATEST_DATE
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = pytest.mark.parametrize("rubric", [STAR, CITY], ids=["star", "city"])
@@ -220,7 +220,7 @@ def test_committed_template_is_byte_identical_to_what_the_code_writes(tmp_path, 
     committed = ROOT / "templates" / layout.template_filename(rubric)
     assert committed.is_file(), (
         f"{committed.relative_to(ROOT)} is missing: write it with "
-        f"`python -c \"from tuoyu_excel.rubric_load import load_rubric; from tuoyu_excel.template import "
+        f"`python -c \"from tuoyu_excel.spec.load import load_rubric; from tuoyu_excel.render.template.workbook import "
         f"write_template; write_template(load_rubric('{rubric.id}'), 'templates')\"` and commit it")
     generated = write_template(rubric, tmp_path)
     assert committed.read_bytes() == generated.read_bytes(), (

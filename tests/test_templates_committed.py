@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tuoyu_excel.cli import TEMPLATE_RUBRICS, main
+from tuoyu_excel.cli.main import TEMPLATE_RUBRICS, main
 
 ROOT = Path(__file__).resolve().parents[1]
 

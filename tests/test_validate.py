@@ -24,9 +24,9 @@ from fixtures_star import (
     valid_form,
 )
 
-from tuoyu_excel.credit_code import make_credit_code
+from tuoyu_excel.intake.credit_code import make_credit_code
+from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import ERROR, WARNING, IssueLog
-from tuoyu_excel.validate import validate
 
 D = Decimal
 F = "内存.xlsx"

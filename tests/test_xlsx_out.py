@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tuoyu_excel.report_star_table import SCORE, TEXT, Col, report_formats, write_table
-from tuoyu_excel.xlsx_out import TextSafeWorksheet, writing_workbook
+from tuoyu_excel.render.tables import SCORE, TEXT, Col, report_formats, write_table
+from tuoyu_excel.render.xlsx import TextSafeWorksheet, writing_workbook
 
 COLS = (Col("机构名称", max_width=12), Col("得分", SCORE), Col("说明", TEXT, max_width=20))
 ROWS = [

@@ -1,4 +1,4 @@
-from tuoyu_excel.cli import main
+from tuoyu_excel.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The command line: build a job's parameters from arguments, show its outcome."""

@@ -1,0 +1,1 @@
+"""Guangxi demonstration-city scoring: rates, regional averages, computed items, ranking."""

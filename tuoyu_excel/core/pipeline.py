@@ -1,0 +1,237 @@
+"""The pure core of every command: a folder (or a file) of workbooks in, typed results out.
+
+preflight → read → validate → score → eligibility, one file at a time; then
+folder-level checks (the same institution or city twice). One bad workbook never
+stops the others. Nothing here prints, opens a dialog or writes a file.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import datetime as dt
+import functools
+import hashlib
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from tuoyu_excel.core.scoring import ScoreCard, score
+from tuoyu_excel.core.star.eligibility import Reason, check_eligibility
+from tuoyu_excel.intake.preflight import list_inputs, load_input
+from tuoyu_excel.intake.reader import read_workbook
+from tuoyu_excel.intake.validate import Submission, validate
+from tuoyu_excel.issues import ERROR, Issue, IssueLog, make_issue
+from tuoyu_excel.spec.model import Rubric
+
+Progress = Callable[[int, int, str], None]  # (done, total, file name)
+
+STATUS_OK = "通过"
+STATUS_WARN = "有警告"
+STATUS_ERROR = "有错误"
+STATUS_UNREADABLE = "无法读取"
+
+
+@dataclass
+class FileResult:
+    file: str
+    path: Path
+    sha256: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    submission: Submission | None = None
+    card: ScoreCard | None = None  # None when the file has errors
+    # with a card: one per stage up to the checked one (that one is `card`); None where a stage is incomplete
+    stage_cards: dict[str, ScoreCard | None] = field(default_factory=dict)
+    reasons: list[Reason] = field(default_factory=list)  # eligibility failures (star rubric)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.issues) - self.errors
+
+    @property
+    def status(self) -> str:
+        if self.submission is None:
+            return STATUS_UNREADABLE
+        if self.errors:
+            return STATUS_ERROR
+        return STATUS_WARN if self.issues else STATUS_OK
+
+    @property
+    def scored(self) -> bool:
+        return self.card is not None
+
+    @property
+    def eligible(self) -> bool:
+        return self.card is not None and not self.reasons
+
+
+@dataclass
+class RunResult:
+    rubric: Rubric
+    stage: str
+    eval_date: dt.date
+    files: list[FileResult]
+    started: dt.datetime
+    seconds: float
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for f in self.files for i in f.issues]
+
+    @property
+    def clean(self) -> bool:
+        return not self.issues
+
+
+def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap: int = 200) -> FileResult:
+    """Everything about one workbook; never raises for anything in the file."""
+    result = FileResult(file=path.name, path=path)
+    log = IssueLog(path.name, cap=cap)
+    loaded = load_input(path)  # read once: checked, hashed and read are the same bytes
+    if loaded.data is not None:
+        result.sha256 = hashlib.sha256(loaded.data).hexdigest()  # for every readable input, even one we cannot use
+    if loaded.issue is not None:
+        result.issues = [loaded.issue]
+        return result
+    raw = read_workbook(path, rubric, log, stage, loaded.readable)
+    if raw is not None and not log.has_errors:
+        result.submission = validate(raw, rubric, stage, eval_date, log)
+        if not log.has_errors:
+            result.card = score(result.submission, rubric, stage)
+            result.stage_cards = stage_cards(result.submission, result.card, rubric, stage)
+            if rubric.star is not None:
+                result.reasons = check_eligibility(result.submission, result.card, rubric, eval_date)
+    elif raw is not None:  # structural errors (missing rows/fields): still validate what is there
+        result.submission = validate(raw, rubric, stage, eval_date, log)
+    result.issues = log.items
+    return result
+
+
+def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: str) -> dict[str, ScoreCard | None]:
+    """A card for every stage up to `stage` (自评与核验差异, 初评报告); None where a stage is incomplete."""
+    keys = [s.key for s in rubric.stages]
+    codes = rubric.item_by_code.keys()
+    cards: dict[str, ScoreCard | None] = {}
+    for key in keys[: keys.index(stage) + 1]:
+        values = submission.scores.get(key, {})
+        complete = None not in map(values.get, codes)
+        cards[key] = card if key == stage else (score(submission, rubric, key) if complete else None)
+    return cards
+
+
+def input_files(source: Path) -> list[Path]:
+    return [source] if source.is_file() else list_inputs(source)
+
+
+@functools.lru_cache(maxsize=8192)
+def _shared_decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+# Results come back from worker processes pickled; unpickle each score value as a shared object
+# (a folder repeats the same few values — 10, 8.5, 0 — hundreds of thousands of times).
+copyreg.pickle(Decimal, lambda d: (_shared_decimal, (str(d),)))
+
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+
+
+def worker_count(files: int) -> int:
+    """Processes to use: both cores for large folders (TUOYU_WORKERS overrides; 1 = serial)."""
+    wanted = os.environ.get("TUOYU_WORKERS", "").strip()
+    if wanted.isdigit():
+        return max(1, int(wanted))
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux when this process runs no other thread: workers start in milliseconds, with the
+    rubric and modules already loaded. spawn otherwise (Windows has nothing else; the window runs a
+    job from a worker thread, and forking a threaded process is unsafe)."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.date,
+                 progress: Progress | None) -> Iterator[FileResult]:
+    workers = worker_count(len(paths))
+    if workers == 1:
+        yield from (process_file(p, rubric, stage, eval_date) for p in paths)
+        return
+    # the rubric goes to each worker once (not with every chunk of paths: it is ~40 KB pickled)
+    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker,
+                             initargs=(rubric, stage, eval_date)) as pool:
+        # small chunks: a worker left with a last big chunk would keep the other core idle
+        yield from pool.map(_process_in_worker, paths, chunksize=max(1, min(8, len(paths) // (workers * 8))))
+
+
+_worker_job: tuple[Rubric, str, dt.date] | None = None  # set in each worker process by _start_worker
+
+
+def _start_worker(rubric: Rubric, stage: str, eval_date: dt.date) -> None:
+    global _worker_job
+    _worker_job = (rubric, stage, eval_date)
+
+
+def _process_in_worker(path: Path) -> FileResult:
+    rubric, stage, eval_date = _worker_job
+    return process_file(path, rubric, stage, eval_date)
+
+
+def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,
+        progress: Progress | None = None) -> RunResult:
+    """Process a folder, a single file, or a list of files (in parallel for large folders)."""
+    started = dt.datetime.now()
+    clock = time.perf_counter()
+    paths = input_files(Path(source)) if isinstance(source, (str, Path)) else list(source)
+    files = []
+    for n, result in enumerate(_process_all(paths, rubric, stage, eval_date, progress), 1):
+        files.append(result)
+        if progress:
+            progress(n, len(paths), result.file)
+    mark_duplicates(files, rubric)
+    return RunResult(rubric, stage, eval_date, files, started, time.perf_counter() - clock)
+
+
+def identity(result: FileResult, rubric: Rubric) -> str:
+    """The key that must be unique in a folder: 统一社会信用代码, or 城市名称."""
+    if result.submission is None:
+        return ""
+    key = rubric.city.name_field if rubric.city else _credit_key(rubric)
+    return result.submission.text(key)
+
+
+def _credit_key(rubric: Rubric) -> str:
+    return next((f.key for f in rubric.form if f.type == "credit_code"), "")
+
+
+def mark_duplicates(files: list[FileResult], rubric: Rubric) -> None:
+    """The same institution (or city) twice: an error on every copy, naming the others; none is scored."""
+    groups: dict[str, list[FileResult]] = {}
+    for f in files:
+        key = identity(f, rubric)
+        if key:
+            groups.setdefault(key, []).append(f)
+    code = "DUPLICATE_CITY" if rubric.city else "DUPLICATE_INSTITUTION"
+    for key, same in groups.items():
+        if len(same) < 2:
+            continue
+        for f in same:
+            others = "、".join(o.file for o in same if o is not f)
+            cell = f.submission.cells.get(f"field:{rubric.city.name_field if rubric.city else _credit_key(rubric)}", "")
+            sheet, _, a1 = cell.partition("!")
+            f.issues.append(make_issue(code, f.file, sheet, a1, found=key, other=others))
+            f.card = None
+            f.reasons = []

@@ -1,0 +1,1 @@
+"""Liuzhou star rating: eligibility, ranking by zone, rating history, the county report."""

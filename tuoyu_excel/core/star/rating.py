@@ -1,0 +1,118 @@
+"""The city's final job, as a pure core: a folder of workbooks → ranked, starred results.
+
+pipeline.run (read, validate, score, eligibility) → candidates from the eligible →
+ranking.rank_all → rating-history rules → StarResult. Nothing here writes a file.
+
+History rules (《工作方案》四（一）): “获得星级的托育机构，每3年复审1次……已定级的托育机构
+1年后方可申报高一等级的评审。” and 四（二） 撤销称号.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tuoyu_excel.core.pipeline import FileResult, Progress, RunResult, run
+from tuoyu_excel.core.scoring import ScoreCard
+from tuoyu_excel.core.star.eligibility import add_years
+from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
+from tuoyu_excel.layout.submission import name_field_key
+from tuoyu_excel.spec.model import Rubric
+
+REVOKED = "撤销"
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    key: str  # 统一社会信用代码
+    name: str
+    star: str
+    date: dt.date  # 评定日期
+    status: str  # 有效 / 撤销 / …
+
+
+@dataclass
+class StarResult:
+    run: RunResult
+    placements: list[Placement]
+    history: list[HistoryRecord] = field(default_factory=list)
+    review_due: list[HistoryRecord] = field(default_factory=list)  # 复审到期
+    stage_cards: dict[str, dict[str, ScoreCard | None]] = field(default_factory=dict)  # file -> stage -> card
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.run.rubric
+
+    @property
+    def excluded(self) -> list[FileResult]:
+        """Workbooks not scored because of errors (listed with their issues)."""
+        return [f for f in self.run.files if f.card is None]
+
+    @property
+    def ineligible(self) -> list[FileResult]:
+        return [f for f in self.run.files if f.card is not None and f.reasons]
+
+    @property
+    def pending(self) -> list[Placement]:
+        return [p for p in self.placements if p.star == PENDING]
+
+    def placement_of(self, file: str) -> Placement | None:
+        return next((p for p in self.placements if p.candidate.file == file), None)
+
+
+def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
+    sub = f.submission
+    district_key = next(x.key for x in rubric.form if x.type == "district")
+    code_key = next(x.key for x in rubric.form if x.type == "credit_code")
+    return Candidate(key=sub.text(code_key), name=sub.text(name_field_key(rubric)), district=sub.text(district_key),
+                     total=f.card.total, core=f.card.core, file=f.file)
+
+
+def evaluate_star(source: Path, rubric: Rubric, stage: str, eval_date: dt.date,
+                  history: list[HistoryRecord] | None = None, progress: Progress | None = None) -> StarResult:
+    result = run(source, rubric, stage, eval_date, progress)
+    eligible = [candidate_of(f, rubric) for f in result.files if f.eligible]
+    placements = rank_all(rubric, eligible)
+    history = history or []
+    placements = [apply_history(p, rubric, history, eval_date) for p in placements]
+    return StarResult(run=result, placements=placements, history=history,
+                      review_due=review_due(history, rubric, eval_date),
+                      stage_cards=stage_cards(result, rubric, stage))
+
+
+def latest_record(history: list[HistoryRecord], key: str) -> HistoryRecord | None:
+    records = [h for h in history if h.key == key]
+    return max(records, key=lambda h: h.date) if records else None
+
+
+def apply_history(p: Placement, rubric: Rubric, history: list[HistoryRecord], eval_date: dt.date) -> Placement:
+    """Cap a star that rises within the waiting period; note a revoked title."""
+    record = latest_record(history, p.candidate.key)
+    if record is None:
+        return p
+    if record.status == REVOKED:
+        return replace(p, note=_join(p.note, f"曾于 {record.date.isoformat()} 被撤销{record.star}称号"))
+    waiting = add_years(record.date, rubric.star.rerate_wait_years) > eval_date
+    if waiting and p.star not in (NO_STAR, PENDING) and star_level(rubric, p.star) > star_level(rubric, record.star):
+        note = (f"{record.date.isoformat()} 已评为{record.star}，不满 {rubric.star.rerate_wait_years} 年不得评定高一等级，"
+                f"按排名应为{p.star}，现保持{record.star}")
+        return replace(p, star=record.star, note=_join(p.note, note))
+    return p
+
+
+def review_due(history: list[HistoryRecord], rubric: Rubric, eval_date: dt.date) -> list[HistoryRecord]:
+    """Valid ratings older than the review period (每3年复审1次), latest record per institution."""
+    latest = {h.key: latest_record(history, h.key) for h in history}
+    return sorted((h for h in latest.values() if h.status != REVOKED
+                   and add_years(h.date, rubric.star.review_years) <= eval_date), key=lambda h: (h.date, h.key))
+
+
+def stage_cards(result: RunResult, rubric: Rubric, stage: str) -> dict[str, dict[str, ScoreCard | None]]:
+    """Per scored file, a card for every stage up to `stage` (for 自评与核验差异; worked out per file
+    in pipeline.process_file)."""
+    return {f.file: f.stage_cards for f in result.files if f.submission is not None and f.card is not None}
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}；{b}" if a else b

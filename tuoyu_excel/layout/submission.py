@@ -1,0 +1,154 @@
+"""Where things sit in our workbooks: the only module that knows sheet names,
+header texts, which column is which stage, and where form fields go.
+
+The template writer and the reader both ask this module, so they cannot drift
+apart. Readers find rows by 编号 and columns by header text (not by fixed
+positions), so the positions here are where the *template* puts things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tuoyu_excel.spec.model import FormField, Item, Part, Rubric
+
+LAYOUT_VERSION = "1"
+
+GUIDE_SHEET = "填表说明"
+SCORE_SHEET = "评分表"
+META_SHEET = "_tuoyu_meta"  # very hidden: rubric id, version, hash, layout version
+FORM_SHEETS = {"star": "申报表", "city": "基础数据"}
+
+# Metadata keys, in the order written to META_SHEET (key in column A, value in B).
+META_KEYS = ("tool", "kind", "rubric_id", "rubric_version", "rubric_hash", "layout_version")
+META_TOOL = "tuoyu_excel"
+
+# Score-sheet column headers.
+H_CODE = "编号"
+H_PART = "部分"
+H_TITLE = "项目"
+H_CONTENT = "评估内容"
+H_CRITERIA = "评分标准"
+H_POINTS = "分值"
+H_CORE = "核心指标"
+H_METHOD = "评估方式"
+H_NOTE = "扣分说明"
+H_EVIDENCE = "佐证材料"
+H_FINDINGS = "评估情况"
+
+CORE_MARK = "★"
+
+# Rows (0-based, as XlsxWriter counts) of the score sheet.
+SCORE_TITLE_ROW = 0
+SCORE_INFO_ROW = 1
+SCORE_HEADER_ROW = 2
+SCORE_FIRST_ROW = 3
+
+# Form sheet: label in column A, input immediately to its right, a hint after it.
+FORM_TITLE_ROW = 0
+FORM_INFO_ROW = 1
+FORM_FIRST_ROW = 3
+FORM_LABEL_COL = 0
+FORM_VALUE_COL = 1
+FORM_HINT_COL = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    stage: str = ""  # stage key for a score column
+    input: bool = False  # people type into this column
+
+
+def form_sheet(rubric: Rubric) -> str:
+    return FORM_SHEETS[rubric.kind]
+
+
+def title(rubric: Rubric) -> str:
+    return rubric.name
+
+
+def score_columns(rubric: Rubric) -> list[Column]:
+    cols = [Column(H_CODE, 7), Column(H_PART, 11), Column(H_TITLE, 16), Column(H_CONTENT, 46),
+            Column(H_CRITERIA, 40), Column(H_POINTS, 6), Column(H_CORE, 6)]
+    if rubric.kind == "star":
+        cols.append(Column(H_METHOD, 14))
+    cols += [Column(s.header, 10, stage=s.key, input=True) for s in rubric.stages]
+    cols.append(Column(H_NOTE, 24, input=True))
+    cols.append(Column(H_EVIDENCE, 22) if rubric.kind == "star" else Column(H_FINDINGS, 24, input=True))
+    return cols
+
+
+def column_index(rubric: Rubric, header: str) -> int:
+    return [c.header for c in score_columns(rubric)].index(header)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    kind: str  # "part", "item", "total", "core", "core_rate"
+    part: Part | None = None
+    item: Item | None = None
+
+
+def score_rows(rubric: Rubric) -> list[ScoreRow]:
+    """The score sheet's body from SCORE_FIRST_ROW on: each part heading, then its items."""
+    rows: list[ScoreRow] = []
+    for part in rubric.parts:
+        rows.append(ScoreRow("part", part=part))
+        rows += [ScoreRow("item", part=part, item=i) for i in rubric.part_items(part.code)]
+    rows.append(ScoreRow("total"))
+    if rubric.core_total:
+        rows += [ScoreRow("core"), ScoreRow("core_rate")]
+    return rows
+
+
+@dataclass(frozen=True)
+class FormRow:
+    kind: str  # "section" or "field"
+    text: str
+    field: FormField | None = None
+
+
+def form_rows(rubric: Rubric) -> list[FormRow]:
+    """The form sheet's body from FORM_FIRST_ROW on: section headings and fields."""
+    rows: list[FormRow] = []
+    section = None
+    for f in rubric.form:
+        if f.section and f.section != section:
+            section = f.section
+            rows.append(FormRow("section", section))
+        rows.append(FormRow("field", f.label, f))
+    return rows
+
+
+def metadata(rubric: Rubric) -> dict[str, str]:
+    return {"tool": META_TOOL, "kind": rubric.kind, "rubric_id": rubric.id, "rubric_version": rubric.version,
+            "rubric_hash": rubric.content_hash, "layout_version": LAYOUT_VERSION}
+
+
+def template_filename(rubric: Rubric) -> str:
+    names = {"star": "星级评定申报表及评分表", "city": "示范城市创建评分表"}
+    return f"{names[rubric.kind]}_{rubric.id}_v{rubric.version}.xlsx"
+
+
+@lru_cache(maxsize=16384)
+def cell_name(row: int, col: int) -> str:
+    """0-based (row, col) -> A1 name."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def form_field_rows(rubric: Rubric) -> dict[str, int]:
+    """Field key -> 0-based row of its input cell in the template's form sheet."""
+    return {r.field.key: FORM_FIRST_ROW + n for n, r in enumerate(form_rows(rubric)) if r.kind == "field"}
+
+
+def name_field_key(rubric: Rubric) -> str:
+    """The form field that names the submitter (机构名称 / 城市名称)."""
+    return rubric.city.name_field if rubric.city else "name"

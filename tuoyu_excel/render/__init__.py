@@ -1,0 +1,1 @@
+"""Every workbook the tool writes, through one XlsxWriter toolkit."""

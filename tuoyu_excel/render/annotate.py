@@ -1,0 +1,199 @@
+"""Annotated copies: each offending cell filled red (错误) or yellow (警告) with a comment saying why,
+plus a first sheet 校验意见 listing every issue of the file.
+
+The original is never written: its bytes are read once, hashed (they must match the
+SHA-256 recorded by the run, so we annotate exactly what was checked), loaded from
+memory with openpyxl and saved under ``out_dir`` via ``output.prepare_output``.
+openpyxl keeps sheet protection, data validations and hidden sheets; it cannot write
+.xls/.ods, so those get a reason instead of a copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import warnings
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tuoyu_excel.core.pipeline import FileResult, RunResult
+from tuoyu_excel.errors import OutputError
+from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.render.check_report import sorted_issues
+from tuoyu_excel.render.formats import display_width, row_height
+from tuoyu_excel.render.output import prepare_output
+
+OPINION_SHEET = "校验意见"
+AUTHOR = "tuoyu_excel"
+EDITABLE_SUFFIXES = (".xlsx", ".xlsm")
+ERROR_FILL = "FFFF7C80"  # red, clearly unlike the template's pale-yellow input cells
+WARNING_FILL = "FFFFFF00"  # yellow
+OPINION_HEADERS = ("工作表", "单元格", "行号", "级别", "代码", "说明", "填写值", "应为")
+OPINION_WIDTHS = (10, 8, 6, 6, 22, 64, 18, 16)
+# a file preflight could not open is not handed to openpyxl (it may be a zip bomb, encrypted, …)
+_UNOPENABLE = frozenset({"FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_CORRUPT", "FILE_TOO_LARGE", "SHEET_TOO_LARGE",
+                         "FILE_UNSAFE_XML",
+                         "FILE_UNREADABLE"})
+
+NO_FORMAT = "该格式无法标注，请查看校验报告"
+NO_OPEN = "文件无法读取，未标注，请查看校验报告"
+CHANGED = "文件在校验后已被修改，未标注。请重新校验后再生成标注副本"
+
+Annotation = tuple[str, Path | None, str]  # (file, annotated copy or None, what happened)
+
+
+def annotate_copies(result: RunResult, out_dir: Path) -> list[Annotation]:
+    """An annotated copy in `out_dir` of every input with issues; one (file, path, note) per such input."""
+    return [annotate_file(f, Path(out_dir)) for f in result.files if f.issues]
+
+
+def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
+    """Annotate one checked input; the original is only read, never written."""
+    if not f.sha256 or any(i.code in _UNOPENABLE for i in f.issues):
+        return f.file, None, NO_OPEN
+    if f.path.suffix.lower() not in EDITABLE_SUFFIXES:
+        return f.file, None, NO_FORMAT
+    try:
+        data = f.path.read_bytes()
+    except OSError as exc:
+        return f.file, None, f"无法读取原文件（{exc.strerror or exc}），未标注"
+    if hashlib.sha256(data).hexdigest() != f.sha256:
+        return f.file, None, CHANGED
+    with warnings.catch_warnings(record=True) as dropped:  # openpyxl warns when it drops an extension
+        warnings.simplefilter("always")
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=f.path.suffix.lower() == ".xlsm", keep_links=True)
+            marked = mark_cells(wb, f.issues)
+            add_opinion_sheet(wb, sorted_issues([f]))
+        except Exception as exc:  # noqa: BLE001 — any library failure on a foreign file is a reason, not a crash
+            return f.file, None, f"无法打开此文件进行标注（{type(exc).__name__}），请查看校验报告"
+    out = prepare_output(out_dir / f.file)
+    problem = _save(wb, out.path)
+    if problem:
+        return f.file, None, problem
+    notes = [f"已标注 {marked} 个单元格", out.notice]
+    if dropped:
+        notes.append("副本中有部分 Excel 扩展功能（如部分数据有效性、条件格式）未能保留，以原文件为准")
+    return f.file, out.path, "；".join(n for n in notes if n)
+
+
+def _save(wb, path: Path) -> str:
+    """Save to the (new, free) `path`; "" when done, else why not. A half-written copy is removed."""
+    try:
+        wb.save(path)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise OutputError(f"无法写入标注副本 {path}：{exc}。请确认文件夹可写。") from exc
+    except Exception as exc:  # noqa: BLE001 — openpyxl could not write back what it read
+        path.unlink(missing_ok=True)
+        return f"无法保存标注副本（{type(exc).__name__}），请查看校验报告"
+    return ""
+
+
+def _clean(text: str) -> str:
+    """Text openpyxl will accept (it refuses control characters)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def mark_cells(wb, issues: list[Issue]) -> int:
+    """Fill and comment every located issue; several issues on one cell share one comment. Returns cells marked."""
+    by_cell: dict[tuple[str, str], list[Issue]] = {}
+    for issue in issues:
+        if issue.cell and issue.sheet in wb.sheetnames:
+            by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
+    marked = 0
+    for (sheet, a1), found in by_cell.items():
+        cell = _target_cell(wb[sheet], a1)
+        if cell is None:
+            continue
+        marked += 1
+        worst = ERROR if any(i.severity == ERROR for i in found) else found[0].severity
+        cell.fill = PatternFill("solid", fgColor=ERROR_FILL if worst == ERROR else WARNING_FILL)
+        text = "\n".join(f"【{i.severity}】{i.message}" for i in found)
+        if cell.comment is not None and cell.comment.text:
+            text = f"{cell.comment.text}\n{text}"
+        cell.comment = readable_comment(_clean(text))
+    return marked
+
+
+def _target_cell(ws, a1: str):
+    """The cell at `a1`, or the top-left cell of the merged range holding it; None if there is none."""
+    if not isinstance(ws, Worksheet):
+        return None  # a chart sheet
+    try:
+        cell = ws[a1]
+    except (ValueError, KeyError, IndexError):
+        return None
+    if isinstance(cell, MergedCell):
+        rng = next((r for r in ws.merged_cells.ranges if a1 in r), None)
+        return ws.cell(rng.min_row, rng.min_col) if rng else None
+    return cell
+
+
+def readable_comment(text: str, width_px: int = 320) -> Comment:
+    """A comment box wide and tall enough to read `text` without resizing (about 7 px per half-width char)."""
+    chars_per_line = max(width_px // 7 - 2, 10)
+    lines = sum(max(1, math.ceil(display_width(part) / chars_per_line)) for part in text.split("\n"))
+    return Comment(text, AUTHOR, height=min(40 + lines * 18, 600), width=width_px)
+
+
+def add_opinion_sheet(wb, issues: list[Issue]) -> None:
+    """A first sheet listing every issue of the file (file-level ones too), opened on load."""
+    if OPINION_SHEET in wb.sheetnames:  # a copy annotated before: replace its list
+        del wb[OPINION_SHEET]
+    ws = wb.create_sheet(OPINION_SHEET, 0)
+    ws.append(list(OPINION_HEADERS))
+    bold = Font(bold=True)
+    for col, width in enumerate(OPINION_WIDTHS, start=1):
+        ws.cell(1, col).font = bold
+        ws.column_dimensions[get_column_letter(col)].width = width
+    wrap = Alignment(wrap_text=True, vertical="center")
+    for r, issue in enumerate(issues, start=2):
+        values = (issue.sheet, issue.cell, issue.row, issue.severity, issue.code, issue.message,
+                  issue.found, issue.expected)
+        fill = PatternFill("solid", fgColor=ERROR_FILL if issue.severity == ERROR else WARNING_FILL)
+        for col, value in enumerate(values, start=1):
+            _write_literal(ws.cell(r, col), value)
+            ws.cell(r, col).alignment = wrap
+        ws.cell(r, 4).fill = fill
+        ws.row_dimensions[r].height = row_height([(issue.message, OPINION_WIDTHS[5]), (issue.found, OPINION_WIDTHS[6]),
+                                                  (issue.expected, OPINION_WIDTHS[7])])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:H{max(len(issues), 1) + 1}"
+    _print_setup(ws)
+    _select_only(wb, ws)
+
+
+def _print_setup(ws) -> None:
+    """A4 landscape, one page wide, header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def _write_literal(cell, value: object) -> None:
+    """openpyxl turns a string starting with "=" into a formula; user text must stay text."""
+    if value == "":
+        return
+    if isinstance(value, str):
+        cell.value = _clean(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _select_only(wb, ws) -> None:
+    """Open on `ws`; more than one selected tab would put Excel in group-editing mode."""
+    for other in wb.worksheets:
+        other.sheet_view.tabSelected = other is ws
+    wb.active = ws

@@ -1,0 +1,308 @@
+"""The city results workbook: 城市排名 (with a native chart), 得分明细, 全区平均水平, 校验问题, 运行信息.
+
+Written with XlsxWriter through ``xlsx_out.writing_workbook`` (text never becomes a formula, number or
+URL) and ``write_string`` for every text that came from a user's file; the path comes from
+``output.prepare_output``, so an existing results file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from tuoyu_excel import __version__
+from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore, comparative_items, unit_label
+from tuoyu_excel.render.formats import make_formats, row_height, setup_print
+from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.model import Item, Rubric
+
+SHEET_RANK = "城市排名"
+SHEET_DETAIL = "得分明细"
+SHEET_AVERAGES = "全区平均水平"
+SHEET_ISSUES = "校验问题"
+SHEET_INFO = "运行信息"
+ISSUE_HEADERS = ("文件", "工作表", "单元格", "代码", "级别", "说明")
+AVERAGE_HEADERS = ("编号", "指标", "单位", "全区平均水平", "依据", "覆盖城市数", "分子合计", "分母合计", "计算方法")
+RATE_HEADERS = ("编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分")
+TIE_RULE = "总分相同的城市并列同一名次，下一名次顺延（如 1、1、3），并列城市按城市列表顺序排列；细则未规定并列时如何排序"
+REPORTER_KEY = "reporter"  # the 填报单位 form field (keys are stable; labels may be edited)
+FIRST = 3  # first data row of every table sheet (title, info, header above it)
+
+
+def results_filename(eval_date: dt.date) -> str:
+    return f"示范城市创建评分结果_{eval_date:%Y%m%d}.xlsx"
+
+
+def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
+    """Write the results workbook at `wanted`, or at the next free name; return where it went."""
+    out = prepare_output(Path(wanted))
+    with writing_workbook(out.path, f"{result.rubric.name}——评分结果") as wb:
+        fmts = _formats(wb)
+        _write_ranking(wb, fmts, result)
+        _write_detail(wb, fmts, result)
+        _write_averages(wb, fmts, result)
+        _write_issues(wb, fmts, result)
+        _write_info(wb, fmts, result)
+    return out
+
+
+def _formats(wb) -> dict:
+    fmts = make_formats(wb)
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
+    fmts["num"] = wb.add_format({**base, "align": "center", "num_format": "0.00"})
+    fmts["pct"] = wb.add_format({**base, "align": "center", "num_format": "0.00%"})
+    fmts["int"] = wb.add_format({**base, "align": "center", "num_format": "0"})
+    fmts["changed"] = wb.add_format({**base, "align": "center", "num_format": "0.##", "bg_color": "#FCE4D6"})
+    fmts["points"] = wb.add_format({**base, "align": "center", "num_format": "0.##"})
+    fmts["part_points"] = wb.add_format({**base, "align": "center", "num_format": "0.##", "bold": True,
+                                         "bg_color": "#E2EFDA"})
+    return fmts
+
+
+def _head(ws, fmts, title: str, info: str, headers: list[str] | tuple[str, ...], widths: list[float]) -> None:
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    last = max(len(headers) - 1, 1)
+    ws.merge_range(0, 0, 0, last, title, fmts["title"])
+    ws.set_row(0, 30)
+    ws.merge_range(1, 0, 1, last, info, fmts["info"])
+    ws.set_row(1, 32)
+    ws.write_row(2, 0, headers, fmts["header"])
+    ws.set_row(2, 30)
+    ws.freeze_panes(FIRST, 0)
+    setup_print(ws, 2)
+
+
+def _num(value: Decimal) -> float:
+    return float(value)
+
+
+# ---- 城市排名 -------------------------------------------------------------------------------------
+
+def _write_ranking(wb, fmts, result: CityResult) -> None:
+    ws = wb.add_worksheet(SHEET_RANK)
+    parts = [p for p in result.rubric.parts if not p.veto]
+    headers = ["排名", "城市", "总分"] + [p.name for p in parts] + [f"{p.name}得分率" for p in parts] + ["备注"]
+    stage = result.rubric.stage(result.run.stage)
+    info = (f"评分阶段：{stage.label}（“{stage.header}”列）。全区平均水平：{result.basis_text()}。"
+            f"{TIE_RULE}。")
+    _head(ws, fmts, f"{result.rubric.name}——城市排名", info, headers, [6, 10, 8] + [11] * 12 + [40])
+    r = FIRST
+    for placed in result.ranking:
+        s = placed.score
+        ws.write_number(r, 0, placed.rank, fmts["int"])
+        ws.write_string(r, 1, s.city, fmts["text"])
+        ws.write_number(r, 2, _num(s.total), fmts["num"])
+        for k, p in enumerate(parts):
+            ws.write_number(r, 3 + k, _num(s.parts[p.code]), fmts["num"])
+            ws.write_number(r, 3 + len(parts) + k, _num(s.part_rate(p.code)), fmts["pct"])
+        ws.write_string(r, len(headers) - 1, placed.note, fmts["text"])
+        r += 1
+    for city, note in _unranked(result):
+        ws.write_string(r, 0, "—", fmts["center"])
+        ws.write_string(r, 1, city, fmts["text"])
+        ws.write_string(r, len(headers) - 1, note, fmts["text"])
+        r += 1
+    if result.ranking:
+        ws.insert_chart(r + 1, 0, _chart(wb, parts, len(result.ranking)))
+
+
+def _unranked(result: CityResult) -> list[tuple[str, str]]:
+    """(city, 备注) for workbooks not scored and for cities that sent nothing."""
+    rows = []
+    named = set()
+    key = result.rubric.city.name_field
+    for f in result.not_scored:
+        city = f.submission.text(key) if f.submission else ""
+        named.add(city)
+        rows.append((city, f"未参与评分：{f.file} 有 {f.errors} 个错误，见“{SHEET_ISSUES}”工作表"))
+    scored = {s.city for s in result.scores}
+    rows += [(c, "未提交评分表") for c in result.rubric.city.cities if c not in scored and c not in named]
+    return rows
+
+
+def _chart(wb, parts, n: int):
+    chart = wb.add_chart({"type": "column"})
+    first, last = FIRST, FIRST + n - 1
+    for k in range(len(parts)):
+        col = 3 + len(parts) + k
+        chart.add_series({"name": [SHEET_RANK, 2, col], "categories": [SHEET_RANK, first, 1, last, 1],
+                          "values": [SHEET_RANK, first, col, last, col], "gap": 80})
+    chart.set_title({"name": "各市各部分得分率（部分得分 ÷ 部分满分）"})
+    chart.set_x_axis({"name": "城市"})
+    chart.set_y_axis({"name": "得分率", "min": 0, "max": 1, "num_format": "0%"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 1100, "height": 440})
+    return chart
+
+
+# ---- 得分明细 -------------------------------------------------------------------------------------
+
+def _write_detail(wb, fmts, result: CityResult) -> None:
+    ws = wb.add_worksheet(SHEET_DETAIL)
+    rubric = result.rubric
+    scores = [p.score for p in result.ranking]
+    header = rubric.stage(result.run.stage).header
+    headers = ["编号", "部分", "项目", "分值", "计分方式"] + [s.city for s in scores]
+    info = (f"每列一个城市（按名次排列）。“工具核算”的项目由工具根据基础数据计算，以核算结果为准；"
+            f"橙色单元格表示“{header}”列填写的分数与核算结果不同（见“{SHEET_ISSUES}”）。")
+    _head(ws, fmts, f"{rubric.name}——得分明细", info, headers, [7, 12, 24, 6, 10] + [9] * len(scores))
+    r = FIRST
+    for part in (p for p in rubric.parts if not p.veto):
+        ws.write_row(r, 0, ["", part.name, "小计"], fmts["part"])
+        ws.write_number(r, 3, _num(part.total), fmts["part_points"])
+        ws.write_string(r, 4, "", fmts["part"])
+        for c, s in enumerate(scores, 5):
+            ws.write_number(r, c, _num(s.parts[part.code]), fmts["part_points"])
+        r += 1
+        for item in rubric.part_items(part.code):
+            _detail_row(ws, fmts, r, item, part.name, header, scores)
+            r += 1
+    ws.write_row(r, 0, ["", "", "总分"], fmts["total_label"])
+    ws.write_number(r, 3, _num(rubric.total), fmts["part_points"])
+    ws.write_string(r, 4, "", fmts["text"])
+    for c, s in enumerate(scores, 5):
+        ws.write_number(r, c, _num(s.total), fmts["part_points"])
+
+
+def _detail_row(ws, fmts, r: int, item: Item, part: str, header: str, scores: list[CityScore]) -> None:
+    ws.write_row(r, 0, [item.code, part, item.title], fmts["text"])
+    ws.write_number(r, 3, _num(item.points), fmts["points"])
+    ws.write_string(r, 4, "工具核算" if item.computed else header, fmts["center"])
+    for c, s in enumerate(scores, 5):
+        value = s.items.get(item.code)
+        if value is None:
+            ws.write_string(r, c, "不适用", fmts["center"])
+            continue
+        computed = s.computed.get(item.code)
+        changed = computed is not None and computed.typed is not None and computed.typed != computed.points
+        ws.write_number(r, c, _num(value), fmts["changed" if changed else "points"])
+
+
+# ---- 全区平均水平 ---------------------------------------------------------------------------------
+
+def _method(item: Item, rubric: Rubric) -> str:
+    num, den = rubric.field_by_key[item.numerator].label, rubric.field_by_key[item.denominator].label
+    return f"{num} ÷ {den} × {format(item.scale.normalize(), 'f')}"
+
+
+def _rate_cell(ws, fmts, r: int, c: int, value: Decimal | None, item: Item) -> None:
+    if value is None:
+        ws.write_string(r, c, "—", fmts["center"])
+    elif item.scale == 100:
+        ws.write_number(r, c, _num(value / 100), fmts["pct"])
+    else:
+        ws.write_number(r, c, _num(value), fmts["num"])
+
+
+def _write_averages(wb, fmts, result: CityResult) -> None:
+    """A summary table (one row per indicator) above a detail table (indicator × city) whose header repeats."""
+    ws = wb.add_worksheet(SHEET_AVERAGES)
+    rubric = result.rubric
+    info = ("“高于”不含等于：本市比率高于全区平均水平才得分，等于或低于不得分。比较按未经四舍五入的精确值进行，"
+            "表中数值四舍五入保留两位小数显示。“计算”的全区平均水平 = 参与评分各市分子合计 ÷ 分母合计。")
+    _head(ws, fmts, f"{rubric.name}——全区平均水平", info, AVERAGE_HEADERS, [7, 20, 10, 13, 18, 11, 14, 14, 46])
+    r = FIRST
+    for item in comparative_items(rubric):
+        avg = result.averages[item.code]
+        ws.write_row(r, 0, [item.code, item.title, unit_label(item)], fmts["text"])
+        _rate_cell(ws, fmts, r, 3, avg.value, item)
+        ws.write_string(r, 4, avg.basis, fmts["center"])
+        ws.write_number(r, 5, avg.cities_covered, fmts["int"])
+        _figure(ws, fmts, r, 6, avg.numerator)
+        _figure(ws, fmts, r, 7, avg.denominator)
+        ws.write_string(r, 8, _method(item, rubric), fmts["text"])
+        ws.set_row(r, row_height([(_method(item, rubric), 46)]))
+        r += 1
+    r += 1
+    ws.write_row(r, 0, RATE_HEADERS, fmts["header"])
+    ws.repeat_rows(r, r)
+    ws.freeze_panes(r + 1, 0)
+    order = {c: n for n, c in enumerate(rubric.city.cities)}
+    scores = sorted(result.scores, key=lambda s: (order.get(s.city, len(order)), s.file))
+    for item in comparative_items(rubric):
+        for s in scores:
+            r += 1
+            _rate_row(ws, fmts, r, item, s, result.averages[item.code])
+
+
+def _figure(ws, fmts, r: int, c: int, value: Decimal | None) -> None:
+    if value is None:
+        ws.write_string(r, c, "—", fmts["center"])
+    else:
+        ws.write_number(r, c, _num(value), fmts["int"])
+
+
+def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
+    computed = s.computed[item.code]
+    rate = computed.rate
+    ws.write_row(r, 0, [item.code, item.title, s.city], fmts["text"])
+    _rate_cell(ws, fmts, r, 3, rate.value if rate else None, item)
+    _rate_cell(ws, fmts, r, 4, avg.value, item)
+    ws.write_string(r, 5, computed.outcome, fmts["center"])
+    _figure(ws, fmts, r, 6, rate.numerator if rate else None)
+    _figure(ws, fmts, r, 7, rate.denominator if rate else None)
+    ws.write_number(r, 8, _num(computed.points), fmts["points"])
+
+
+# ---- 校验问题 and 运行信息 --------------------------------------------------------------------------
+
+def _write_issues(wb, fmts, result: CityResult) -> None:
+    ws = wb.add_worksheet(SHEET_ISSUES)
+    info = "“错误”须改正后重新运行，有错误的评分表不参与评分和排名；“警告”请核对。"
+    _head(ws, fmts, "校验问题", info, ISSUE_HEADERS, [26, 10, 8, 24, 6, 90])
+    issues = result.issues
+    if not issues:
+        ws.write_string(FIRST, 0, "未发现问题", fmts["text"])
+    for r, issue in enumerate(issues, FIRST):
+        values = (issue.file, issue.sheet, issue.cell, issue.code, issue.severity, issue.message)
+        for c, value in enumerate(values):
+            ws.write_string(r, c, value, fmts["text"])
+        ws.set_row(r, row_height([(issue.file, 26), (issue.message, 90)]))
+    if issues:
+        ws.autofilter(2, 0, FIRST + len(issues) - 1, len(ISSUE_HEADERS) - 1)
+
+
+def _info_rows(result: CityResult) -> list[tuple[str, str]]:
+    rubric, run = result.rubric, result.run
+    stage = rubric.stage(run.stage)
+    unit_rule = ("市本级未出台算少1个单位（扣1分）" if rubric.city.city_counts_as_unit
+                 else "市本级不计入，只按县（市、区）扣分")
+    rows = [("工具版本", f"tuoyu_excel {__version__}"), ("评分规则", rubric.name),
+            ("规则编号 / 版本 / 校验码", f"{rubric.id} / {rubric.version} / {rubric.content_hash}"),
+            ("评分阶段", f"{stage.label}（“{stage.header}”列）"), ("评定日期", run.eval_date.isoformat()),
+            ("全区平均水平依据", result.basis_text())]
+    for item in comparative_items(rubric):
+        avg = result.averages[item.code]
+        rows.append((f"  第 {item.code} 项 {item.title}", f"{avg.basis}，覆盖 {avg.cities_covered} 个城市"))
+    rows.append(("参与评分城市数", f"{len(result.scores)} / {len(rubric.city.cities)}"))
+    rows += [("提示", n.message) for n in result.notices if n.code == "CITIES_MISSING"]
+    rows += [("第4.1项联席会议制度", f"{unit_rule}（规则设置 city_counts_as_unit）"), ("并列规则", TIE_RULE)]
+    if result.official:
+        rows.append(("官方平均水平文件", f"{result.official.file}  SHA-256：{result.official.sha256}"))
+    rows += [("运行时间", run.started.strftime("%Y-%m-%d %H:%M:%S")), ("用时", f"{run.seconds:.1f} 秒")]
+    return rows
+
+
+def _write_info(wb, fmts, result: CityResult) -> None:
+    ws = wb.add_worksheet(SHEET_INFO)
+    _head(ws, fmts, "运行信息", "本次运行所用的规则、设置和输入文件（SHA-256 可用于核对文件未被改动）。",
+          ["项目", "内容"], [28, 72, 10, 8, 32])
+    r = FIRST
+    for key, value in _info_rows(result):
+        ws.write_string(r, 0, key, fmts["label"])
+        ws.write_string(r, 1, value, fmts["text"])
+        ws.set_row(r, row_height([(key, 28), (value, 72)]))
+        r += 1
+    r += 1
+    ws.write_row(r, 0, ["输入文件", "SHA-256", "城市", "状态", "填报单位"], fmts["header"])
+    name_key = result.rubric.city.name_field
+    for f in result.run.files:
+        r += 1
+        reporter = f.submission.text(REPORTER_KEY) if f.submission else ""
+        city = f.submission.text(name_key) if f.submission else ""
+        for c, value in enumerate((f.file, f.sha256, city, f.status, reporter)):
+            ws.write_string(r, c, value, fmts["text"])
+

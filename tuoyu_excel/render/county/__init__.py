@@ -1,0 +1,1 @@
+"""The county 初评报告 workbook."""

@@ -1,0 +1,259 @@
+"""Write a county's 初评报告 workbook: 初评报告 / 机构明细 / 上报名单 / 校验问题.
+
+A printable report an official signs and forwards with the institutions' forms (A4, header
+rows repeated, one page wide). Sheets are protected without a password; only the cells to
+fill in (评估组成员, 核实情况, 整改意见) are unlocked. Every piece of text that came from a
+submitted workbook is written with ``write_string``: ``=HYPERLINK(...)`` stays literal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tuoyu_excel.core.star.county import CountyReport, Institution, UnscoredFile
+from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.render.county.detail import write_detail_sheet
+from tuoyu_excel.render.county.style import (
+    FORWARD_SHEET,
+    ISSUES_SHEET,
+    REPORT_SHEET,
+    make_report_formats,
+    protect,
+    put,
+    setup_page,
+    span,
+    text_height,
+)
+from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.model import YES
+
+# 初评报告 table: (header, width, kind)
+MAIN_COLUMNS = (("序号", 5, "center"), ("机构名称", 24, "text"), ("统一社会信用代码", 20, "center"),
+                ("备案托位数", 7, "num"), ("实际收托人数", 7, "num"), ("是否普惠", 6, "center"),
+                ("自评总分", 8, "num"), ("初评总分", 8, "num"), ("差值（初评−自评）", 9, "num"),
+                ("核心指标得分率", 9, "pct"), ("必备条件", 14, "text"), ("结论", 11, "center"),
+                ("原因", 40, "text"), ("是否推荐市级核验", 8, "center"))
+LAST_COL = len(MAIN_COLUMNS) - 1
+PANEL_LINES = 5
+FORWARD_COLUMNS = (("序号", 6, "center"), ("机构名称", 32, "text"), ("统一社会信用代码", 22, "center"),
+                   ("所在县区", 10, "center"), ("初评总分", 10, "num"), ("核心指标得分率", 12, "pct"))
+ISSUE_COLUMNS = (("文件", 26, "text"), ("工作表", 10, "center"), ("单元格", 8, "center"), ("代码", 22, "text"),
+                 ("级别", 6, "center"), ("说明", 70, "text"))
+SHOWN_PROBLEMS = 3  # errors quoted per unscored file; the rest are in 校验问题
+
+
+def report_filename(county: str, eval_date: dt.date) -> str:
+    return f"{county}初评报告_{eval_date:%Y%m%d}.xlsx"
+
+
+def write_county_report(report: CountyReport, wanted) -> OutputPath:
+    """Write the report to `wanted`, or to the next free name if it is taken; never overwrites."""
+    out = prepare_output(wanted)
+    with writing_workbook(out.path, f"{report.county}托育机构星级评定初评报告") as wb:
+        fmts = make_report_formats(wb)
+        _write_report_sheet(wb, fmts, report)
+        write_detail_sheet(wb, fmts, report)
+        _write_forward_sheet(wb, fmts, report)
+        _write_issues_sheet(wb, fmts, report)
+    return out
+
+
+# ---- 初评报告 ----------------------------------------------------------------------------------
+
+def _write_report_sheet(wb, fmts, report: CountyReport) -> None:
+    ws = wb.add_worksheet(REPORT_SHEET)
+    for c, (_, width, _) in enumerate(MAIN_COLUMNS):
+        ws.set_column(c, c, width)
+    r = _write_head(ws, fmts, report)
+    r = _write_panel(ws, fmts, r + 1)
+    r = _write_summary(ws, fmts, report, r + 1)
+    header_row = r + 1
+    r = _write_table(ws, fmts, report, header_row)
+    r = _write_unscored(ws, fmts, report.unscored, r + 1)
+    _write_signature(ws, fmts, r + 1)
+    protect(ws)
+    setup_page(ws, landscape=True, repeat=header_row)
+    ws.activate()
+
+
+def _write_head(ws, fmts, report: CountyReport) -> int:
+    ws.set_row(0, 36)
+    span(ws, 0, 0, LAST_COL, f"{report.county}托育机构星级评定初评报告", fmts["title"])
+    rubric = report.rubric
+    rows = (("县区", report.county), ("报告日期", report.eval_date),
+            ("评分依据", f"《{rubric.name}》（规则 {rubric.id} 版本 {rubric.version}）"))
+    for n, (label, value) in enumerate(rows, start=1):
+        ws.set_row(n, 20)
+        span(ws, n, 0, 1, label, fmts["label"])
+        span(ws, n, 2, 4 if n < 3 else LAST_COL, value, fmts["date" if isinstance(value, dt.date) else "text"])
+    return len(rows)
+
+
+def _write_panel(ws, fmts, r: int) -> int:
+    """评估组成员: blank, unlocked lines for 姓名, 单位, 职务 (签字 by hand on paper)."""
+    span(ws, r, 0, LAST_COL, "评估组成员（请填写姓名、单位、职务，打印后签字）", fmts["section"])
+    cols = ((0, 0, "序号"), (1, 1, "姓名"), (2, 5, "单位"), (6, 8, "职务"), (9, LAST_COL, "签字"))
+    for first, last, header in cols:
+        span(ws, r + 1, first, last, header, fmts["header"])
+    for n in range(1, PANEL_LINES + 1):
+        row = r + 1 + n
+        ws.set_row(row, 24)
+        put(ws, row, 0, n, fmts["center"])
+        for first, last, header in cols[1:]:
+            span(ws, row, first, last, None, fmts["text" if header == "签字" else "input_text"])
+    return r + 1 + PANEL_LINES
+
+
+def summary_text(report: CountyReport) -> str:
+    text = (f"按照《柳州市托育机构星级评定工作方案》，{report.county}卫生健康局对申报机构进行了初评，"
+            f"通过查阅资料、查看台账、实地核验等方式审核申报材料，对照《{report.rubric.name}》进行综合评分。"
+            f"本次共申报 {report.applied} 家，其中符合申报条件 {len(report.eligible)} 家，"
+            f"不符合申报条件 {len(report.ineligible)} 家")
+    if report.unscored:
+        text += f"，表格有错误未能评分 {len(report.unscored)} 份（见下表及“{ISSUES_SHEET}”工作表，须改正后重新初评）"
+    text += "。"
+    if report.eligible:
+        text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报柳州市卫生健康委参加市级核验。"
+    return text
+
+
+def summary_line(report: CountyReport) -> str:
+    line = (f"申报 {report.applied} 家：符合申报条件 {len(report.eligible)} 家，"
+            f"不符合申报条件 {len(report.ineligible)} 家")
+    return line + (f"，表格有错误未能评分 {len(report.unscored)} 份" if report.unscored else "")
+
+
+def other_county_note(report: CountyReport) -> str:
+    return f"注：另有 {report.other_county} 份其他县区的表格未纳入本报告。" if report.other_county else ""
+
+
+def _write_summary(ws, fmts, report: CountyReport, r: int) -> int:
+    text = summary_text(report)
+    ws.set_row(r, text_height(text, _width(0, LAST_COL), minimum=36))
+    span(ws, r, 0, LAST_COL, text, fmts["paragraph"])
+    note = other_county_note(report)
+    if note:
+        r += 1
+        ws.set_row(r, 20)
+        span(ws, r, 0, LAST_COL, note, fmts["paragraph"])
+    return r
+
+
+def _width(first: int, last: int) -> float:
+    return sum(w for _, w, _ in MAIN_COLUMNS[first:last + 1])
+
+
+def main_row(n: int, inst: Institution) -> list[object]:
+    """One 初评报告 table row, in the order of MAIN_COLUMNS."""
+    return [n, inst.name, inst.credit_code, inst.capacity, inst.enrolled, inst.puhui, inst.self_total,
+            inst.county.total, inst.diff, inst.county.core_rate, inst.veto_text, inst.conclusion,
+            "；".join(inst.reasons), YES if inst.eligible else "否"]
+
+
+def _write_table(ws, fmts, report: CountyReport, r: int) -> int:
+    ws.set_row(r, 42)
+    for c, (header, _, _) in enumerate(MAIN_COLUMNS):
+        put(ws, r, c, header, fmts["header"])
+    if not report.institutions:
+        span(ws, r + 1, 0, LAST_COL, "（没有可评分的申报机构）", fmts["text"])
+        return r + 1
+    for n, inst in enumerate(report.institutions, start=1):
+        row = main_row(n, inst)
+        cells = [(str(v), w) for v, (_, w, kind) in zip(row, MAIN_COLUMNS, strict=True) if kind == "text" and v]
+        ws.set_row(r + n, text_height(cells, minimum=24))
+        for c, value in enumerate(row):
+            put(ws, r + n, c, value, fmts[MAIN_COLUMNS[c][2]])
+    return r + len(report.institutions)
+
+
+def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int) -> int:
+    if not unscored:
+        return r - 1
+    span(ws, r, 0, LAST_COL, f"以下 {len(unscored)} 份表格有错误，未能评分，请退回机构改正后重新初评"
+         f"（全部问题见“{ISSUES_SHEET}”工作表）：", fmts["section"])
+    cols = ((0, 0, "序号"), (1, 1, "文件"), (2, 2, "机构名称"), (3, 5, "状态"), (6, 8, "问题数"), (9, LAST_COL, "主要问题"))
+    for first, last, header in cols:
+        span(ws, r + 1, first, last, header, fmts["header"])
+    for n, f in enumerate(unscored, start=1):
+        row = r + 1 + n
+        problems = _main_problems(f.issues)
+        ws.set_row(row, text_height([(problems, _width(9, LAST_COL)), (f.file, _width(1, 1))], minimum=24))
+        values = (n, f.file, f.name, f.status, f"错误 {f.errors} 条，警告 {f.warnings} 条", problems)
+        for (first, last, _), value in zip(cols, values, strict=True):
+            span(ws, row, first, last, value, fmts["center" if first in (0, 3, 6) else "text"])
+    return r + 1 + len(unscored)
+
+
+def _main_problems(issues: list[Issue]) -> str:
+    errors = [i for i in issues if i.severity == ERROR] or issues
+    shown = [f"{i.sheet}!{i.cell} {i.message}" if i.cell else i.message for i in errors[:SHOWN_PROBLEMS]]
+    more = f"……共 {len(errors)} 条" if len(errors) > SHOWN_PROBLEMS else ""
+    return "；".join(shown) + more
+
+
+def _write_signature(ws, fmts, r: int) -> None:
+    lines = ("评估组组长（签字）：____________________        日期：________年____月____日",
+             "县区卫生健康局（盖章）：____________________        日期：________年____月____日")
+    for n, line in enumerate(lines):
+        ws.set_row(r + 1 + 2 * n, 30)
+        span(ws, r + 1 + 2 * n, 0, LAST_COL, line, fmts["sign"])
+
+
+# ---- 上报名单 ----------------------------------------------------------------------------------
+
+def forward_row(n: int, inst: Institution) -> list[object]:
+    return [n, inst.name, inst.credit_code, inst.district, inst.county.total, inst.county.core_rate]
+
+
+def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
+    ws = wb.add_worksheet(FORWARD_SHEET)
+    last = len(FORWARD_COLUMNS) - 1
+    for c, (_, width, _) in enumerate(FORWARD_COLUMNS):
+        ws.set_column(c, c, width)
+    ws.set_row(0, 36)
+    span(ws, 0, 0, last, f"{report.county}托育机构星级评定上报名单", fmts["title"])
+    info = (f"报告日期：{report.eval_date.isoformat()}。以下为初评符合申报条件的机构，"
+            "按初评总分从高到低排列，总分相同的核心指标得分高的在前。")
+    ws.set_row(1, text_height(info, sum(w for _, w, _ in FORWARD_COLUMNS), minimum=20))
+    span(ws, 1, 0, last, info, fmts["paragraph"])
+    for c, (header, _, _) in enumerate(FORWARD_COLUMNS):
+        put(ws, 2, c, header, fmts["header"])
+    forward = report.forward
+    for n, inst in enumerate(forward, start=1):
+        ws.set_row(2 + n, text_height([(inst.name, FORWARD_COLUMNS[1][1])], minimum=22))
+        for c, value in enumerate(forward_row(n, inst)):
+            put(ws, 2 + n, c, value, fmts[FORWARD_COLUMNS[c][2]])
+    r = 2 + len(forward)
+    if not forward:
+        r += 1
+        span(ws, r, 0, last, "（没有符合申报条件的机构）", fmts["text"])
+    ws.set_row(r + 2, 30)
+    span(ws, r + 2, 0, last, "县区卫生健康局（盖章）：____________        日期：______年___月___日", fmts["sign"])
+    protect(ws)
+    setup_page(ws, landscape=False, repeat=2)
+
+
+# ---- 校验问题 ----------------------------------------------------------------------------------
+
+def issue_row(issue: Issue) -> list[str]:
+    return [issue.file, issue.sheet, issue.cell, issue.code, issue.severity, issue.message]
+
+
+def _write_issues_sheet(wb, fmts, report: CountyReport) -> None:
+    ws = wb.add_worksheet(ISSUES_SHEET)
+    for c, (header, width, _) in enumerate(ISSUE_COLUMNS):
+        ws.set_column(c, c, width)
+        put(ws, 0, c, header, fmts["header"])
+    for n, issue in enumerate(report.issues, start=1):
+        row = issue_row(issue)
+        ws.set_row(n, text_height([(row[0], ISSUE_COLUMNS[0][1]), (row[5], ISSUE_COLUMNS[5][1])], minimum=20))
+        for c, value in enumerate(row):
+            put(ws, n, c, value, fmts[ISSUE_COLUMNS[c][2]])
+    if report.issues:
+        ws.autofilter(0, 0, len(report.issues), len(ISSUE_COLUMNS) - 1)
+    else:
+        span(ws, 1, 0, len(ISSUE_COLUMNS) - 1, "（本县区的表格没有校验问题）", fmts["text"])
+    ws.freeze_panes(1, 0)
+    protect(ws, autofilter=True)
+    setup_page(ws, landscape=True, repeat=0)

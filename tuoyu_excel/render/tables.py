@@ -1,0 +1,151 @@
+"""Plain tables in results workbooks (XlsxWriter): header in row 1, typed cells, widths for Chinese text.
+
+Every string goes through ``write_string`` (text a person typed, such as an institution named
+“=HYPERLINK(...)”, stays text); numbers are written as numbers with a display format (scores
+0.00, rates 0.0%). Each list sheet gets a frozen header row, an autofilter and A4 landscape print
+setup, so it can be filtered, printed, or copied into an official's own spreadsheet as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tuoyu_excel.render.formats import FONT, HEADER_FILL, display_width, row_height, setup_print
+
+TEXT = "text"
+SCORE = "score"  # 0.00
+RATE = "rate"  # 0.0%
+INT = "int"
+DATE = "date"
+
+MAX_TEXT = 32767  # Excel's limit on the characters in one cell
+MIN_WIDTH = 6
+NUMBER_WIDTH = 10
+WARN_COLOR = "#C00000"
+PENDING_FILL = "#FCE4D6"
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    kind: str = TEXT
+    max_width: float = 50  # wider text wraps
+
+
+def report_formats(wb) -> dict:
+    """The named formats of a results workbook, created once."""
+    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
+
+    def fmt(**extra):
+        return wb.add_format({**base, **extra})
+
+    return {
+        "header": fmt(bold=True, align="center", text_wrap=True, bg_color=HEADER_FILL),
+        TEXT: fmt(text_wrap=True),
+        SCORE: fmt(num_format="0.00"),
+        RATE: fmt(num_format="0.0%"),
+        INT: fmt(num_format="0", align="center"),
+        DATE: fmt(num_format="yyyy-mm-dd", align="center"),
+        "label": fmt(bold=True, text_wrap=True, bg_color=HEADER_FILL),
+        "warn": wb.add_format({"font_name": FONT, "font_size": 11, "bold": True, "font_color": WARN_COLOR,
+                               "valign": "vcenter", "text_wrap": True, "border": 2, "border_color": WARN_COLOR}),
+        "note": wb.add_format({"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}),
+        "pending": wb.add_format({"bg_color": PENDING_FILL, "font_color": WARN_COLOR, "bold": True}),
+    }
+
+
+def put(ws, row: int, col: int, value: object, fmt=None) -> None:
+    """Write one value by its type; strings always as strings, never as formulas."""
+    if value is None or (isinstance(value, str) and value == ""):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (Decimal, int, float)):
+        ws.write_number(row, col, float(value), fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
+    else:
+        ws.write_string(row, col, str(value)[:MAX_TEXT], fmt)
+
+
+def shown(value: object) -> str:
+    """Roughly what a cell shows, for measuring widths."""
+    if value is None:
+        return ""
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return "0" * (NUMBER_WIDTH - 2)
+    if isinstance(value, dt.date):
+        return "2024-01-01"
+    return str(value)
+
+
+_NUMBERS = (Decimal, int, float)
+WIDTH_SAMPLE_ROWS = 2000  # widths from the first rows: enough for the look, cheap for 10 000 institutions
+
+
+def column_widths(cols: Sequence[Col], rows: Sequence[Sequence[object]]) -> list[float]:
+    widths = []
+    sample = rows[:WIDTH_SAMPLE_ROWS]
+    for c, col in enumerate(cols):
+        if col.kind in (SCORE, RATE, INT):  # numbers, blanks and the odd text such as 不适用: measured faster
+            values = [r[c] for r in sample]
+            longest = max([display_width(col.header)] + [display_width(v) for v in values if type(v) is str]
+                          + ([NUMBER_WIDTH - 2] if any(type(v) in _NUMBERS for v in values) else []))
+        else:
+            longest = max([display_width(col.header)] + [display_width(shown(r[c])) for r in sample])
+        widths.append(min(max(longest + 2, MIN_WIDTH), col.max_width))
+    return widths
+
+
+def write_table(ws, fmts: dict, cols: Sequence[Col], rows: Sequence[Sequence[object]], first_row: int = 0) -> int:
+    """Header at `first_row`, then the rows; returns the row after the table. Sets widths and row heights."""
+    widths = column_widths(cols, rows)
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, widths[c])
+        ws.write_string(first_row, c, col.header, fmts["header"])
+    ws.set_row(first_row, row_height([(col.header, widths[c]) for c, col in enumerate(cols)], minimum=20))
+    formats = [fmts[col.kind] for col in cols]
+    for n, row in enumerate(rows, start=first_row + 1):
+        height = _wrapped_height(row, widths)
+        if ws.plain_row(n, row, formats, height if height > 18 else None):  # nearly every row, in one piece
+            continue
+        if height > 18:
+            ws.set_row(n, height)
+        for c, value in enumerate(row):
+            put(ws, n, c, value, formats[c])
+    return first_row + 1 + len(rows)
+
+
+def _wrapped_height(row: Sequence[object], widths: list[float]) -> float:
+    """The row height its text needs; a text that surely fits on one line is not measured
+    (a character is at most 2 units wide)."""
+    texts = [(v, w) for v, w in zip(row, widths, strict=True) if type(v) is str and v and (len(v) * 2 > w - 1.5 or "\n" in v)]
+    return row_height(texts) if texts else 18.0
+
+
+def finish_list(ws, ncols: int, nrows: int, print_title: str = "") -> None:
+    """A list sheet: frozen header row, autofilter over header and rows, A4 landscape printing."""
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(nrows, 1), max(ncols - 1, 0))
+    setup_print(ws, 0)
+    if print_title:
+        ws.set_header(f"&C&14{escape_header(print_title)}")
+
+
+def escape_header(text: str) -> str:
+    """Text for a print header/footer: “&” is a control character there."""
+    return text.replace("&", "&&")
+
+
+def table_sheet(wb, fmts: dict, name: str, cols: Sequence[Col], rows: Sequence[Sequence[object]],
+                print_title: str = ""):
+    """A whole sheet holding one list: header row 1, then the rows."""
+    ws = wb.add_worksheet(name)
+    write_table(ws, fmts, cols, rows)
+    finish_list(ws, len(cols), len(rows), print_title)
+    return ws

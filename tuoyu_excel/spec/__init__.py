@@ -1,0 +1,1 @@
+"""The rubric specification: the model, TOML loading and dumping, self-checks. No I/O of workbooks."""
