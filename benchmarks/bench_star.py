@@ -43,9 +43,9 @@ def _seed_workbooks(folder: Path, count: int) -> list[Path]:
     """A few genuinely different filled workbooks (scores vary) to copy from."""
     from star_fixtures import full_scores, valid_form
 
+    from tuoyu_excel.intake.rubric_file import load_rubric
     from tuoyu_excel.render.template.fill import fill_workbook
     from tuoyu_excel.render.template.workbook import write_template
-    from tuoyu_excel.spec.load import load_rubric
 
     rubric = load_rubric("liuzhou_star")
     template = write_template(rubric, folder / "tpl")
@@ -100,8 +100,8 @@ def make_inputs(folder: Path, n: int, seeds: list[Path]) -> Path:
 
 def measure_tuoyu(folder: str, out: str) -> None:
     from tuoyu_excel.core.star.rating import evaluate_star
+    from tuoyu_excel.intake.rubric_file import load_rubric
     from tuoyu_excel.render.star.workbook import write_star_results
-    from tuoyu_excel.spec.load import load_rubric
 
     result = evaluate_star(Path(folder), load_rubric("liuzhou_star"), "city", EVAL_DATE)
     write_star_results(result, Path(out))
@@ -191,8 +191,8 @@ def main() -> None:
 
 
 def _templates_and_help() -> None:
+    from tuoyu_excel.intake.rubric_file import load_rubric
     from tuoyu_excel.render.template.workbook import write_template
-    from tuoyu_excel.spec.load import load_rubric
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

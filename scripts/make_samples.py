@@ -37,9 +37,9 @@ if str(ROOT) not in sys.path:
 import openpyxl  # noqa: E402
 
 from tuoyu_excel.intake.credit_code import CHARSET, random_credit_code  # noqa: E402
+from tuoyu_excel.intake.rubric_file import load_rubric  # noqa: E402
 from tuoyu_excel.render.template.fill import fill_workbook  # noqa: E402
 from tuoyu_excel.render.template.workbook import write_template  # noqa: E402
-from tuoyu_excel.spec.load import load_rubric  # noqa: E402
 from tuoyu_excel.spec.model import ALL_OR_NOTHING, COMPARATIVE, GRADED, NOT_APPLICABLE, PASS, Item  # noqa: E402
 
 SEED = 20261122

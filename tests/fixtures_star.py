@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from star_fixtures import full_scores, valid_form
 
 from tuoyu_excel.intake.reader import Cell, RawWorkbook
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.issues import IssueLog
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 from tuoyu_excel.spec.model import FAIL, GRADED, NOT_APPLICABLE, PASS, Item, Rubric
 
 STAR = load_rubric("liuzhou_star")

@@ -15,6 +15,7 @@ from openpyxl.comments import Comment
 from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
 
 from tuoyu_excel.core import pipeline
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.issues import make_issue
 from tuoyu_excel.render.annotate import (
     AUTHOR,
@@ -30,7 +31,6 @@ from tuoyu_excel.render.annotate import (
 )
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 EVAL_DATE = dt.date(2026, 11, 22)
 

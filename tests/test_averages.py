@@ -11,7 +11,7 @@ from city_fixtures import write_official
 
 from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.averages import read_averages, write_averages_template
-from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.intake.rubric_file import load_rubric
 
 TITLES = ["每千人口托位数", "县级指导中心覆盖率", "托育机构备案率", "婴幼儿入托率"]  # the rubric's item titles
 

@@ -32,7 +32,7 @@ from tuoyu_excel.core.city.evaluate import (
     shown_pair,
 )
 from tuoyu_excel.core.scoring import score
-from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.intake.rubric_file import load_rubric
 
 D = Decimal
 

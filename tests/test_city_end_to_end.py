@@ -23,10 +23,10 @@ from city_fixtures import EVAL_DATE, formulas_in, score_cell, store_text, write_
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.city.evaluate import BASIS_COMPUTED, BASIS_OFFICIAL, evaluate_cities
 from tuoyu_excel.intake.averages import read_averages
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.city_results import write_city_results
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 # city: population, nursery_places | county_total, county_centers | orgs_registered, orgs_filed |
 #       infants, infants_enrolled | 市本级出台联席会议制度, 未出台的县数

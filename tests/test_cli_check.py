@@ -12,9 +12,9 @@ from office import convert
 from star_fixtures import field_cell, full_scores, store_text, valid_form
 
 from tuoyu_excel.cli import main as cli
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 DATE = "2026-11-22"
 REPORT = "校验报告_self_20261122.xlsx"

@@ -14,9 +14,10 @@ from custom_rubric_rows import CUSTOM_ROWS, rows_copy, set_cell, write_book
 from star_fixtures import full_scores, valid_form
 
 from tuoyu_excel.cli.main import main
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.template.fill import fill_workbook
-from tuoyu_excel.spec.load import load_rubric, rubric_from_dict, shipped_path
+from tuoyu_excel.spec.load import rubric_from_dict, shipped_path
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -26,11 +26,11 @@ from star_fixtures import full_scores, store_text, valid_form
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.pipeline import run
 from tuoyu_excel.core.star.county import CountyError, build_county_report
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.county.report import write_county_report
 from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 from tuoyu_excel.spec.model import FAIL
 
 EVAL = dt.date(2026, 11, 22)

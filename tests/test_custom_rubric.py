@@ -20,11 +20,11 @@ from tuoyu_excel.core.pipeline import process_file
 from tuoyu_excel.core.star.ranking import NO_STAR
 from tuoyu_excel.core.star.rating import evaluate_star
 from tuoyu_excel.intake.credit_code import make_credit_code
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 EVAL_DATE = dt.date(2026, 6, 30)
 

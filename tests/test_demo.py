@@ -14,8 +14,8 @@ import pytest
 
 from tuoyu_excel.app import demo as cli_demo
 from tuoyu_excel.cli import main as cli
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
-from tuoyu_excel.spec.load import load_rubric
 
 DEMO_DATE = dt.date.fromisoformat(cli_demo.DEMO_DATE)
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

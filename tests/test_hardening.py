@@ -386,7 +386,7 @@ MEASURE = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 from tuoyu_excel.core.pipeline import process_file
-from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.intake.rubric_file import load_rubric
 
 def peak_mb():
     # Linux: VmHWM, reset below; ru_maxrss would still hold the parent's peak from before exec

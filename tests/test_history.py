@@ -19,10 +19,10 @@ from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.star.rating import HistoryRecord, evaluate_star
 from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.history import HEADERS, read_history, write_history_template
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.render.formats import display_width
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 CODE_A, CODE_B = code_for(1), code_for(2)
 

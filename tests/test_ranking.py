@@ -21,8 +21,8 @@ from star_results_fixtures import EVAL_DATE, Inst, clear_field, make_folder
 
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, rank_all, star_level
 from tuoyu_excel.core.star.rating import evaluate_star
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 from tuoyu_excel.spec.model import StarBand
 
 RUBRIC = load_rubric("liuzhou_star")

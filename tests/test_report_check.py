@@ -13,6 +13,7 @@ import pytest
 from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
 
 from tuoyu_excel.core import pipeline
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.render.check_report import (
     ERROR_FILL,
     INFO_SHEET,
@@ -25,7 +26,6 @@ from tuoyu_excel.render.check_report import (
 )
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 EVAL_DATE = dt.date(2026, 11, 22)
 NAME = '=HYPERLINK("http://x","y")'

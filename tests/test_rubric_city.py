@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.spec.model import ALL_OR_NOTHING, COMPARATIVE, PER_UNIT
 
 

@@ -12,8 +12,9 @@ from custom_rubric_rows import CUSTOM_ROWS, write_book
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tuoyu_excel.intake.rubric_file import SHIPPED, load_rubric
 from tuoyu_excel.spec.dump import dump_rubric_toml, toml_string
-from tuoyu_excel.spec.load import SHIPPED, load_rubric, rubric_from_dict
+from tuoyu_excel.spec.load import rubric_from_dict
 
 
 def reload(rubric):

@@ -17,14 +17,15 @@ import pytest
 from custom_rubric_rows import CUSTOM_ROWS, rows_copy, set_cell, write_book
 
 from tuoyu_excel.errors import RubricError
-from tuoyu_excel.render.rubric_book import (
+from tuoyu_excel.intake.rubric_file import (
+    SHIPPED,
     check_rubric_workbook,
     is_rubric_workbook,
+    load_rubric,
     read_rubric_workbook,
     workbook_problems,
-    write_rubric_workbook,
 )
-from tuoyu_excel.spec.load import SHIPPED, load_rubric
+from tuoyu_excel.render.rubric_book import write_rubric_workbook
 
 
 def is_chinese(text: str) -> bool:

@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 
 from tuoyu_excel.errors import RubricError
-from tuoyu_excel.spec.load import load_rubric, rubric_from_dict, shipped_path
+from tuoyu_excel.intake.rubric_file import load_rubric
+from tuoyu_excel.spec.load import rubric_from_dict, shipped_path
 
 SOURCE = "测试.toml"
 

@@ -22,9 +22,9 @@ from star_results_fixtures import EVAL_DATE, Inst, clear_field, make_folder, she
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.star.rating import evaluate_star
+from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.workbook import write_template
-from tuoyu_excel.spec.load import load_rubric
 
 URBAN = ("城中区", "鱼峰区", "柳南区", "柳北区", "柳江区")
 COUNTY = ("柳城县", "鹿寨县", "融安县", "融水苗族自治县", "三江侗族自治县")

@@ -220,7 +220,7 @@ def test_committed_template_is_byte_identical_to_what_the_code_writes(tmp_path, 
     committed = ROOT / "templates" / layout.template_filename(rubric)
     assert committed.is_file(), (
         f"{committed.relative_to(ROOT)} is missing: write it with "
-        f"`python -c \"from tuoyu_excel.spec.load import load_rubric; from tuoyu_excel.render.template.workbook import "
+        f"`python -c \"from tuoyu_excel.intake.rubric_file import load_rubric; from tuoyu_excel.render.template.workbook import "
         f"write_template; write_template(load_rubric('{rubric.id}'), 'templates')\"` and commit it")
     generated = write_template(rubric, tmp_path)
     assert committed.read_bytes() == generated.read_bytes(), (

@@ -106,7 +106,7 @@ def counties_in(folder: Path) -> list[str]:
     import datetime as dt
 
     from tuoyu_excel.core.pipeline import run
-    from tuoyu_excel.spec.load import load_rubric
+    from tuoyu_excel.intake.rubric_file import load_rubric
 
     rubric = load_rubric("liuzhou_star")
     key = next(f.key for f in rubric.form if f.type == "district")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tuoyu_excel.core.pipeline import Progress
 from tuoyu_excel.gui.model import RUBRIC_OF, TASK_CHECK, TASK_CITY, TASK_REPORT, TASK_STAR, TASK_TEMPLATE, TaskParams
-from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.intake.rubric_file import load_rubric
 
 
 @dataclass

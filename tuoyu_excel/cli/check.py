@@ -43,8 +43,8 @@ def default_report_name(stage: str, eval_date: dt.date) -> str:
 
 def run_check(args) -> int:
     from tuoyu_excel.core.pipeline import run
+    from tuoyu_excel.intake.rubric_file import load_rubric
     from tuoyu_excel.render.check_report import write_check_report
-    from tuoyu_excel.spec.load import load_rubric
 
     rubric = load_rubric(args.rubric)
     stage = args.stage or rubric.stages[0].key

@@ -44,7 +44,7 @@ def _output_path(arg: str | None, eval_date: dt.date) -> Path:
 
 
 def _cmd_city(args) -> int:
-    from tuoyu_excel.spec.load import load_rubric
+    from tuoyu_excel.intake.rubric_file import load_rubric
 
     rubric = load_rubric(args.rubric)
     eval_date = args.date or dt.date.today()

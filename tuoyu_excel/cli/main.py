@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tuoyu_excel import __version__
 from tuoyu_excel.errors import TuoyuError
-from tuoyu_excel.spec.load import SHIPPED, load_rubric
+from tuoyu_excel.intake.rubric_file import SHIPPED, load_rubric
 
 TEMPLATE_RUBRICS = {"star": "liuzhou_star", "city": "guangxi_demo_city", "averages": "guangxi_demo_city",
                     "history": "liuzhou_star"}

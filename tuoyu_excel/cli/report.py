@@ -39,7 +39,7 @@ def output_path(output: str | None, county: str, eval_date: dt.date) -> Path:
 
 
 def run_report(args) -> int:
-    from tuoyu_excel.spec.load import load_rubric
+    from tuoyu_excel.intake.rubric_file import load_rubric
 
     rubric = load_rubric(args.rubric)
     eval_date = args.date or dt.date.today()

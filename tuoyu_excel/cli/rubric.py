@@ -16,8 +16,8 @@ import tomllib
 from pathlib import Path
 
 from tuoyu_excel.errors import OutputError, RubricError
-from tuoyu_excel.layout.rubric_book import KIND_LABELS
-from tuoyu_excel.spec.load import SHIPPED, load_rubric
+from tuoyu_excel.intake.rubric_file import SHIPPED, load_rubric
+from tuoyu_excel.spec.kinds import KIND_LABELS
 from tuoyu_excel.spec.model import Rubric
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -61,7 +61,7 @@ def summary(rubric: Rubric) -> str:
 def problems_of(path: Path) -> list[RubricError]:
     """Every problem of a rubric file ([] when sound); RubricError when it cannot be read at all."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from tuoyu_excel.render.rubric_book import workbook_problems
+        from tuoyu_excel.intake.rubric_file import workbook_problems
 
         return workbook_problems(path)
     try:
@@ -84,7 +84,7 @@ def _print_problems(problems: list[RubricError], path: Path) -> None:
 
 def known_rubric_files(folder: Path) -> list[Path]:
     """*.toml files with a [rubric] table and *.xlsx rubric workbooks in `folder` and `folder/规则`."""
-    from tuoyu_excel.render.rubric_book import is_rubric_workbook
+    from tuoyu_excel.intake.rubric_file import is_rubric_workbook
 
     found = []
     for where in (folder, folder / RUBRIC_FOLDER):

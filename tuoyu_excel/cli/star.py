@@ -39,8 +39,8 @@ def default_output_name(stage: str, eval_date: dt.date) -> str:
 def run_star(args) -> int:
     from tuoyu_excel.core.star.rating import evaluate_star
     from tuoyu_excel.intake.history import read_history
+    from tuoyu_excel.intake.rubric_file import load_rubric
     from tuoyu_excel.render.star.workbook import write_star_results
-    from tuoyu_excel.spec.load import load_rubric
 
     rubric = load_rubric(args.rubric)
     args.stage = args.stage or rubric.stages[-1].key

@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tuoyu_excel.spec.load import load_rubric
+from tuoyu_excel.intake.rubric_file import load_rubric
 
 TASK_TEMPLATE = "生成空白模板"
 TASK_CHECK = "校验"

@@ -18,12 +18,13 @@ from tuoyu_excel.core.city.evaluate import OfficialAverages, comparative_items, 
 from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.normalize import parse_count
 from tuoyu_excel.intake.preflight import load_input
-from tuoyu_excel.intake.reader import fold, open_book
+from tuoyu_excel.intake.reader import open_book
 from tuoyu_excel.issues import IssueLog
 from tuoyu_excel.layout.submission import cell_name
 from tuoyu_excel.render.formats import make_formats, row_height
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import Item, Rubric
+from tuoyu_excel.text import fold
 
 SHEET = "全区平均水平"
 H_INDICATOR = "指标"

@@ -24,7 +24,7 @@ from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.credit_code import credit_code_problem
 from tuoyu_excel.intake.normalize import parse_choice, parse_code, parse_date, parse_text
 from tuoyu_excel.intake.preflight import load_input
-from tuoyu_excel.intake.reader import fold, open_book
+from tuoyu_excel.intake.reader import open_book
 from tuoyu_excel.issues import Issue, IssueLog
 from tuoyu_excel.layout.submission import cell_name
 from tuoyu_excel.render.formats import make_formats, setup_print, write_guide
@@ -32,6 +32,7 @@ from tuoyu_excel.render.output import prepare_output
 from tuoyu_excel.render.template.validation import EARLIEST_DATE, LATEST_DATE
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import fold
 
 VALID = "有效"
 DOWNGRADED = "降级"

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from tuoyu_excel.spec.model import FAIL, NO, NOT_APPLICABLE, PASS, YES
+from tuoyu_excel.text import strip_spaces
 
 EXCEL_ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -24,7 +25,6 @@ _FLOAT_TOLERANCE = Decimal("1e-6")
 _SNAP_LIMIT = Decimal(10) ** 15  # beyond any score; quantizing larger values would overflow Decimal's precision
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 _COMPACT_DATE = re.compile(r"\d{8}")  # 20240315; not 202411 (a month), which %Y%m%d would read as 2024-01-01
-_EDGE_SPACE = re.compile(r"\A[\s\u200b\ufeff]+|[\s\u200b\ufeff]+\Z")  # any Unicode space, zero-width, BOM
 
 
 @dataclass(frozen=True)
@@ -194,11 +194,6 @@ def parse_text(value: object) -> Parsed:
         value = value.isoformat()
     text = strip_spaces(str(value))
     return Parsed(text) if text else BLANK
-
-
-def strip_spaces(text: str) -> str:
-    """Without spaces of any kind (incl. NBSP, ideographic, em, zero-width) at either end."""
-    return _EDGE_SPACE.sub("", text)
 
 
 def parse_code(value: object) -> Parsed:

@@ -9,19 +9,18 @@ The input file is opened read-only and never modified.
 from __future__ import annotations
 
 import io
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 import python_calamine as pc
 
-from tuoyu_excel.intake.normalize import EXCEL_ERRORS, strip_spaces
+from tuoyu_excel.intake.normalize import EXCEL_ERRORS
 from tuoyu_excel.intake.preflight import load_input, os_detail
 from tuoyu_excel.issues import IssueLog
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import fold, strip_spaces
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
 MAX_COLS = 60
@@ -40,7 +39,7 @@ class Cell(NamedTuple):  # a tuple: hundreds are made per workbook, and a tuple 
 
     @property
     def blank(self) -> bool:
-        return self.value is None or (isinstance(self.value, str) and not clean(self.value))
+        return self.value is None or (isinstance(self.value, str) and not strip_spaces(self.value))
 
 
 @dataclass
@@ -53,25 +52,6 @@ class RawWorkbook:
     fields: dict[str, Cell] = field(default_factory=dict)  # form key -> input cell
     scores: dict[str, dict[str, Cell]] = field(default_factory=dict)  # item code -> stage key -> cell
     notes: dict[str, Cell] = field(default_factory=dict)  # item code -> 扣分说明 cell
-
-
-def clean(text: str) -> str:
-    """Strip spaces of any kind (ordinary, no-break, ideographic, zero-width …) from both ends."""
-    return strip_spaces(text)
-
-
-def fold(text: object) -> str:
-    """Text folded for matching labels and codes: full-width → half-width, no spaces."""
-    if isinstance(text, float) and text.is_integer():
-        text = int(text)
-    return _fold_str(str(text))
-
-
-@lru_cache(maxsize=8192)
-def _fold_str(text: str) -> str:
-    """Cached: the same labels, headers and codes recur in every workbook of a folder."""
-    s = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in s if not ch.isspace() and ch not in "\u200b\ufeff")
 
 
 def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None = None,
@@ -149,7 +129,7 @@ def _meta_text(value: object) -> str:
     """A metadata value as written; a spreadsheet program may have turned "1" into the number 1.0."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return clean(str(value))
+    return strip_spaces(str(value))
 
 
 def _meta_ok(meta: dict[str, str], rubric: Rubric, log: IssueLog) -> bool:

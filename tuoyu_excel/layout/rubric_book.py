@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tuoyu_excel.intake.reader import fold
+from tuoyu_excel.spec.kinds import KIND_LABELS, KINDS
 from tuoyu_excel.spec.model import ALL_OR_NOTHING, COMPARATIVE, DEDUCTION, GRADED, PASS_FAIL, PER_UNIT
+from tuoyu_excel.text import fold
 
 GUIDE = "说明"
 ITEMS = "评分项"
@@ -33,7 +34,6 @@ RULE_LABELS = {
     PER_UNIT: "按单位扣分",
     COMPARATIVE: "与全区平均水平比较",
 }
-KIND_LABELS = {"star": "星级评定", "city": "示范城市创建"}
 AWARD_LABELS = {"rank": "按名次", "score": "按分数"}
 READING_LABELS = {"together": "合计", "per_item": "逐项"}
 TIE_BREAK_LABELS = {"total": "综合得分", "core": "核心指标得分"}
@@ -64,8 +64,8 @@ T_BASIC = "【基本信息】"
 T_STAGES = "【评分阶段】"
 T_ZONES = "【片区】"
 T_BANDS = "【星级档次】"
-T_FIELDS = "【申报表字段】"
-T_CITY_FIELDS = "【基础数据字段】"  # the same table in a city rubric
+T_FIELDS = KINDS["star"].fields_title  # the form's table; each kind names it its own way (Kind.fields_title)
+FIELDS_TITLES = tuple(kind.fields_title for kind in KINDS.values())
 T_LIMITS = "【数值限制】"
 BASIC_HEADERS = ("项目", "内容", "说明")
 STAGE_HEADERS = ("代码", "名称", "得分列标题")
@@ -113,6 +113,16 @@ STAR_SETTINGS = (
     Setting("升级等待年限", "star.rerate_wait_years", "int", "已定级的机构满 N 年后方可申报高一等级"),
     Setting("复审周期（年）", "star.review_years", "int", "获得星级的机构每 N 年复审一次"),
 )
+REPORT_SETTINGS = (
+    Setting("方案名称", "report.plan", "text", "评定依据的工作方案或评分细则，报告正文引用", required=False),
+    Setting("发布单位", "report.issuer", "text", "结果表标题下方的单位名称", required=False),
+    Setting("裁定单位", "report.ruling_body", "text", "裁定并列、组织公示的单位，如 市卫生健康委", required=False),
+    Setting("初评单位", "report.county_body", "text", "组织县级初评的单位，如 县区卫生健康局", required=False),
+    Setting("名称字段", "report.name_field", "key", "申报表（基础数据）中填写机构或城市名称的字段代码", required=False),
+    Setting("托位数字段", "report.capacity_field", "key", "初评报告显示的备案托位数字段代码", required=False),
+    Setting("收托人数字段", "report.enrolled_field", "key", "实际收托人数字段代码（不得超过托位数）", required=False),
+    Setting("普惠字段", "report.puhui_field", "key", "初评报告显示的是否普惠字段代码", required=False),
+)
 CITY_SETTINGS = (
     Setting("参评城市", "city.cities", "list", "用“、”分隔，顺序即下拉列表中的顺序"),
     Setting("市本级计为一个单位", "city.city_counts_as_unit", "yesno", "按单位扣分时，市本级未出台也算少 1 个单位"),
@@ -140,12 +150,15 @@ def in_workbook_words(message: str) -> str:
     return message
 
 
+KIND_SETTINGS = {"star": STAR_SETTINGS, "city": CITY_SETTINGS}  # the rows of each kind's own settings table
+
+
 def settings_for(kind: str) -> tuple[Setting, ...]:
-    return RUBRIC_SETTINGS + (STAR_SETTINGS if kind == "star" else CITY_SETTINGS)
+    return RUBRIC_SETTINGS + KIND_SETTINGS[kind] + REPORT_SETTINGS
 
 
 def fields_title(kind: str) -> str:
-    return T_FIELDS if kind == "star" else T_CITY_FIELDS
+    return KINDS[kind].fields_title
 
 
 def label_lookup(labels: dict[str, str]) -> dict[str, str]:

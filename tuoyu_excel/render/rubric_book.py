@@ -14,33 +14,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from tuoyu_excel.errors import OutputError, RubricError
-from tuoyu_excel.intake.rubric_book.read import is_rubric_workbook, rubric_problems_in, workbook_rubric
+from tuoyu_excel.errors import OutputError
 from tuoyu_excel.layout import rubric_book as book
 from tuoyu_excel.render.formats import make_formats, row_height, setup_print, write_guide
 from tuoyu_excel.render.xlsx import writing_workbook
-from tuoyu_excel.spec.check import CITY_RULES, STAR_RULES
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import FIELD_TYPES, Rubric
 
-__all__ = ["check_rubric_workbook", "is_rubric_workbook", "read_rubric_workbook", "workbook_problems",
-           "write_rubric_workbook"]
-
 EXTRA_ITEM_ROWS = 200  # rows under the items that keep the dropdowns, for new items
-
-
-def read_rubric_workbook(path: Path) -> Rubric:
-    """The rubric in a 规则.xlsx; the first problem raises ``RubricError`` keyed “评分项!F12”."""
-    return workbook_rubric(Path(path))
-
-
-def workbook_problems(path: Path) -> list[RubricError]:
-    """Every problem of a 规则.xlsx as ``RubricError`` records (key = sheet!cell); [] when it is sound."""
-    return rubric_problems_in(Path(path))
-
-
-def check_rubric_workbook(path: Path) -> list[str]:
-    """Every problem of a 规则.xlsx as “评分项!F12：message” lines; [] when it is sound."""
-    return [f"{p.key}：{p.message}" for p in workbook_problems(path)]
 
 
 def number(value: Decimal) -> int | float:
@@ -83,7 +64,7 @@ def _formats(wb) -> dict:
 
 
 def _guide_lines(rubric: Rubric) -> list[str]:
-    rules = "；".join(book.RULE_LABELS[k] for k in (STAR_RULES if rubric.kind == "star" else CITY_RULES))
+    rules = "；".join(book.RULE_LABELS[k] for k in kind_of(rubric).rules)
     return [
         f"本工作簿是《{rubric.name}》（{rubric.id} 版本 {rubric.version}）的评分规则，可直接修改后导入本工具使用。",
         f"1. “{book.ITEMS}”：每行一个评分项。“部分”填“{book.PARTS}”表中的编号；分值填数字；核心指标填 ★；"
@@ -170,7 +151,7 @@ def _item_validations(ws, rubric: Rubric, field_rows: tuple[int, int]) -> None:
 
 
 def _item_rules(rubric: Rubric, field_rows: tuple[int, int]) -> dict[str, dict]:
-    rules = [book.RULE_LABELS[k] for k in (STAR_RULES if rubric.kind == "star" else CITY_RULES)]
+    rules = [book.RULE_LABELS[k] for k in kind_of(rubric).rules]
     parts = f"='{book.PARTS}'!$A$2:$A$100"
     keys = f"='{book.SETTINGS}'!$A${field_rows[0] + 1}:$A${field_rows[1] + 1}"
     out = {

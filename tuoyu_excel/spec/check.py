@@ -12,21 +12,19 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from tuoyu_excel.errors import RubricError
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import (
-    ALL_OR_NOTHING,
     COMPARATIVE,
     DEDUCTION,
     FIELD_TYPES,
     GRADED,
     PASS_FAIL,
     PER_UNIT,
+    REPORT_KEYS,
     RULE_KINDS,
     Rubric,
     Zone,
 )
-
-STAR_RULES = (PASS_FAIL, ALL_OR_NOTHING, DEDUCTION, GRADED)
-CITY_RULES = (ALL_OR_NOTHING, PER_UNIT, COMPARATIVE, GRADED, DEDUCTION)
 
 Problems = Iterator[RubricError]
 
@@ -42,7 +40,8 @@ class RubricProblems(RubricError):
 
 def rubric_problems(rubric: Rubric) -> list[RubricError]:
     """Every problem of the rubric, in the order the checks run."""
-    checks = [_unique_codes, _parts_known, _item_rules, _sums, _core_flags, _form_fields, _limits, _stages]
+    checks = [_unique_codes, _parts_known, _item_rules, _sums, _core_flags, _form_fields, _limits, _stages,
+              _report_fields]
     if rubric.star is not None:
         checks.append(_star_settings)
     if rubric.city is not None:
@@ -54,6 +53,15 @@ def check_rubric(rubric: Rubric) -> None:
     problems = rubric_problems(rubric)
     if problems:
         raise RubricProblems(problems)
+
+
+def _report_fields(rubric: Rubric) -> Problems:
+    """[report]'s field keys name fields of the form."""
+    for key in REPORT_KEYS:
+        value = getattr(rubric.report, key)
+        inherited = key == "name_field" and rubric.city is not None and value == rubric.city.name_field
+        if key.endswith("_field") and value and value not in rubric.field_by_key and not inherited:
+            yield _fail(rubric, f"report.{key}", f"字段“{value}”不在申报表（基础数据）字段中（fields 中的 key）")
 
 
 def _fail(rubric: Rubric, key: str, message: str) -> RubricError:
@@ -80,7 +88,7 @@ def _parts_known(rubric: Rubric) -> Problems:
 
 
 def _item_rules(rubric: Rubric) -> Problems:
-    allowed = STAR_RULES if rubric.kind == "star" else CITY_RULES
+    allowed = kind_of(rubric).rules
     parts = {p.code: p for p in rubric.parts}
     for item in rubric.items:
         key = f"items[编号={item.code}]"

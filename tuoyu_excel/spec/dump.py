@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tuoyu_excel.spec.model import FormField, Item, Rubric, StarSettings, Zone
+from tuoyu_excel.spec.model import REPORT_KEYS, FormField, Item, Rubric, StarSettings, Zone
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -69,6 +69,8 @@ def dump_rubric_toml(rubric: Rubric) -> str:
     if rubric.limits:
         lines.append("# 不得超过：[字段, 上限字段]")
         lines.append(f"limits = {toml_value([list(p) for p in rubric.limits])}")
+    report = [(key, getattr(rubric.report, key)) for key in REPORT_KEYS if getattr(rubric.report, key)]
+    lines += ["", "# 结果表与报告上的文字和显示的字段（不影响计分，不计入校验码）", "[report]", *_pairs(report)]
     lines += ["", "# 评分阶段：每个阶段在评分表中有一列得分。"]
     for s in rubric.stages:
         lines += ["[[stages]]", *_pairs([("key", s.key), ("label", s.label), ("header", s.header)]), ""]

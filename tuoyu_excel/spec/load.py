@@ -7,6 +7,7 @@ in ``tuoyu_excel/rubrics/NAME.toml``; ``rubric_check.py`` holds the checks.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -15,11 +16,14 @@ from typing import Any
 
 from tuoyu_excel.errors import RubricError
 from tuoyu_excel.spec.check import check_rubric
+from tuoyu_excel.spec.kinds import KINDS
 from tuoyu_excel.spec.model import (
+    REPORT_KEYS,
     CitySettings,
     FormField,
     Item,
     Part,
+    ReportText,
     Rubric,
     Stage,
     StarBand,
@@ -27,26 +31,16 @@ from tuoyu_excel.spec.model import (
     Zone,
 )
 
-SHIPPED = ("liuzhou_star", "guangxi_demo_city")
+RUBRIC_FOLDER = resources.files("tuoyu_excel") / "rubrics"  # the shipped rubrics: every NAME.toml in it
+SHIPPED = tuple(sorted(p.name.removesuffix(".toml") for p in RUBRIC_FOLDER.iterdir() if p.name.endswith(".toml")))
 
 
 def shipped_path(name: str) -> Path:
-    return Path(str(resources.files("tuoyu_excel") / "rubrics" / f"{name}.toml"))
+    return Path(str(RUBRIC_FOLDER / f"{name}.toml"))
 
 
-def load_rubric(name_or_path: str | Path) -> Rubric:
-    """Load a shipped rubric by name (``liuzhou_star``) or any rubric file by path."""
-    text = str(name_or_path)
-    if text in SHIPPED:
-        path = shipped_path(text)
-    else:
-        path = Path(text)
-        if not path.is_file():
-            raise RubricError(text, "文件", f"找不到规则文件。可用的内置规则：{'、'.join(SHIPPED)}")
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        from tuoyu_excel.render.rubric_book import read_rubric_workbook  # issue 8: rubric edited in Excel
-
-        return read_rubric_workbook(path)
+def load_rubric_toml(path: Path) -> Rubric:
+    """Load a rubric text file (TOML). Rubric workbooks are read in ``intake.rubric_file``."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
@@ -59,7 +53,7 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
 def rubric_from_dict(data: dict[str, Any], source: str) -> Rubric:
     r = _Reader(source)
     head = r.table(data, "rubric")
-    kind = r.choice(head, "kind", "rubric", ("star", "city"))
+    kind = r.choice(head, "kind", "rubric", tuple(KINDS))
     rubric = Rubric(
         id=r.text(head, "id", "rubric"),
         kind=kind,
@@ -71,10 +65,10 @@ def rubric_from_dict(data: dict[str, Any], source: str) -> Rubric:
         items=tuple(_item(r, t, f"items[{n}]") for n, t in enumerate(r.array(data, "items"), 1)),
         form=tuple(_field(r, t, f"fields[{n}]") for n, t in enumerate(r.array(data, "fields"), 1)),
         limits=_limits(r, head, rubric_items=data.get("items", [])),
-        star=_star(r, r.table(data, "star")) if kind == "star" else None,
-        city=_city(r, r.table(data, "city")) if kind == "city" else None,
         source=source,
+        **{kind: _SETTINGS_READERS[kind](r, r.table(data, kind))},  # [star] or [city]: the kind's own table
     )
+    rubric = dataclasses.replace(rubric, report=_report(r, data, rubric))
     check_rubric(rubric)
     return rubric
 
@@ -163,6 +157,20 @@ def _star(r: _Reader, t: dict) -> StarSettings:
     )
 
 
+def _report(r: _Reader, data: dict, rubric: Rubric) -> ReportText:
+    """The optional [report] table. A rubric file older than it still loads: the subject's name field
+    is then the city settings' name field, or the form's first text field."""
+    t = r.table(data, "report") if "report" in data else {}
+    unknown = sorted(set(t) - set(REPORT_KEYS))
+    if unknown:
+        raise r.fail(f"report.{unknown[0]}", f"不是可识别的项目，可用：{'、'.join(REPORT_KEYS)}")
+    values = {key: r.text(t, key, "report", default="") for key in REPORT_KEYS}
+    if not values["name_field"]:
+        first_text = next((f.key for f in rubric.form if f.type == "text"), "")
+        values["name_field"] = rubric.city.name_field if rubric.city is not None else first_text
+    return ReportText(**values)
+
+
 def _zone(r: _Reader, t: dict, where: str) -> Zone:
     name = r.text(t, "name", where)
     where = f"star.zones[name={name}]"
@@ -189,6 +197,8 @@ def _city(r: _Reader, t: dict) -> CitySettings:
                         city_counts_as_unit=r.flag(t, "city_counts_as_unit", w, default=True),
                         name_field=r.text(t, "name_field", w))
 
+
+_SETTINGS_READERS = {"star": _star, "city": _city}  # each kind's settings table, read into Rubric.<kind>
 
 _MISSING = object()
 

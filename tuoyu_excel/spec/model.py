@@ -182,6 +182,25 @@ class CitySettings:
 
 
 @dataclass(frozen=True)
+class ReportText:
+    """What results and reports print about the rubric's setting: the plan they follow, who issues
+    them, which form fields they show. Not part of the scoring rules, so not part of ``content_hash``:
+    renaming an issuing unit does not invalidate workbooks already filled from a template."""
+
+    plan: str = ""  # 《工作方案》 the evaluation follows, e.g. 柳州市托育机构星级评定工作方案
+    issuer: str = ""  # the unit that issues results, e.g. 柳州市卫生健康委
+    ruling_body: str = ""  # who decides ties (待裁定) and publishes, e.g. 市卫生健康委
+    county_body: str = ""  # who runs the county stage and signs its report, e.g. 县区卫生健康局
+    name_field: str = ""  # form field naming the subject (机构名称 / 城市名称)
+    capacity_field: str = ""  # form fields the county report shows: 备案托位数
+    enrolled_field: str = ""  # 实际收托人数 (≤ capacity: its own issue code)
+    puhui_field: str = ""  # 是否普惠
+
+
+REPORT_KEYS = tuple(f.name for f in dataclasses.fields(ReportText))
+
+
+@dataclass(frozen=True)
 class Rubric:
     id: str
     kind: str  # "star" or "city"
@@ -195,6 +214,7 @@ class Rubric:
     limits: tuple[tuple[str, str], ...] = ()  # (field, other): field may not exceed other
     star: StarSettings | None = None
     city: CitySettings | None = None
+    report: ReportText = field(default_factory=ReportText)
     source: str = field(default="", compare=False)  # where it was loaded from
 
     @cached_property
@@ -202,6 +222,7 @@ class Rubric:
         """SHA-256 of the rubric's content (not of its file), first 16 hex digits."""
         data = dataclasses.asdict(self)
         data.pop("source", None)
+        data.pop("report", None)  # printed words, not scoring rules (see ReportText)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -229,6 +250,25 @@ class Rubric:
     @cached_property
     def veto_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.veto)
+
+    def choices_for(self, field_type: str) -> tuple[str, ...]:
+        """The allowed values of a form field of this type that the kind's settings list (县区 / 城市)."""
+        if field_type == "district" and self.star is not None:
+            return self.star.districts
+        if field_type == "city" and self.city is not None:
+            return self.city.cities
+        return ()
+
+    @cached_property
+    def name_field(self) -> str:
+        """The form field holding the subject's name (机构名称 / 城市名称)."""
+        return self.report.name_field
+
+    @cached_property
+    def identity_field(self) -> str:
+        """The form field that tells two submissions are the same subject: a credit code where the
+        form has one (institutions), else the name (cities)."""
+        return next((f.key for f in self.form if f.type == "credit_code"), self.name_field)
 
     @property
     def core_total(self) -> Decimal:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from tuoyu_excel.errors import RubricError
-from tuoyu_excel.intake.reader import clean, fold
 from tuoyu_excel.layout import rubric_book as book
 from tuoyu_excel.layout.submission import cell_name
+from tuoyu_excel.text import fold
+from tuoyu_excel.text import strip_spaces as clean
 
 TRUE_MARKS = {"★", "☆", "是", "√", "✓", "✔", "Y", "YES", "TRUE", "1"}
 FALSE_MARKS = {"", "否", "N", "NO", "FALSE", "0", "×"}

@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tuoyu_excel.intake.reader import fold
 from tuoyu_excel.intake.rubric_book.cells import Cells, Sheet, is_blank
 from tuoyu_excel.intake.rubric_book.tables import columns, data_rows, mark_duplicate
 from tuoyu_excel.layout import rubric_book as book
+from tuoyu_excel.spec.kinds import KIND_LABELS
+from tuoyu_excel.text import fold
 
 _TITLES = {fold(t): t for t in (book.T_BASIC, book.T_STAGES, book.T_ZONES, book.T_BANDS, book.T_FIELDS,
                                 book.T_LIMITS)}
-_TITLES[fold(book.T_CITY_FIELDS)] = book.T_FIELDS
+_TITLES.update({fold(t): book.T_FIELDS for t in book.FIELDS_TITLES})  # each kind names the form table its own way
 _YES_NO = {"yes": book.YES, "no": book.NO}
 
 
@@ -84,11 +85,11 @@ def _basic(sheet: Sheet, tables: dict[str, Table], data: dict[str, Any], cells: 
             cells.fail(sheet.ref(r, cols["项目"]), f"“{label}”出现了两次（另一处在第 {rows[label] + 1} 行）。请删除多余的一行")
         rows.setdefault(label, r)
     kind_row = rows.get(fold("类型"))
-    kind = "star" if kind_row is None else cells.choice(sheet, kind_row, cols["内容"], book.KIND_LABELS, "类型")
+    kind = "star" if kind_row is None else cells.choice(sheet, kind_row, cols["内容"], KIND_LABELS, "类型")
     kind = kind or "star"
     if kind_row is not None:
         cells.mark("rubric.kind", sheet.ref(kind_row, cols["内容"]))
-    known = {fold(s.label) for k in book.KIND_LABELS for s in book.settings_for(k)}
+    known = {fold(s.label) for k in KIND_LABELS for s in book.settings_for(k)}
     for label, r in rows.items():
         if label and label not in known:
             cells.fail(sheet.ref(r, cols["项目"]), f"“{label}”不是可识别的项目。请不要修改“项目”列的文字")
@@ -102,6 +103,8 @@ def _basic(sheet: Sheet, tables: dict[str, Table], data: dict[str, Any], cells: 
                 cells.fail(sheet.ref(table.row, 0), f"“{book.T_BASIC}”中缺少“{s.label}”一行。请补上（{s.hint}）")
             continue
         cells.mark(s.path, sheet.ref(r, cols["内容"]))
+        if not s.required and is_blank(sheet.value(r, cols["内容"])):
+            continue  # an optional setting left blank: the rubric's default
         value = _setting_value(sheet, r, cols["内容"], s, cells)
         if value is not None:
             _set(data, s.path, value)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tuoyu_excel.intake.reader import fold
 from tuoyu_excel.intake.rubric_book.cells import Cells, Sheet
 from tuoyu_excel.layout import rubric_book as book
-from tuoyu_excel.spec.check import CITY_RULES, STAR_RULES
+from tuoyu_excel.spec.kinds import KIND_LABELS, KINDS
+from tuoyu_excel.text import fold
 
 
 def columns(sheet: Sheet, header_row: int, headers: tuple[str, ...], cells: Cells,
@@ -129,10 +129,10 @@ def _item(sheet: Sheet, r: int, attrs: dict[str, int], cells: Cells, kind: str) 
 
 
 def _rule(sheet: Sheet, r: int, c: int, cells: Cells, kind: str) -> str | None:
-    allowed = STAR_RULES if kind == "star" else CITY_RULES
+    allowed = KINDS[kind].rules if kind in KINDS else ()
     rule = cells.choice(sheet, r, c, book.RULE_LABELS, "计分方式", [book.RULE_LABELS[k] for k in allowed])
     if rule is not None and rule not in allowed:
         labels = "、".join(book.RULE_LABELS[k] for k in allowed)
-        cells.fail(sheet.ref(r, c), f"{book.KIND_LABELS.get(kind, kind)}规则不能用“{book.RULE_LABELS[rule]}”计分。"
+        cells.fail(sheet.ref(r, c), f"{KIND_LABELS.get(kind, kind)}规则不能用“{book.RULE_LABELS[rule]}”计分。"
                                     f"请从下拉列表选择：{labels}")
     return rule
