@@ -113,10 +113,8 @@ def _parse_field(f, value: object, rubric: Rubric) -> Parsed:
         return parse_yes_no(value)
     if f.type == "choice":
         return parse_choice(value, f.choices)
-    if f.type == "district":
-        return parse_choice(value, rubric.star.districts if rubric.star else ())
-    if f.type == "city":
-        return parse_choice(value, rubric.city.cities if rubric.city else ())
+    if f.type in ("district", "city"):  # the choices the kind's settings list (县区 / 城市)
+        return parse_choice(value, rubric.choices_for(f.type))
     if f.type == "credit_code":
         return parse_code(value)
     if f.type == "phone":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import FormField, Item, Part, Rubric
 
 LAYOUT_VERSION = "1"
@@ -73,11 +74,12 @@ def title(rubric: Rubric) -> str:
 def score_columns(rubric: Rubric) -> list[Column]:
     cols = [Column(H_CODE, 7), Column(H_PART, 11), Column(H_TITLE, 16), Column(H_CONTENT, 46),
             Column(H_CRITERIA, 40), Column(H_POINTS, 6), Column(H_CORE, 6)]
-    if rubric.kind == "star":
-        cols.append(Column(H_METHOD, 14))
+    kind = kind_of(rubric)
+    cols += [Column(H_METHOD, 14)] if kind.shows_method else []
     cols += [Column(s.header, 10, stage=s.key, input=True) for s in rubric.stages]
     cols.append(Column(H_NOTE, 24, input=True))
-    cols.append(Column(H_EVIDENCE, 22) if rubric.kind == "star" else Column(H_FINDINGS, 24, input=True))
+    header, width, is_input = kind.score_note_column  # 佐证材料 (star) / 评估情况 (city)
+    cols.append(Column(header, width, input=is_input))
     return cols
 
 
@@ -151,4 +153,4 @@ def form_field_rows(rubric: Rubric) -> dict[str, int]:
 
 def name_field_key(rubric: Rubric) -> str:
     """The form field that names the submitter (机构名称 / 城市名称)."""
-    return rubric.city.name_field if rubric.city else "name"
+    return rubric.name_field

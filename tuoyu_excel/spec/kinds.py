@@ -35,6 +35,8 @@ class Kind:
     duplicate_code: str  # the issue raised when two workbooks are the same subject
     choice_field: str  # the form-field type whose choices come from the kind's settings
     has_veto_part: bool  # the template's guide explains 必备条件
+    shows_method: bool  # the 评分表 has an 评估方式 column
+    ranks_in_zones: bool  # the rubric's settings hold zones, quotas and star bands
     computes_items: bool  # some items are computed by the tool from the form's figures
 
 
@@ -43,14 +45,14 @@ KINDS: dict[str, Kind] = {
         key="star", label="星级评定", title="星级评定", rules=(PASS_FAIL, ALL_OR_NOTHING, DEDUCTION, GRADED),
         subject="机构", name_header="机构名称", form_sheet="申报表", fields_title="【申报表字段】",
         score_note_column=("佐证材料", 22, False), duplicate_code="DUPLICATE_INSTITUTION", choice_field="district",
-        has_veto_part=True, computes_items=False,
+        has_veto_part=True, shows_method=True, ranks_in_zones=True, computes_items=False,
     ),
     "city": Kind(
         key="city", label="示范城市创建", title="示范城市创建评分",
         rules=(ALL_OR_NOTHING, PER_UNIT, COMPARATIVE, GRADED, DEDUCTION),
         subject="城市", name_header="城市名称", form_sheet="基础数据", fields_title="【基础数据字段】",
         score_note_column=("评估情况", 24, True), duplicate_code="DUPLICATE_CITY", choice_field="city",
-        has_veto_part=False, computes_items=True,
+        has_veto_part=False, shows_method=False, ranks_in_zones=False, computes_items=True,
     ),
 }
 

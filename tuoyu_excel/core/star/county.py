@@ -125,7 +125,6 @@ class CountyReport:
     eval_date: dt.date
     rubric: Rubric
     stage: str  # the stage assessed (county)
-    compare_stage: str  # the stage compared against (self)
     institutions: list[Institution] = field(default_factory=list)
     unscored: list[UnscoredFile] = field(default_factory=list)
     other_county: int = 0  # workbooks of other counties, left out
@@ -151,18 +150,16 @@ class CountyReport:
 
 def check_county(rubric: Rubric, county: str) -> None:
     """Raise CountyError unless `county` is one of the rubric's districts."""
-    if rubric.star is None:
-        raise CountyError(f"规则 {rubric.id} 不是星级评定规则，不能生成县区初评报告")
-    if county not in rubric.star.districts:
-        raise CountyError(f"县区“{county}”不在规则 {rubric.id} 的县区中。可选的县区：{'、'.join(rubric.star.districts)}")
+    districts = rubric.choices_for("district")
+    if county not in districts:
+        raise CountyError(f"县区“{county}”不在规则 {rubric.id} 的县区中。可选的县区：{'、'.join(districts)}")
 
 
 def build_county_report(result: RunResult, rubric: Rubric, county: str) -> CountyReport:
     """The 初评报告 of `county` from a run (normally of the county stage)."""
     check_county(rubric, county)
     compare = rubric.stages[0].key
-    report = CountyReport(county=county, eval_date=result.eval_date, rubric=rubric, stage=result.stage,
-                          compare_stage=compare)
+    report = CountyReport(county=county, eval_date=result.eval_date, rubric=rubric, stage=result.stage)
     cards = stage_cards(result, rubric, result.stage)
     for f in result.files:
         district = _district_of(f, rubric)
