@@ -128,7 +128,7 @@ def _validate_limits(raw: RawWorkbook, rubric: Rubric, sub: Submission, log: Iss
         a, b = sub.form.get(small), sub.form.get(big)
         if isinstance(a, Decimal) and isinstance(b, Decimal) and a > b:
             cell = raw.fields[small]
-            if small == "enrolled":
+            if (small, big) == (rubric.report.enrolled_field, rubric.report.capacity_field):
                 log.add("ENROLLED_OVER_CAPACITY", cell.sheet, cell.a1, found=a, expected=b)
             else:
                 log.add("RATE_NUMERATOR_OVER", cell.sheet, cell.a1, found=a, expected=b,

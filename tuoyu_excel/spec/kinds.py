@@ -26,6 +26,7 @@ class Kind:
     key: str  # the rubric's `kind`
     label: str  # 星级评定
     title: str  # the kind as a template or results title names it: 星级评定 / 示范城市创建评分
+    template_title: str  # the blank workbook's name: 星级评定申报表及评分表 / 示范城市创建评分表
     rules: tuple[str, ...]  # the scoring rules an item of this kind may use
     subject: str  # who fills one workbook: 机构 / 城市
     name_header: str  # the subject's name as a column header: 机构名称 / 城市名称
@@ -42,13 +43,13 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "star": Kind(
-        key="star", label="星级评定", title="星级评定", rules=(PASS_FAIL, ALL_OR_NOTHING, DEDUCTION, GRADED),
+        key="star", label="星级评定", title="星级评定", template_title="星级评定申报表及评分表", rules=(PASS_FAIL, ALL_OR_NOTHING, DEDUCTION, GRADED),
         subject="机构", name_header="机构名称", form_sheet="申报表", fields_title="【申报表字段】",
         score_note_column=("佐证材料", 22, False), duplicate_code="DUPLICATE_INSTITUTION", choice_field="district",
         has_veto_part=True, shows_method=True, ranks_in_zones=True, computes_items=False,
     ),
     "city": Kind(
-        key="city", label="示范城市创建", title="示范城市创建评分",
+        key="city", label="示范城市创建", title="示范城市创建评分", template_title="示范城市创建评分表",
         rules=(ALL_OR_NOTHING, PER_UNIT, COMPARATIVE, GRADED, DEDUCTION),
         subject="城市", name_header="城市名称", form_sheet="基础数据", fields_title="【基础数据字段】",
         score_note_column=("评估情况", 24, True), duplicate_code="DUPLICATE_CITY", choice_field="city",

@@ -24,9 +24,6 @@ from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, Rubric
 
 # Form-field keys the summary table shows (stable ids of the star rubric; blank when a rubric lacks one).
-CAPACITY_KEY = "capacity"
-ENROLLED_KEY = "enrolled"
-PUHUI_KEY = "is_puhui"
 
 ELIGIBLE = "符合申报条件"
 INELIGIBLE = "不符合申报条件"
@@ -191,12 +188,12 @@ def _unscored(f: FileResult, rubric: Rubric) -> UnscoredFile:
 
 def institution_of(f: FileResult, rubric: Rubric, self_card: ScoreCard | None) -> Institution:
     sub, card = f.submission, f.card
-    form = sub.form
+    form, shown = sub.form, rubric.report  # the fields the report shows are named in the rubric's [report]
     return Institution(
-        file=f.file, name=sub.text(name_field_key(rubric)), credit_code=sub.text(_key_of_type(rubric, "credit_code")),
+        file=f.file, name=sub.text(rubric.name_field), credit_code=sub.text(_key_of_type(rubric, "credit_code")),
         district=sub.text(_key_of_type(rubric, "district")),
-        capacity=_number(form.get(CAPACITY_KEY)), enrolled=_number(form.get(ENROLLED_KEY)),
-        puhui=sub.text(PUHUI_KEY) if PUHUI_KEY in rubric.field_by_key else "",
+        capacity=_number(form.get(shown.capacity_field)), enrolled=_number(form.get(shown.enrolled_field)),
+        puhui=sub.text(shown.puhui_field) if shown.puhui_field in rubric.field_by_key else "",
         form=[(x.label, show(form.get(x.key))) for x in rubric.form],
         county=card, self_card=self_card,
         veto=_veto_lines(f, rubric),
