@@ -297,7 +297,11 @@ def main() -> int:
     import tkinter as tk  # the window's toolkit loads only when a window is made
 
     safe_console()
-    root = tk.Tk()
+    try:
+        root = tk.Tk()
+    except tk.TclError as exc:  # no screen to show the window on (a server, a remote shell)
+        print(f"错误：无法打开窗口：没有可用的图形显示（{exc}）。请在桌面环境中运行", file=sys.stderr)
+        return 2
     App(root)
     root.mainloop()
     return 0
