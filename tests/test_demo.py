@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -92,3 +94,25 @@ def test_missing_samples_is_a_clear_error(tmp_path, monkeypatch, capsys):
     assert cli.main(["demo", "-o", str(tmp_path / "out")]) == 2
     assert "找不到内置样例文件夹" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_demo_from_an_installed_package(tmp_path):
+    """`pip install .` then `tuoyu demo`: the samples travel inside the package (tuoyu_excel/samples)."""
+    wheels, target = tmp_path / "wheel", tmp_path / "site"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                            "-w", str(wheels), str(SAMPLES.parent)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    [wheel] = wheels.glob("*.whl")
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+                                str(wheel)], capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    assert (target / "tuoyu_excel" / "samples" / "star").is_dir()
+    out = tmp_path / "演示 结果"
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    run = subprocess.run([sys.executable, "-c", "import sys, tuoyu_excel; print(tuoyu_excel.__file__); "
+                          "from tuoyu_excel.cli.main import main; sys.exit(main(['demo', '-o', sys.argv[1]]))", str(out)],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    assert run.stdout.splitlines()[0].startswith(str(target)), run.stdout[:300]
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "找不到内置样例文件夹" not in run.stdout + run.stderr
+    assert any(p.name.startswith("星级评定结果") for p in out.iterdir())
