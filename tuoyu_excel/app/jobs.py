@@ -18,12 +18,14 @@ from tuoyu_excel.app.params import (
     JOB_CHECK,
     JOB_CITY,
     JOB_REPORT,
+    JOB_RUBRIC,
     JOB_STAR,
     JOB_TEMPLATE,
     JobError,
     JobParams,
     Outcome,
 )
+from tuoyu_excel.app.rubric_jobs import run_rubric
 from tuoyu_excel.app.summaries import check_summary, county_summary
 from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run
 from tuoyu_excel.core.star.county import build_county_report, check_county
@@ -38,7 +40,7 @@ from tuoyu_excel.spec.kinds import KINDS
 from tuoyu_excel.spec.model import Rubric
 
 TITLES = {JOB_TEMPLATE: "生成空白模板", JOB_CHECK: "校验", JOB_REPORT: "县区初评报告", JOB_STAR: "星级评定",
-          JOB_CITY: "示范城市评分"}
+          JOB_CITY: "示范城市评分", JOB_RUBRIC: "评分规则"}
 REPORT_STAGE = "county"  # the county's 初评 column
 
 
@@ -251,7 +253,7 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
 
 
 RUNNERS = {JOB_TEMPLATE: run_template, JOB_CHECK: run_check, JOB_REPORT: run_report, JOB_STAR: run_results,
-           JOB_CITY: run_results}
+           JOB_CITY: run_results, JOB_RUBRIC: run_rubric}
 
 
 def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:
