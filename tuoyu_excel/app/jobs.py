@@ -140,9 +140,11 @@ def _saved(outcome: Outcome, label: str, out: OutputPath, source: Path | None) -
 # ---- the jobs -----------------------------------------------------------------------------------
 
 def run_template(p: JobParams, progress: Progress | None = None) -> Outcome:
-    """Blank forms: the one asked for, or both submission templates (star and city)."""
+    """Blank forms: the one asked for, or all of them (with a chosen rubric: all of its kind)."""
     outcome = Outcome(TITLES[JOB_TEMPLATE])
-    for name in [p.template] if p.template else ["star", "city"]:
+    chosen_kind = load_rubric(p.rubric).kind if p.rubric and not p.template else None
+    names = [p.template] if p.template else [n for n, t in TEMPLATES.items() if chosen_kind in (None, t.rubric_kind)]
+    for name in names:
         if name not in TEMPLATES:
             raise JobError(f"没有“{name}”模板，可选：{'、'.join(TEMPLATES)}")
         kind = TEMPLATES[name]
