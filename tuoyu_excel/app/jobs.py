@@ -29,7 +29,7 @@ from tuoyu_excel.app.rubric_jobs import run_rubric
 from tuoyu_excel.app.summaries import check_summary, county_summary
 from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run
 from tuoyu_excel.core.star.county import build_county_report, check_county
-from tuoyu_excel.errors import OutputError
+from tuoyu_excel.errors import OutputError, os_reason
 from tuoyu_excel.intake.reader import read_meta
 from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.render.annotate import annotate_copies
@@ -95,7 +95,7 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法创建输出文件夹 {folder}：{os_reason(exc)}") from exc
 
 
 def evaluate_folder(p: JobParams, rubric: Rubric, stage: str, progress: Progress | None,
@@ -105,7 +105,7 @@ def evaluate_folder(p: JobParams, rubric: Rubric, stage: str, progress: Progress
         result = run(paths if paths is not None else source, rubric, stage, p.date(), progress,
                      assess=evaluation_of(rubric).assess)
     except OSError as exc:
-        raise JobError(f"无法读取文件夹 {source}：{exc.strerror or exc}") from exc
+        raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
     _refuse_empty(source, result)
     return result
 
@@ -246,7 +246,7 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
     try:
         results = evaluation.evaluate(p, rubric, stage, p.date(), progress)
     except OSError as exc:
-        raise JobError(f"无法读取文件夹 {source}：{exc.strerror or exc}") from exc
+        raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
     _refuse_empty(source, results.run, of_kind=True)
     outcome = Outcome(TITLES[p.job], list(results.lines), status=results.status)
     out = results.write(output_for(p, evaluation.results_name(rubric, stage, p.date())))

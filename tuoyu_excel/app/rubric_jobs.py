@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 from tuoyu_excel.app.params import DONE_WITH_ISSUES, JobError, JobParams, Outcome
-from tuoyu_excel.errors import OutputError, RubricError
+from tuoyu_excel.errors import OutputError, RubricError, os_reason
 from tuoyu_excel.intake.rubric_file import SHIPPED, is_rubric_workbook, load_rubric, workbook_problems
 from tuoyu_excel.render.output import prepare_output
 from tuoyu_excel.render.rubric_book import write_rubric_workbook
@@ -120,7 +120,7 @@ def _write_text(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc}。请确认文件夹可写") from exc
+        raise OutputError(f"无法写入 {path}：{os_reason(exc)}。请确认文件夹可写") from exc
 
 
 def _export(p: JobParams, outcome: Outcome) -> None:

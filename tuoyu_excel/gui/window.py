@@ -21,7 +21,7 @@ from pathlib import Path
 from tuoyu_excel import __version__
 from tuoyu_excel.app.console import safe_console
 from tuoyu_excel.app.jobs import run_job
-from tuoyu_excel.errors import TuoyuError
+from tuoyu_excel.errors import TuoyuError, os_reason
 from tuoyu_excel.gui.model import (
     ABOUT,
     ACTION_CHOICES,
@@ -219,7 +219,8 @@ class App:
         form = self.params()
         form.stage = self.settings.last.stage if self.settings.last.task == task else ""
         stages = stage_choices(form)
-        self.stage_box["values"] = [f"{label}（{key}）" for key, label in stages]
+        self.stage_box["values"] = [label for _, label in stages]
+        self.stage_keys = {label: key for key, label in stages}
         keys = [k for k, _ in stages]
         chosen = preselected_stage(form)
         if chosen in keys:
@@ -233,8 +234,7 @@ class App:
         self._set_summary("")
 
     def params(self) -> TaskParams:
-        stage_text = self.stage.get()
-        stage = stage_text[stage_text.rfind("（") + 1:-1] if "（" in stage_text else ""
+        stage = getattr(self, "stage_keys", {}).get(self.stage.get(), "")
         return TaskParams(task=self.task.get(), input_dir=self.input_dir.get().strip(),
                           output_dir=self.output_dir.get().strip(), stage=stage, date=self.date.get().strip(),
                           county=self.county.get(), history=self.history.get().strip(),
@@ -270,6 +270,9 @@ class App:
             self.events.put(("done", self.run_task(params, progress)))
         except TuoyuError as exc:
             self.events.put(("error", str(exc), ""))
+        except OSError as exc:  # the system refused something the job did not foresee
+            self.events.put(("error", f"未能完成：{os_reason(exc)}（{getattr(exc, 'filename', '') or ''}）",
+                             traceback.format_exc()))
         except Exception as exc:  # a bug: show it plainly, log the traceback
             self.events.put(("error", f"程序出现意外错误：{exc}", traceback.format_exc()))
 
