@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from tuoyu_excel.app import demo as cli_demo
+from tuoyu_excel.app.kinds import TEMPLATES
 from tuoyu_excel.cli import main as cli
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.city_results import results_filename
 from tuoyu_excel.render.county.report import report_filename
 
@@ -29,7 +29,8 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     out = tmp_path / "演示结果"
     assert cli.main(["demo", "-o", str(out)]) == 0
     star, city = load_rubric("liuzhou_star"), load_rubric("guangxi_demo_city")
-    expected = {layout.template_filename(star), layout.template_filename(city), "校验报告_self_20261122.xlsx",
+    expected = {TEMPLATES[k].filename(star if TEMPLATES[k].rubric_kind == "star" else city) for k in TEMPLATES}
+    expected |= {"校验报告_self_20261122.xlsx",
                 "星级评定结果_city_20261122.xlsx", results_filename(DEMO_DATE)}
     expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
     written = {p.name for p in out.iterdir()}
