@@ -89,8 +89,8 @@ def _is_input(entry: os.DirEntry[str]) -> bool:
     if name.startswith(("~$", ".")) or name.casefold() in _SKIPPED_NAMES:  # ".~" (WPS locks) starts with "."
         return False
     try:
-        if entry.is_dir():
-            return False
+        if entry.is_dir():  # a folder named like a workbook is listed: preflight says what it is
+            return name.lower().endswith(SPREADSHEET_SUFFIXES)
         if not entry.is_file() and not entry.is_symlink():  # FIFOs, sockets, devices: opening may block
             return False
         attributes = getattr(entry.stat(), "st_file_attributes", 0)  # Windows only
