@@ -29,6 +29,7 @@ from tuoyu_excel.intake.validate import Submission, validate
 from tuoyu_excel.issues import ERROR, Issue, IssueLog, make_issue
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import display_name
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 
@@ -109,8 +110,8 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
                  assess: Assess | None = None) -> FileResult:
     """Everything about one workbook; never raises for anything in the file. `assess` judges a
     scored workbook (eligibility) where the kind of evaluation has such a rule."""
-    result = FileResult(file=path.name, path=path)
-    log = IssueLog(path.name, cap=cap)
+    result = FileResult(file=display_name(path.name), path=path)
+    log = IssueLog(result.file, cap=cap)
     loaded = load_input(path)  # read once: checked, hashed and read are the same bytes
     if loaded.data is not None:
         result.sha256 = hashlib.sha256(loaded.data).hexdigest()  # for every readable input, even one we cannot use

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tuoyu_excel import __version__
 from tuoyu_excel.app.console import safe_console
+from tuoyu_excel.app.crash import append_log
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.errors import TuoyuError, os_reason
 from tuoyu_excel.gui.model import (
@@ -38,7 +39,6 @@ from tuoyu_excel.gui.model import (
     stage_choices,
 )
 
-LOG_NAME = "tuoyu_运行日志.txt"
 log = logging.getLogger("tuoyu_excel.gui.window")
 
 
@@ -322,15 +322,7 @@ class App:
         self._show_error(f"程序出现意外错误：{exc}", "".join(traceback.format_exception(exc_type, exc, tb)))
 
     def _log(self, text: str) -> Path | None:
-        folder = Path(self.output_dir.get().strip() or Path.home())
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / LOG_NAME
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(f"[{dt.datetime.now():%Y-%m-%d %H:%M:%S}] {text}\n")
-            return path
-        except OSError:
-            return None
+        return append_log(Path(self.output_dir.get().strip() or Path.home()), text)
 
     def _set_summary(self, text: str) -> None:
         self.summary.configure(state="normal")

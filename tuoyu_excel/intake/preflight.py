@@ -35,6 +35,7 @@ from tuoyu_excel.intake.sheet_size import (
     unsafe_xml_part,
 )
 from tuoyu_excel.issues import Issue, make_issue
+from tuoyu_excel.text import display_name
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -134,7 +135,7 @@ def load_input(path: Path) -> Loaded:
     """Read once, in full (up to MAX_FILE_BYTES), and checked: the checks, the SHA-256 and the reader
     all see these bytes. Never raises; never writes."""
     path = Path(path)
-    name = path.name
+    name = display_name(path.name)
     try:
         data = read_input(path)
     except _NotRegular as exc:
