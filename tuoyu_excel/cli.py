@@ -12,23 +12,11 @@ from pathlib import Path
 
 from . import __version__
 from .errors import TuoyuError
+from .platform_support import setup_console_streams
 from .rubric_load import SHIPPED, load_rubric
 
 TEMPLATE_RUBRICS = {"star": "liuzhou_star", "city": "guangxi_demo_city", "averages": "guangxi_demo_city",
                     "history": "liuzhou_star"}
-
-
-def _safe_console() -> None:
-    """A frozen windowed app has no stdout; a GBK console cannot print every character."""
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if stream is None:
-            setattr(sys, name, open(__import__("os").devnull, "w", encoding="utf-8"))
-        elif hasattr(stream, "reconfigure"):
-            try:
-                stream.reconfigure(errors="replace")
-            except (ValueError, OSError):
-                pass
 
 
 def _cmd_template(args) -> int:
@@ -78,7 +66,7 @@ def _registrars():
 
 
 def main(argv: list[str] | None = None) -> int:
-    _safe_console()
+    setup_console_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import queue
-import subprocess
-import sys
 import threading
 import traceback
 from pathlib import Path
@@ -30,18 +27,11 @@ from .gui_model import (
     problems,
     stage_choices,
 )
+from .platform_support import open_with_default_program as open_path
+from .platform_support import setup_console_streams, ui_font
 
 LOG_NAME = "tuoyu_运行日志.txt"
 log = logging.getLogger("tuoyu_excel.gui")
-
-
-def open_path(path: Path) -> None:
-    """Open a file or folder with the desktop's default program."""
-    if sys.platform == "win32":
-        os.startfile(str(path))  # noqa: S606 - the official's own file
-    else:
-        opener = "open" if sys.platform == "darwin" else "xdg-open"
-        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class App:
@@ -126,7 +116,7 @@ class App:
         self.progress.grid(row=8, column=0, columnspan=3, sticky="ew")
         self.status = ttk.Label(frame, text="准备就绪。")
         self.status.grid(row=9, column=0, columnspan=3, sticky="w", pady=4)
-        self.summary = self.tk.Text(frame, height=14, wrap="word", font=("Noto Sans CJK SC", 10))
+        self.summary = self.tk.Text(frame, height=14, wrap="word", font=ui_font(self.root, 10))
         self.summary.grid(row=10, column=0, columnspan=3, sticky="nsew")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.summary.yview)
         scroll.grid(row=10, column=3, sticky="ns")
@@ -277,9 +267,7 @@ class App:
 def main() -> int:
     import tkinter as tk
 
-    from .cli import _safe_console
-
-    _safe_console()
+    setup_console_streams()
     root = tk.Tk()
     App(root)
     root.mainloop()
