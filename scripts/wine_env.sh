@@ -3,7 +3,7 @@
 # Source it (`source scripts/wine_env.sh`), then call the functions:
 #
 #   wine_setup_prefix   create the Wine prefix under build/windows/prefix once (wineboot, the
-#                       ProcessPrng forwarder DLL, the CJK font links), start its wineserver
+#                       ProcessPrng forwarder DLL), start its wineserver and services
 #   wine_run PROG ARGS  run a Windows program (wine64); stdio must be pipes or /dev/null
 #   wine_stop           stop this prefix's wineserver and the Wine services it runs
 #
@@ -25,8 +25,9 @@
 #     Wine 8 lacks: a forwarder DLL (ProcessPrng = advapi32.SystemFunction036, i.e. RtlGenRandom)
 #     is built with binutils-mingw-w64 and placed in the prefix's system32 (the prefix only: it
 #     never goes into the bundle, real Windows 10+ has the real DLL);
-#   - no Windows fonts exist here: the Noto CJK fonts are linked into the prefix and named as the
-#     fallback (FontLink\SystemLink) of Wine's UI fonts, as Windows links Microsoft YaHei there.
+#   - no Windows fonts exist here: Wine finds the Linux fonts through fontconfig, and with the
+#     zh_CN locale its UI fonts fall back to a CJK one: fonts-noto-cjk must be installed (Noto Sans
+#     CJK SC is then what the window shows where Windows would show Microsoft YaHei).
 #
 # Variables (all may be preset): TUOYU_WIN_BUILD (default <repo>/build/windows), WINEPREFIX.
 
@@ -80,25 +81,6 @@ _wine_prng_forwarder() {
     cmp -s "$dir/bcryptprimitives.dll" "$sys32/bcryptprimitives.dll" || cp "$dir/bcryptprimitives.dll" "$sys32/"
 }
 
-_wine_fonts() {
-    # Noto CJK into the prefix's Fonts folder, and as the CJK fallback of Wine's UI fonts
-    local fonts="$WINEPREFIX/drive_c/windows/Fonts" ttc reg="$TUOYU_WIN_BUILD/fonts.reg" face link=""
-    ttc=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
-    [[ -f $ttc ]] || { wine_log "warning: $ttc missing (apt-get install fonts-noto-cjk): no CJK font in Wine"; return 0; }
-    mkdir -p "$fonts"
-    [[ -e $fonts/NotoSansCJK-Regular.ttc ]] || ln -sf "$ttc" "$fonts/NotoSansCJK-Regular.ttc"
-    [[ -f $WINEPREFIX/.tuoyu-fonts ]] && return 0
-    for face in "Tahoma" "Segoe UI" "MS Shell Dlg" "MS Shell Dlg 2" "Microsoft Sans Serif" "Arial" "Courier New"; do
-        link+="\"$face\"=hex(7):$(printf 'NotoSansCJK-Regular.ttc,Noto Sans CJK SC\0\0' | iconv -t UTF-16LE | od -An -tx1 -v | tr -s ' \n' ',,' | sed 's/^,//;s/,$//')"$'\n'
-    done
-    {
-        printf 'Windows Registry Editor Version 5.00\n\n'
-        printf '[HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows NT\\CurrentVersion\\FontLink\\SystemLink]\n%s\n' "$link"
-    } >"$reg"
-    wine_run regedit.exe /S "$(wine_run winepath.exe -w "$reg" </dev/null 2>/dev/null | tr -d '\r')" </dev/null >/dev/null 2>&1
-    touch "$WINEPREFIX/.tuoyu-fonts"
-}
-
 wine_setup_prefix() {
     # create (once) and start the prefix; quick when it exists
     wine_check_tools || { wine_log "error: Wine tools missing (run scripts/build_windows.sh as root once)"; return 1; }
@@ -113,5 +95,4 @@ wine_setup_prefix() {
     fi
     wine_start_server
     _wine_prng_forwarder
-    _wine_fonts
 }
