@@ -17,8 +17,9 @@
 #    listed by hand.
 # 4. PyInstaller runs inside Wine on build_exe.spec; the folder is zipped.
 #
-# Everything it downloads or creates stays under build/windows/ (the downloads, the Windows
-# Python, the Wine prefix) and dist/windows/; all gitignored. Re-running is quick: nothing is
+# What it downloads or creates stays under build/windows/ (the downloads, the Windows Python) and
+# dist/windows/, all gitignored; only the Wine prefix lives in ~/.cache/tuoyu_excel/ (its z: drive
+# is a symlink to /, which must not sit inside the source tree: see scripts/wine_env.sh). Re-running is quick: nothing is
 # downloaded again, and PyInstaller is skipped while the inputs of the last build (package
 # sources, spec, entry scripts, templates, samples, pins) are unchanged (TUOYU_WIN_REBUILD=1 forces it).
 set -euo pipefail
@@ -96,7 +97,7 @@ if [[ ! -f $DL/.done-$pins_hash ]]; then
     printf '%s\n' "$pins_text" >"$DL/.done-$pins_hash"
 fi
 
-# ---- the Wine prefix (scripts/wine_env.sh: fonts, ProcessPrng forwarder, wineserver) -----------
+# ---- the Wine prefix (scripts/wine_env.sh: ProcessPrng forwarder, wineserver and services) -----
 # shellcheck source=scripts/wine_env.sh
 source "$ROOT/scripts/wine_env.sh"
 trap wine_stop EXIT

@@ -2,7 +2,7 @@
 # Run Windows programs under Wine the way the Windows build and its tests need it.
 # Source it (`source scripts/wine_env.sh`), then call the functions:
 #
-#   wine_setup_prefix   create the Wine prefix under build/windows/prefix once (wineboot, the
+#   wine_setup_prefix   create the Wine prefix (see below where) once (wineboot, the
 #                       ProcessPrng forwarder DLL), start its wineserver and services
 #   wine_run PROG ARGS  run a Windows program (wine64); stdio must be pipes or /dev/null
 #   wine_stop           stop this prefix's wineserver and the Wine services it runs
@@ -29,11 +29,19 @@
 #     zh_CN locale its UI fonts fall back to a CJK one: fonts-noto-cjk must be installed (Noto Sans
 #     CJK SC is then what the window shows where Windows would show Microsoft YaHei).
 #
-# Variables (all may be preset): TUOYU_WIN_BUILD (default <repo>/build/windows), WINEPREFIX.
+#   - the prefix lives OUTSIDE the repository, in ~/.cache/tuoyu_excel/ (one per work tree): every
+#     Wine prefix holds dosdevices/z: -> /, and inside the tree that symlink sends any walker that
+#     follows links (setuptools during `pip install -e .` in scripts/setup.sh, `find -L`, editors)
+#     through the whole file system and /proc, without end. Delete it freely: it is re-created.
+#
+# Variables (may be preset): TUOYU_WIN_BUILD (default <repo>/build/windows: downloads, the Windows
+# Python, the forwarder DLL), TUOYU_WINEPREFIX (default ~/.cache/tuoyu_excel/wine-<hash of the repo path>).
+# WINEPREFIX is always set from TUOYU_WINEPREFIX, so a WINEPREFIX of the user's own is never touched.
 
 _wine_env_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TUOYU_WIN_BUILD="${TUOYU_WIN_BUILD:-$_wine_env_root/build/windows}"
-export WINEPREFIX="${WINEPREFIX:-$TUOYU_WIN_BUILD/prefix}"
+export TUOYU_WINEPREFIX="${TUOYU_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/tuoyu_excel/wine-$(printf '%s' "$_wine_env_root" | sha256sum | cut -c1-12)}"
+export WINEPREFIX="$TUOYU_WINEPREFIX"
 export WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" LC_ALL=zh_CN.UTF-8
 WINE_LOADER=/usr/lib/wine/wine64
 WINE_SERVER=/usr/lib/wine/wineserver

@@ -117,6 +117,19 @@ def test_bundle_and_zip_hold_both_programs(wine):
         assert subsystem == (3 if exe == "tuoyu.exe" else 2)  # console / windowed (GUI)
 
 
+def test_no_symlink_into_the_repository_tree(wine):
+    """The Wine prefix (dosdevices/z: -> /) stays out of the tree: inside it, `pip install -e .`
+    (setuptools follows links) walked the whole file system and /proc and never finished."""
+    assert not str(Path(wine.env["WINEPREFIX"]).resolve()).startswith(str(ROOT) + os.sep)
+    for top in (ROOT / "build", ROOT / "dist"):
+        for folder, dirs, files in os.walk(top):
+            for name in dirs + files:
+                path = Path(folder) / name
+                if path.is_symlink():
+                    target = path.resolve()
+                    assert not (target == ROOT or ROOT.is_relative_to(target)), f"{path} -> {target}"
+
+
 def test_help_in_chinese(wine):
     start = time.perf_counter()
     rc, out, err = wine.run("tuoyu.exe", "--help", timeout=120)
