@@ -79,7 +79,9 @@ class Wine:
 @pytest.fixture(scope="session")
 def wine() -> Wine:
     wanted = _in_ci() or os.environ.get("TUOYU_WINDOWS_BUILD") == "1"
-    if not wanted and (os.environ.get("TUOYU_WINDOWS_BUILD") == "0" or not (BUNDLE / "tuoyu.exe").exists()):
+    if not wanted and os.environ.get("TUOYU_WINDOWS_BUILD") == "0":
+        pytest.skip("TUOYU_WINDOWS_BUILD=0: the Windows programs are not tested")
+    if not wanted and not (BUNDLE / "tuoyu.exe").exists():
         pytest.skip("no Windows build: run `bash scripts/build_windows.sh` (or set TUOYU_WINDOWS_BUILD=1)")
     start = time.perf_counter()
     build = subprocess.run(["bash", str(ROOT / "scripts" / "build_windows.sh")], cwd=ROOT, stdin=subprocess.DEVNULL,
