@@ -10,12 +10,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tuoyu_excel.app.console import safe_console
 from tuoyu_excel.app.crash import write_crash_log
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.app.params import CANNOT_RUN, INTERNAL_ERROR, JobParams
 from tuoyu_excel.cli.parser import build_parser
 from tuoyu_excel.errors import TuoyuError
+from tuoyu_excel.platform_support import setup_console_streams
 
 
 def run_params(params: JobParams) -> int:
@@ -26,7 +26,7 @@ def run_params(params: JobParams) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    safe_console()
+    setup_console_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not (getattr(args, "build", None) or getattr(args, "func", None)):
