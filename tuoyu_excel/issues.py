@@ -21,6 +21,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "FILE_CORRUPT": (ERROR, "文件已损坏或不完整（{detail}）。请让填报单位用 Excel/WPS 重新保存后再发送"),
     "FILE_TOO_LARGE": (ERROR, "文件过大或内部文件过多（{detail}），可能不是正常的表格。请核对后重新发送"),
     "FILE_UNREADABLE": (ERROR, "无法读取文件（{detail}）。请关闭正在打开此文件的程序，确认文件仍在文件夹中，然后重新运行"),
+    "FILE_PROCESS_FAILED": (ERROR, "读取这个文件时{detail}，已跳过，其他文件照常处理。文件可能已损坏或被特意构造，请让填报单位用 Excel/WPS 重新保存后发送"),
     "FILE_UNSAFE_XML": (ERROR, "文件内含不安全的 XML 声明（{detail}），已拒绝读取。请用 Excel/WPS 重新保存后发送"),
     "SHEET_TOO_LARGE": (ERROR, "“{label}”工作表有 {found}（内容一直延伸到 {detail} 单元格），远超模板的大小，可能误操作填满了整列或整行。"
                                "请删除模板以外多余的行和列后重新保存发送"),

@@ -11,21 +11,19 @@ import copyreg
 import datetime as dt
 import functools
 import hashlib
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from tuoyu_excel.core.scoring import ScoreCard, score
+from tuoyu_excel.core.supervisor import Failure, supervised_map
 from tuoyu_excel.intake.preflight import list_inputs, load_input
 from tuoyu_excel.intake.reader import read_workbook
 from tuoyu_excel.intake.validate import Submission, validate
 from tuoyu_excel.issues import ERROR, Issue, IssueLog, make_issue
-from tuoyu_excel.platform_support import pool_context
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
@@ -156,11 +154,12 @@ def _shared_decimal(text: str) -> Decimal:
 # (a folder repeats the same few values — 10, 8.5, 0 — hundreds of thousands of times).
 copyreg.pickle(Decimal, lambda d: (_shared_decimal, (str(d),)))
 
-PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_FILES = 200  # below this one worker reads them all (isolated, but a second costs more than it saves)
 
 
 def worker_count(files: int) -> int:
-    """Processes to use: both cores for large folders (TUOYU_WORKERS overrides; 1 = serial)."""
+    """Worker processes to use: one for small folders, both cores for large ones (TUOYU_WORKERS overrides;
+    1 = everything in this process, without isolation)."""
     wanted = os.environ.get("TUOYU_WORKERS", "").strip()
     if wanted.isdigit():
         return max(1, int(wanted))
@@ -169,24 +168,23 @@ def worker_count(files: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """fork on Linux when this process runs no other thread: workers start in milliseconds, with the
-    rubric and modules already loaded. spawn otherwise (Windows has nothing else; the window runs a
-    job from a worker thread, and forking a threaded process is unsafe)."""
-    return pool_context()  # platform_support.process_start_method: the packaged app spawns too
-
-
 def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.date,
                  assess: Assess | None) -> Iterator[FileResult]:
+    """Each file read in a supervised worker (core/supervisor.py): one that crashes, aborts, eats memory
+    or hangs becomes that file's issue, and the run goes on. The rubric goes to each worker once."""
     workers = worker_count(len(paths))
-    if workers == 1:
-        yield from (process_file(p, rubric, stage, eval_date, assess=assess) for p in paths)
-        return
-    # the rubric goes to each worker once (not with every chunk of paths: it is ~40 KB pickled)
-    with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker,
-                             initargs=(rubric, stage, eval_date, assess)) as pool:
-        # small chunks: a worker left with a last big chunk would keep the other core idle
-        yield from pool.map(_process_in_worker, paths, chunksize=max(1, min(8, len(paths) // (workers * 8))))
+    # small chunks: a worker left with a last big chunk would keep the other core idle
+    chunk = max(1, min(8, len(paths) // (workers * 8))) if workers > 1 else 1
+    results = supervised_map(_process_in_worker, paths, workers=workers, chunk=chunk, setup=_start_worker,
+                             setup_args=(rubric, stage, eval_date, assess))
+    for path, result in zip(paths, results, strict=True):
+        yield _failed(path, result.detail) if isinstance(result, Failure) else result
+
+
+def _failed(path: Path, detail: str) -> FileResult:
+    result = FileResult(file=display_name(path.name), path=path)
+    result.issues = [make_issue("FILE_PROCESS_FAILED", result.file, detail=detail)]
+    return result
 
 
 _worker_job: tuple[Rubric, str, dt.date, Assess | None] | None = None  # set in each worker by _start_worker

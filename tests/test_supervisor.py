@@ -1,0 +1,86 @@
+"""One file that crashes, aborts, eats memory or hangs ends only itself; the others are read.
+
+The parsers are made to misbehave on purpose (os.abort, a gigabyte allocation, a sleep), in real
+worker processes, and the run is checked to go on with fresh workers and give the culprit its issue.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from fixtures_star import EVAL_DATE, STAR, filled
+
+from tuoyu_excel.core import pipeline, supervisor
+from tuoyu_excel.core.supervisor import Failure, supervised_map
+
+
+def behave(item: str) -> str:
+    if item == "abort":
+        os.abort()  # what a parser's failed allocation does: the whole process is gone
+    if item == "exit":
+        os._exit(7)
+    if item == "memory":
+        blob = bytearray(3 * 1024 ** 3)  # past the worker's ceiling
+        return str(len(blob))
+    if item == "hang":
+        time.sleep(60)
+    return item.upper()
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch):
+    monkeypatch.delenv("TUOYU_WORKERS", raising=False)
+
+
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_a_worker_that_dies_costs_only_its_item(chunk):
+    items = ["a", "abort", "b", "exit", "c", "d", "abort", "e"]
+    results = list(supervised_map(behave, items, workers=2, chunk=chunk))
+    assert [r for r in results if not isinstance(r, Failure)] == ["A", "B", "C", "D", "E"]
+    failed = [items[n] for n, r in enumerate(results) if isinstance(r, Failure)]
+    assert failed == ["abort", "exit", "abort"]
+    assert "异常" in results[1].detail and "退出码 7" in results[3].detail
+
+
+def test_runaway_memory_is_stopped_at_the_ceiling(monkeypatch):
+    monkeypatch.setattr(supervisor, "MEMORY_LIMIT", 512 * 1024 * 1024)
+    results = list(supervised_map(behave, ["a", "memory", "b"], workers=1))
+    assert results[0] == "A" and results[2] == "B"
+    assert isinstance(results[1], Failure) and "内存" in results[1].detail
+
+
+def test_a_hang_is_cut_off_at_the_time_limit(monkeypatch):
+    monkeypatch.setattr(supervisor, "TIME_LIMIT", 1.0)
+    start = time.monotonic()
+    results = list(supervised_map(behave, ["a", "hang", "b"], workers=1))
+    assert time.monotonic() - start < 20
+    assert results[0] == "A" and results[2] == "B"
+    assert isinstance(results[1], Failure) and "1 秒" in results[1].detail
+
+
+def test_serial_mode_runs_in_this_process(monkeypatch):
+    monkeypatch.setenv("TUOYU_WORKERS", "1")
+    assert list(supervised_map(str.upper, ["a", "b"])) == ["A", "B"]
+
+
+def test_a_parser_that_aborts_on_one_workbook_leaves_the_others_scored(tmp_path, monkeypatch):
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    for n in range(3):
+        filled(folder / f"0{n}_正常.xlsx", seed=50 + n)
+    filled(folder / "坏.xlsx", seed=53)
+    real = pipeline.read_workbook
+
+    def aborting(path, *args, **kwargs):
+        if path.name == "坏.xlsx":
+            os.abort()
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_workbook", aborting)  # the forked workers inherit it
+    result = pipeline.run(folder, STAR, "city", EVAL_DATE)
+    by_name = {f.file: f for f in result.files}
+    assert [i.code for i in by_name["坏.xlsx"].issues] == ["FILE_PROCESS_FAILED"]
+    assert "已跳过" in by_name["坏.xlsx"].issues[0].message
+    assert all(by_name[f"0{n}_正常.xlsx"].card is not None for n in range(3))

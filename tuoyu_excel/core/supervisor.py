@@ -1,0 +1,195 @@
+"""Untrusted parsing in supervised worker processes: a crash, an abort, runaway memory or a hang ends
+only the file that caused it.
+
+Preflight refuses what it can measure; this is the second line, for what nobody foresaw (a parser
+that aborts the process, a Rust panic across a thread, an allocation of gigabytes). Each worker
+runs with a memory ceiling (Linux: RLIMIT_AS above what the worker already maps) and every item
+with a time limit; a worker that dies or overruns is replaced, and its item comes back as a
+``Failure`` that the caller turns into that file's issue. Items are sent in small chunks; when a
+worker dies on a chunk, each item of it is retried alone, so only the culprit fails.
+
+``TUOYU_WORKERS=1`` runs everything in this process instead (no isolation): the way under Wine,
+whose pipes lose the empty messages multiprocessing relies on.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any
+
+from tuoyu_excel.platform_support import pool_context
+
+_MB = 1024 * 1024
+MEMORY_LIMIT = int(os.environ.get("TUOYU_WORKER_MEMORY_MB", "1024")) * _MB  # per worker, beyond its start
+TIME_LIMIT = float(os.environ.get("TUOYU_FILE_SECONDS", "120"))  # per item; a template takes milliseconds
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an item has no result: its worker died, ran out of memory or out of time (a Chinese detail)."""
+
+    detail: str
+
+
+def serial_only() -> bool:
+    return os.environ.get("TUOYU_WORKERS", "").strip() == "1"
+
+
+def supervised_map(work: Callable[[Any], Any], items: Iterable[Any], *, workers: int = 1, chunk: int = 1,
+                   setup: Callable[..., None] | None = None, setup_args: tuple = ()) -> Iterator[Any]:
+    """``work(item)`` for every item, in order, each a result or a ``Failure``. `setup(*setup_args)` runs
+    once in each worker (the rubric travels once, not with every item)."""
+    items = list(items)
+    if serial_only():
+        if setup:
+            setup(*setup_args)
+        yield from (_guarded(work, item) for item in items)
+        return
+    pool = _Pool(work, max(1, min(workers, len(items))), setup, setup_args)
+    try:
+        yield from pool.run(items, max(1, chunk))
+    finally:
+        pool.close()
+
+
+def _guarded(work: Callable[[Any], Any], item: Any) -> Any:
+    try:
+        return work(item)
+    except MemoryError:
+        return Failure("占用内存超过上限")
+
+
+# ---- the worker side ---------------------------------------------------------------------------
+
+def _limit_memory(ceiling: int) -> None:
+    """Cap this process's address space at what it maps now plus `ceiling` (Linux; elsewhere a no-op:
+    there the time limit and the supervisor's restart are the guard)."""
+    try:
+        import resource  # noqa: PLC0415 - POSIX only: absent on Windows
+    except ImportError:
+        return
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = mapped + ceiling
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):
+        pass  # no /proc, or a limit the system refuses: run without one
+
+
+def _worker(conn, work, setup, setup_args, ceiling: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
+    faulthandler.disable()  # a worker's death is reported by the supervisor, not dumped on the console
+    _limit_memory(ceiling)
+    if setup:
+        setup(*setup_args)
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        conn.send([_guarded(work, item) for item in chunk])
+
+
+# ---- the supervisor side -----------------------------------------------------------------------
+
+class _Slot:
+    """One worker process, its pipe, and the chunk it holds (item indexes) with its deadline."""
+
+    def __init__(self, pool: _Pool):
+        here, there = pool.context.Pipe()
+        self.conn = here
+        self.process = pool.context.Process(target=_worker, args=(there, pool.work, pool.setup, pool.setup_args,
+                                                                  MEMORY_LIMIT), daemon=True)
+        self.process.start()
+        there.close()
+        self.chunk: list[int] = []
+        self.deadline = 0.0
+
+    def give(self, indexes: list[int], items: list[Any]) -> None:
+        self.chunk, self.deadline = indexes, time.monotonic() + TIME_LIMIT * len(indexes)
+        self.conn.send([items[i] for i in indexes])
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class _Pool:
+    def __init__(self, work, size: int, setup, setup_args):
+        self.work, self.setup, self.setup_args = work, setup, setup_args
+        self.context = pool_context()
+        self.slots = [_Slot(self) for _ in range(size)]
+
+    def run(self, items: list[Any], chunk: int) -> Iterator[Any]:
+        pending = [list(range(n, min(n + chunk, len(items)))) for n in range(0, len(items), chunk)]
+        results: dict[int, Any] = {}
+        shown = 0
+        while shown < len(items):
+            for slot in self.slots:
+                if not slot.chunk and pending:
+                    slot.give(pending.pop(0), items)
+            busy = [s for s in self.slots if s.chunk]
+            timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic()) if busy else None
+            ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
+            for slot in list(busy):
+                if slot.conn in ready:
+                    self._collect(slot, pending, results)
+                elif slot.process.sentinel in ready or time.monotonic() > slot.deadline:
+                    self._lost(slot, pending, results)
+            while shown in results:
+                yield results.pop(shown)
+                shown += 1
+
+    def _collect(self, slot: _Slot, pending: list[list[int]], results: dict[int, Any]) -> None:
+        try:
+            answers = slot.conn.recv()
+        except (EOFError, OSError):  # the pipe closed: the worker died before answering
+            slot.process.join(5)
+            self._lost(slot, pending, results)
+            return
+        results.update(zip(slot.chunk, answers, strict=True))
+        slot.chunk = []
+
+    def _lost(self, slot: _Slot, pending: list[list[int]], results: dict[int, Any]) -> None:
+        """A worker died or overran: retry each item of its chunk alone; a lone item fails for good."""
+        overran = slot.process.is_alive()
+        code = slot.process.exitcode
+        slot.process.kill()
+        slot.process.join(5)
+        chunk = slot.chunk
+        if len(chunk) > 1:
+            pending[:0] = [[i] for i in chunk]
+        else:
+            results[chunk[0]] = Failure(_why(overran, code))
+        slot.conn.close()
+        self.slots[self.slots.index(slot)] = _Slot(self)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            slot.stop()
+
+
+def _why(overran: bool, code: int | None) -> str:
+    if overran:
+        return f"处理时间超过 {TIME_LIMIT:.0f} 秒"
+    if code in (-getattr(signal, "SIGABRT", 6), -getattr(signal, "SIGKILL", 9), 134, 137) or (
+            sys.platform == "win32" and code in (3, 0xC0000017 - 2**32, 0xC0000409 - 2**32)):
+        return f"占用内存超过上限（{MEMORY_LIMIT // _MB} MB）或解析程序异常中止"
+    return f"解析程序异常退出（退出码 {code}）"
