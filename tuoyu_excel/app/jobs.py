@@ -67,12 +67,13 @@ def run_star(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
 
     rubric = load_rubric(RUBRIC_OF[TASK_STAR])
     history_path = Path(p.history.strip()) if p.history.strip() else None
-    history, history_issues = read_history(history_path, rubric) if history_path else ([], [])
+    history_read = read_history(history_path, rubric) if history_path else None
+    history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     result = evaluate_star(Path(p.input_dir), rubric, p.stage, p.eval_date(), history, progress)
     outcome = TaskOutcome(TASK_STAR, summary_lines(result, history_issues))
     outcome.exit_code = 0 if result.run.clean and not history_issues and not result.pending else 1
     out = write_star_results(result, Path(p.output_dir) / default_output_name(p.stage, p.eval_date()),
-                             history_path=history_path, history_issues=history_issues)
+                             history=history_read)
     outcome.outputs.append(_notice(outcome.lines, out))
     return outcome
 

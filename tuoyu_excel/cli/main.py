@@ -32,9 +32,11 @@ def _safe_console() -> None:
 
 
 def _cmd_template(args) -> int:
-    from tuoyu_excel.intake.averages import averages_filename, write_averages_template
-    from tuoyu_excel.intake.history import history_template_name, write_history_template
     from tuoyu_excel.layout import submission as layout
+    from tuoyu_excel.layout.averages import averages_filename
+    from tuoyu_excel.layout.history import history_template_name
+    from tuoyu_excel.render.averages_template import write_averages_template
+    from tuoyu_excel.render.history_template import write_history_template
     from tuoyu_excel.render.output import prepare_output
     from tuoyu_excel.render.template.workbook import write_template
 

@@ -50,7 +50,8 @@ def run_star(args) -> int:
         return 2
     eval_date = args.date or dt.date.today()
     history_path = Path(args.history) if args.history else None
-    history, history_issues = read_history(history_path, rubric) if history_path else ([], [])
+    history_read = read_history(history_path, rubric) if history_path else None
+    history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     source = Path(args.source)
     try:
         result = evaluate_star(source, rubric, args.stage, eval_date, history)
@@ -63,7 +64,7 @@ def run_star(args) -> int:
     wanted = Path(args.output or default_output_name(args.stage, eval_date))
     if wanted.is_dir():
         wanted = wanted / default_output_name(args.stage, eval_date)
-    out = write_star_results(result, wanted, history_path=history_path, history_issues=history_issues)
+    out = write_star_results(result, wanted, history=history_read)
     print("\n".join(summary_lines(result, history_issues)))
     print(f"结果工作簿：{out.path.resolve()}")
     if out.notice:

@@ -12,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from tuoyu_excel import __version__
-from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore, comparative_items, unit_label
+from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore
 from tuoyu_excel.render.formats import make_formats, row_height, setup_print
 from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.comparative import comparative_items, unit_label
 from tuoyu_excel.spec.model import Item, Rubric
 
 SHEET_RANK = "城市排名"

@@ -13,8 +13,7 @@ from pathlib import Path
 from tuoyu_excel import __version__
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import StarResult
-from tuoyu_excel.intake.preflight import sha256_file
-from tuoyu_excel.issues import Issue
+from tuoyu_excel.intake.history import HistoryRead
 from tuoyu_excel.render.formats import row_height, setup_print
 from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.star.chart import write_charts
@@ -36,14 +35,11 @@ TOTAL = "合计"
 SUMMARY_WIDTHS = (34, 10, 10, 10, 10, 10, 10)  # column A holds zone names and parameter labels
 
 
-def write_star_results(result: StarResult, wanted: Path, *, history_path: Path | None = None,
-                       history_issues: list[Issue] | None = None) -> OutputPath:
-    """Write the results workbook at `wanted`, or beside it under a free name (see OutputPath.notice)."""
+def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead | None = None) -> OutputPath:
+    """Write the results workbook at `wanted`, or beside it under a free name (see OutputPath.notice).
+    `history`: the history workbook the run used (its name, hash and issues are shown)."""
     out = prepare_output(Path(wanted))
-    rep = StarReport(result, history_path=Path(history_path) if history_path else None,
-                     history_issues=list(history_issues or []))
-    if rep.history_path is not None and rep.history_path.is_file():
-        rep.history_sha256 = sha256_file(rep.history_path)
+    rep = StarReport(result, history=history)
     # constant memory: rows stream to disk as written (10 000 institutions stay small); every sheet
     # writer here writes strictly row by row, and the tests read every sheet back
     with writing_workbook(out.path, f"星级评定结果（{rep.stage_label}）", constant_memory=True) as wb:
@@ -150,7 +146,7 @@ def _parameters(rep: StarReport) -> list[tuple[str, object]]:
                      f"两项均相同且跨越星级分界或名额界限的为“{PENDING}”，由市卫生健康委裁定"),
     ]
     pairs += [(f"片区：{z.name}", rep.zone_rule(z)) for z in s.zones]
-    pairs.append(("历史评定记录", rep.history_path.name if rep.history_path else "未使用"))
+    pairs.append(("历史评定记录", rep.history.file if rep.history else "未使用"))
     return pairs
 
 
@@ -175,8 +171,8 @@ def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
 def _run_pairs(rep: StarReport) -> list[list[object]]:
     run, r = rep.result.run, rep.rubric
     history = "未使用"
-    if rep.history_path is not None:
-        history = f"{rep.history_path.name}（{len(rep.result.history)} 条有效记录，{len(rep.history_issues)} 个问题）"
+    if rep.history is not None:
+        history = f"{rep.history.file}（{len(rep.result.history)} 条有效记录，{len(rep.history_issues)} 个问题）"
     return [
         ["工具版本", f"tuoyu_excel {__version__}"],
         ["规则", r.id],
@@ -188,7 +184,7 @@ def _run_pairs(rep: StarReport) -> list[list[object]]:
         ["运行用时（秒）", f"{run.seconds:.2f}"],
         ["输入文件数", str(len(run.files))],
         ["历史评定记录文件", history],
-        ["历史评定记录文件 SHA-256", rep.history_sha256 or "—"],
+        ["历史评定记录文件 SHA-256", rep.history.sha256 if rep.history else "—"],
         ["复审到期机构数", str(len(rep.review_due))],
         ["因定级未满期限保持原星级的机构数", str(len(rep.capped))],
     ]
