@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tuoyu_excel import __version__
 from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore
-from tuoyu_excel.render.formats import make_formats, row_height, setup_print
+from tuoyu_excel.render.formats import PART_FILL, PENDING_FILL, cell, make_formats, row_height, setup_print
 from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.comparative import comparative_items, unit_label
@@ -40,7 +40,7 @@ def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
     """Write the results workbook at `wanted`, or at the next free name; return where it went."""
     out = prepare_output(Path(wanted))
     with writing_workbook(out.path, f"{result.rubric.name}——评分结果") as wb:
-        fmts = _formats(wb)
+        fmts = make_formats(wb, FORMATS)
         _write_ranking(wb, fmts, result)
         _write_detail(wb, fmts, result)
         _write_averages(wb, fmts, result)
@@ -49,17 +49,12 @@ def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
     return out
 
 
-def _formats(wb) -> dict:
-    fmts = make_formats(wb)
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
-    fmts["num"] = wb.add_format({**base, "align": "center", "num_format": "0.00"})
-    fmts["pct"] = wb.add_format({**base, "align": "center", "num_format": "0.00%"})
-    fmts["int"] = wb.add_format({**base, "align": "center", "num_format": "0"})
-    fmts["changed"] = wb.add_format({**base, "align": "center", "num_format": "0.##", "bg_color": "#FCE4D6"})
-    fmts["points"] = wb.add_format({**base, "align": "center", "num_format": "0.##"})
-    fmts["part_points"] = wb.add_format({**base, "align": "center", "num_format": "0.##", "bold": True,
-                                         "bg_color": "#E2EFDA"})
-    return fmts
+# item points as the rubric writes them (8, 0.5), a typed score that the tool's computation changed
+FORMATS = {
+    "points": cell(align="center", num_format="0.##"),
+    "changed": cell(align="center", num_format="0.##", bg_color=PENDING_FILL),
+    "part_points": cell(align="center", num_format="0.##", bold=True, bg_color=PART_FILL),
+}
 
 
 def _head(ws, fmts, title: str, info: str, headers: list[str] | tuple[str, ...], widths: list[float]) -> None:
@@ -95,10 +90,10 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
         s = placed.score
         ws.write_number(r, 0, placed.rank, fmts["int"])
         ws.write_string(r, 1, s.city, fmts["text"])
-        ws.write_number(r, 2, _num(s.total), fmts["num"])
+        ws.write_number(r, 2, _num(s.total), fmts["score_2dp"])
         for k, p in enumerate(parts):
-            ws.write_number(r, 3 + k, _num(s.parts[p.code]), fmts["num"])
-            ws.write_number(r, 3 + len(parts) + k, _num(s.part_rate(p.code)), fmts["pct"])
+            ws.write_number(r, 3 + k, _num(s.parts[p.code]), fmts["score_2dp"])
+            ws.write_number(r, 3 + len(parts) + k, _num(s.part_rate(p.code)), fmts["rate_2dp"])
         ws.write_string(r, len(headers) - 1, placed.note, fmts["text"])
         r += 1
     for city, note in _unranked(result):
@@ -193,9 +188,9 @@ def _rate_cell(ws, fmts, r: int, c: int, value: Decimal | None, item: Item) -> N
     if value is None:
         ws.write_string(r, c, "—", fmts["center"])
     elif item.scale == 100:
-        ws.write_number(r, c, _num(value / 100), fmts["pct"])
+        ws.write_number(r, c, _num(value / 100), fmts["rate_2dp"])
     else:
-        ws.write_number(r, c, _num(value), fmts["num"])
+        ws.write_number(r, c, _num(value), fmts["score_2dp"])
 
 
 def _write_averages(wb, fmts, result: CityResult) -> None:

@@ -24,11 +24,15 @@ from tuoyu_excel.layout.history import (
     WIDTHS,
     history_template_name,
 )
-from tuoyu_excel.render.formats import make_formats, setup_print, write_guide
+from tuoyu_excel.render.formats import FONT, INPUT_FILL, make_formats, setup_print, write_guide
 from tuoyu_excel.render.output import prepare_output
 from tuoyu_excel.render.template.validation import EARLIEST_DATE, LATEST_DATE
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import Rubric
+
+# the credit-code input: typed as text (an 18-character code must not turn into a number)
+FORMATS = {"input_code": {"font_name": FONT, "font_size": 10, "border": 1, "locked": False, "bg_color": INPUT_FILL,
+                          "num_format": "@"}}
 
 
 def write_history_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -> Path:
@@ -44,7 +48,7 @@ def write_history_template(rubric: Rubric, out_dir: Path, filename: str | None =
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / filename if filename else prepare_output(out_dir / history_template_name(rubric)).path
     with writing_workbook(path, "星级评定历史记录") as wb:
-        fmts = make_formats(wb)
+        fmts = make_formats(wb, FORMATS)
         _write_records_sheet(wb, fmts, rubric)
         _write_guide(wb, fmts, rubric)
     return path
@@ -73,9 +77,7 @@ def _validations(rubric: Rubric) -> dict[str, dict]:
 
 def _write_records_sheet(wb, fmts, rubric: Rubric) -> None:
     ws = wb.add_worksheet(HISTORY_SHEET)
-    text_input = wb.add_format({"font_name": "宋体", "font_size": 10, "border": 1, "locked": False,
-                                "bg_color": "#FFF2CC", "num_format": "@"})
-    inputs = {H_DATE: fmts["input_date"], H_CODE: text_input}
+    inputs = {H_DATE: fmts["input_date"], H_CODE: fmts["input_code"]}
     rules = _validations(rubric)
     for c, header in enumerate(HEADERS):
         fmt = inputs.get(header, fmts["input_text"])

@@ -12,18 +12,10 @@ import datetime as dt
 
 from tuoyu_excel.core.star.county import CountyReport, Institution, UnscoredFile
 from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.render.cells import put, span
 from tuoyu_excel.render.county.detail import write_detail_sheet
-from tuoyu_excel.render.county.style import (
-    FORWARD_SHEET,
-    ISSUES_SHEET,
-    REPORT_SHEET,
-    make_report_formats,
-    protect,
-    put,
-    setup_page,
-    span,
-    text_height,
-)
+from tuoyu_excel.render.county.style import FORWARD_SHEET, ISSUES_SHEET, REPORT_SHEET, protect, setup_page, text_height
+from tuoyu_excel.render.formats import make_formats
 from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import YES
@@ -51,7 +43,7 @@ def write_county_report(report: CountyReport, wanted) -> OutputPath:
     """Write the report to `wanted`, or to the next free name if it is taken; never overwrites."""
     out = prepare_output(wanted)
     with writing_workbook(out.path, f"{report.county}托育机构星级评定初评报告") as wb:
-        fmts = make_report_formats(wb)
+        fmts = make_formats(wb)
         _write_report_sheet(wb, fmts, report)
         write_detail_sheet(wb, fmts, report)
         _write_forward_sheet(wb, fmts, report)
@@ -86,7 +78,7 @@ def _write_head(ws, fmts, report: CountyReport) -> int:
     for n, (label, value) in enumerate(rows, start=1):
         ws.set_row(n, 20)
         span(ws, n, 0, 1, label, fmts["label"])
-        span(ws, n, 2, 4 if n < 3 else LAST_COL, value, fmts["date" if isinstance(value, dt.date) else "text"])
+        span(ws, n, 2, 4 if n < 3 else LAST_COL, value, fmts["date_left" if isinstance(value, dt.date) else "text"])
     return len(rows)
 
 

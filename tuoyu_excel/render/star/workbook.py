@@ -14,7 +14,8 @@ from tuoyu_excel import __version__
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import StarResult
 from tuoyu_excel.intake.history import HistoryRead
-from tuoyu_excel.render.formats import row_height, setup_print
+from tuoyu_excel.render.cells import put
+from tuoyu_excel.render.formats import make_formats, row_height, setup_print
 from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.star.chart import write_charts
 from tuoyu_excel.render.star.data import OUTCOMES, StarReport
@@ -26,7 +27,7 @@ from tuoyu_excel.render.star.sheets import (
     write_public,
     write_results,
 )
-from tuoyu_excel.render.tables import INT, TEXT, Col, put, report_formats, write_table
+from tuoyu_excel.render.tables import INT, TEXT, Col, write_table
 from tuoyu_excel.render.xlsx import writing_workbook
 
 SUMMARY_SHEET = "汇总"
@@ -43,7 +44,7 @@ def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead
     # constant memory: rows stream to disk as written (10 000 institutions stay small); every sheet
     # writer here writes strictly row by row, and the tests read every sheet back
     with writing_workbook(out.path, f"星级评定结果（{rep.stage_label}）", constant_memory=True) as wb:
-        fmts = report_formats(wb)
+        fmts = make_formats(wb)
         for write in (write_summary, write_results, write_ineligible, write_details, write_gaps, write_issues,
                       write_public, write_charts, write_run_info):
             write(wb, fmts, rep)
