@@ -11,10 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from tuoyu_excel import __version__
 from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore
 from tuoyu_excel.render.formats import PART_FILL, PENDING_FILL, cell, make_formats, row_height, setup_print
+from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.comparative import comparative_items, unit_label
 from tuoyu_excel.spec.model import Item, Rubric
@@ -23,8 +24,7 @@ SHEET_RANK = "城市排名"
 SHEET_DETAIL = "得分明细"
 SHEET_AVERAGES = "全区平均水平"
 SHEET_ISSUES = "校验问题"
-SHEET_INFO = "运行信息"
-ISSUE_HEADERS = ("文件", "工作表", "单元格", "代码", "级别", "说明")
+SHEET_INFO = RUN_SHEET
 AVERAGE_HEADERS = ("编号", "指标", "单位", "全区平均水平", "依据", "覆盖城市数", "分子合计", "分母合计", "计算方法")
 RATE_HEADERS = ("编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分")
 TIE_RULE = "总分相同的城市并列同一名次，下一名次顺延（如 1、1、3），并列城市按城市列表顺序排列；细则未规定并列时如何排序"
@@ -245,31 +245,19 @@ def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
 
 # ---- 校验问题 and 运行信息 --------------------------------------------------------------------------
 
+ISSUES_NOTE = "“错误”须改正后重新运行，有错误的评分表不参与评分和排名；“警告”请核对。"
+
+
 def _write_issues(wb, fmts, result: CityResult) -> None:
-    ws = wb.add_worksheet(SHEET_ISSUES)
-    info = "“错误”须改正后重新运行，有错误的评分表不参与评分和排名；“警告”请核对。"
-    _head(ws, fmts, "校验问题", info, ISSUE_HEADERS, [26, 10, 8, 24, 6, 90])
-    issues = result.issues
-    if not issues:
-        ws.write_string(FIRST, 0, "未发现问题", fmts["text"])
-    for r, issue in enumerate(issues, FIRST):
-        values = (issue.file, issue.sheet, issue.cell, issue.code, issue.severity, issue.message)
-        for c, value in enumerate(values):
-            ws.write_string(r, c, value, fmts["text"])
-        ws.set_row(r, row_height([(issue.file, 26), (issue.message, 90)]))
-    if issues:
-        ws.autofilter(2, 0, FIRST + len(issues) - 1, len(ISSUE_HEADERS) - 1)
+    write_issues_sheet(wb, fmts, SHEET_ISSUES, result.issues, note=ISSUES_NOTE)
 
 
-def _info_rows(result: CityResult) -> list[tuple[str, str]]:
-    rubric, run = result.rubric, result.run
-    stage = rubric.stage(run.stage)
+def _settings(result: CityResult) -> list[tuple[str, object]]:
+    """The city scoring's own 运行信息 rows: the averages' basis, the readings the rules leave open."""
+    rubric = result.rubric
     unit_rule = ("市本级未出台算少1个单位（扣1分）" if rubric.city.city_counts_as_unit
                  else "市本级不计入，只按县（市、区）扣分")
-    rows = [("工具版本", f"tuoyu_excel {__version__}"), ("评分规则", rubric.name),
-            ("规则编号 / 版本 / 校验码", f"{rubric.id} / {rubric.version} / {rubric.content_hash}"),
-            ("评分阶段", f"{stage.label}（“{stage.header}”列）"), ("评定日期", run.eval_date.isoformat()),
-            ("全区平均水平依据", result.basis_text())]
+    rows: list[tuple[str, object]] = [("全区平均水平依据", result.basis_text())]
     for item in comparative_items(rubric):
         avg = result.averages[item.code]
         rows.append((f"  第 {item.code} 项 {item.title}", f"{avg.basis}，覆盖 {avg.cities_covered} 个城市"))
@@ -277,28 +265,18 @@ def _info_rows(result: CityResult) -> list[tuple[str, str]]:
     rows += [("提示", n.message) for n in result.notices if n.code == "CITIES_MISSING"]
     rows += [("第4.1项联席会议制度", f"{unit_rule}（规则设置 city_counts_as_unit）"), ("并列规则", TIE_RULE)]
     if result.official:
-        rows.append(("官方平均水平文件", f"{result.official.file}  SHA-256：{result.official.sha256}"))
-    rows += [("运行时间", run.started.strftime("%Y-%m-%d %H:%M:%S")), ("用时", f"{run.seconds:.1f} 秒")]
+        rows += [("官方平均水平文件", result.official.file), ("官方平均水平文件 SHA-256", result.official.sha256)]
     return rows
 
 
 def _write_info(wb, fmts, result: CityResult) -> None:
-    ws = wb.add_worksheet(SHEET_INFO)
-    _head(ws, fmts, "运行信息", "本次运行所用的规则、设置和输入文件（SHA-256 可用于核对文件未被改动）。",
-          ["项目", "内容"], [28, 72, 10, 8, 32])
-    r = FIRST
-    for key, value in _info_rows(result):
-        ws.write_string(r, 0, key, fmts["label"])
-        ws.write_string(r, 1, value, fmts["text"])
-        ws.set_row(r, row_height([(key, 28), (value, 72)]))
-        r += 1
-    r += 1
-    ws.write_row(r, 0, ["输入文件", "SHA-256", "城市", "状态", "填报单位"], fmts["header"])
-    name_key = result.rubric.city.name_field
-    for f in result.run.files:
-        r += 1
-        reporter = f.submission.text(REPORTER_KEY) if f.submission else ""
-        city = f.submission.text(name_key) if f.submission else ""
-        for c, value in enumerate((f.file, f.sha256, city, f.status, reporter)):
-            ws.write_string(r, c, value, fmts["text"])
+    run = result.run
+    name_key = result.rubric.name_field
 
+    def text(f, key: str) -> str:
+        return f.submission.text(key) if f.submission else ""
+
+    files = [InputFile(f.file, f.sha256, f.status, text(f, name_key), (text(f, REPORTER_KEY),)) for f in run.files]
+    info = RunInfo(result.rubric, run.stage, run.eval_date, files, result.issues, run.started, run.seconds,
+                   _settings(result), file_extra=("填报单位",))
+    write_run_info(wb, fmts, info)

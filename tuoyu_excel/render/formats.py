@@ -12,6 +12,9 @@ HEADER_FILL = "#DDEBF7"
 PART_FILL = "#E2EFDA"
 WARN_COLOR = "#C00000"
 PENDING_FILL = "#FCE4D6"
+ERROR_FILL = "#FFC7CE"  # light red: 错误
+WARNING_FILL = "#FFEB9C"  # light yellow: 警告
+OK_FILL = "#C6EFCE"  # light green: 通过
 LINE_HEIGHT = 14.0  # points per text line at 10 pt
 
 
@@ -43,6 +46,7 @@ STANDARD: dict[str, dict] = {
              "text_wrap": True, "border": 2, "border_color": WARN_COLOR},
     "paragraph": wrapped(valign="top", font_size=11),
     "sign": {"font_name": FONT, "font_size": 11, "valign": "vcenter"},
+    "remark": {"font_name": FONT, "font_size": 10, "valign": "vcenter"},  # one line, runs on over empty cells
     # table cells: headers, labels, text
     "header": wrapped(bold=True, align="center", bg_color=HEADER_FILL),
     "label": wrapped(bold=True, bg_color=HEADER_FILL),
@@ -69,6 +73,9 @@ STANDARD: dict[str, dict] = {
     "int": cell(num_format="0", align="center"),
     "date": cell(num_format="yyyy-mm-dd", align="center"),
     "pending": {"bg_color": PENDING_FILL, "font_color": WARN_COLOR, "bold": True},
+    # row tints by severity (conditional formats of the 校验问题 sheet)
+    "error_row": {"bg_color": ERROR_FILL},
+    "warning_row": {"bg_color": WARNING_FILL},
     # input cells of a template (yellow, unlocked)
     "input": wrapped(locked=False, bg_color=INPUT_FILL, align="center"),
     "input_text": wrapped(locked=False, bg_color=INPUT_FILL),
