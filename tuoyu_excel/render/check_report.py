@@ -20,6 +20,7 @@ from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 
 SUMMARY_SHEET = "汇总"
@@ -40,16 +41,18 @@ class SummaryColumn:
     kind: str = "text"  # text, int, score, percent, status
 
 
+IDENTITY_WIDTHS = {"credit_code": 22, "district": 10}  # field type -> column width in 汇总
+ELIGIBILITY_COLUMNS = (SummaryColumn("核心指标得分率", 14, "percent"), SummaryColumn("未达评定条件", 50))
+
+
 def summary_columns(rubric: Rubric) -> list[SummaryColumn]:
-    name = rubric.field_by_key[layout.name_field_key(rubric)].label
+    kind = kind_of(rubric)
+    name = rubric.field_by_key[rubric.name_field].label
     cols = [SummaryColumn("文件", 28), SummaryColumn(name, 30)]
-    if rubric.star is not None:
-        cols += [SummaryColumn("统一社会信用代码", 22), SummaryColumn("所在县区", 10)]
+    cols += [SummaryColumn(header, IDENTITY_WIDTHS.get(t, 16)) for header, t in kind.identity_columns]
     cols += [SummaryColumn("状态", 9, "status"), SummaryColumn("错误数", 7, "int"),
              SummaryColumn("警告数", 7, "int"), SummaryColumn("综合得分", 9, "score")]
-    if rubric.star is not None:
-        cols += [SummaryColumn("核心指标得分率", 14, "percent"), SummaryColumn("未达评定条件", 50)]
-    return cols
+    return cols + list(ELIGIBILITY_COLUMNS if kind.checks_eligibility else ())
 
 
 def _field_key(rubric: Rubric, field_type: str) -> str:
@@ -63,17 +66,17 @@ def summary_row(f: FileResult, rubric: Rubric) -> list[object]:
     def text(key: str) -> str:
         return sub.text(key) if sub is not None and key else ""
 
-    row: list[object] = [f.file, text(layout.name_field_key(rubric))]
-    if rubric.star is not None:
-        row += [text(_field_key(rubric, "credit_code")), text(_field_key(rubric, "district"))]
+    kind = kind_of(rubric)
+    row: list[object] = [f.file, text(rubric.name_field)]
+    row += [text(_field_key(rubric, t)) for _, t in kind.identity_columns]
     row += [f.status, f.errors, f.warnings, f.card.total if f.card else None]
-    if rubric.star is not None:
+    if kind.checks_eligibility:
         row += [f.card.core_rate if f.card else None, "；".join(r.text for r in f.reasons)]
     return row
 
 
 def _sheet_rank(sheet: str) -> tuple[int, str]:
-    order = {"": 0, layout.FORM_SHEETS["star"]: 1, layout.FORM_SHEETS["city"]: 1, layout.SCORE_SHEET: 2}
+    order = {"": 0, **{form: 1 for form in layout.FORM_SHEETS.values()}, layout.SCORE_SHEET: 2}
     return order.get(sheet, 3), sheet
 
 

@@ -109,7 +109,7 @@ def _unranked(result: CityResult) -> list[tuple[str, str]]:
     """(city, 备注) for workbooks not scored and for cities that sent nothing."""
     rows = []
     named = set()
-    key = result.rubric.city.name_field
+    key = result.rubric.name_field
     for f in result.not_scored:
         city = f.submission.text(key) if f.submission else ""
         named.add(city)

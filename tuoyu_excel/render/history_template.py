@@ -28,6 +28,7 @@ from tuoyu_excel.render.formats import FONT, INPUT_FILL, make_formats, setup_pri
 from tuoyu_excel.render.output import prepare_output
 from tuoyu_excel.render.template.validation import EARLIEST_DATE, LATEST_DATE
 from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 
 # the credit-code input: typed as text (an 18-character code must not turn into a number)
@@ -42,7 +43,7 @@ def write_history_template(rubric: Rubric, out_dir: Path, filename: str | None =
     ``tuoyu template`` does through output.prepare_output). Without it an existing file, which may
     be a history an official has filled in place, is never replaced: a free name is used instead.
     """
-    if rubric.star is None:
+    if not kind_of(rubric).keeps_history:
         raise RubricError(rubric.source or rubric.id, "star", "不是星级评定规则，没有星级评定历史记录表")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -88,7 +88,7 @@ def _write_guide(wb, fmts, rubric: Rubric) -> None:
 
 
 def _item_columns(rubric: Rubric) -> tuple:
-    return book.ITEM_COLUMNS + (book.CITY_ITEM_COLUMNS if rubric.kind == "city" else ())
+    return book.ITEM_COLUMNS + (book.CITY_ITEM_COLUMNS if kind_of(rubric).computes_items else ())
 
 
 def _item_value(item, attr: str):
@@ -160,7 +160,7 @@ def _item_rules(rubric: Rubric, field_rows: tuple[int, int]) -> dict[str, dict]:
         "计分方式": _list(rules, "计分方式", "从下拉列表选择计分方式。"),
         "可不适用": _list([book.YES, book.NO], "可不适用", "本项可填“不适用”的选“是”。"),
     }
-    if rubric.kind == "city":
+    if kind_of(rubric).computes_items:  # the rate's figures (CITY_ITEM_COLUMNS)
         out["分子字段"] = _list(keys, "分子字段", "填基础数据字段代码。", strict=False)
         out["分母字段"] = _list(keys, "分母字段", "填基础数据字段代码。", strict=False)
     return out
@@ -239,7 +239,7 @@ def _write_settings(wb, fmts, rubric: Rubric) -> tuple[int, int]:
     for s in rubric.stages:
         t.add([s.key, s.label, s.header])
     t.close(first)
-    if rubric.star is not None:
+    if kind_of(rubric).ranks_in_zones:
         _zone_tables(t, rubric)
     field_rows = _field_table(t, rubric)
     t.open(book.T_LIMITS, book.LIMIT_HEADERS)
@@ -299,7 +299,7 @@ def _zone_tables(t: _Table, rubric: Rubric) -> None:
 
 
 def _field_table(t: _Table, rubric: Rubric) -> tuple[int, int]:
-    t.open(book.fields_title(rubric.kind), book.FIELD_HEADERS)
+    t.open(kind_of(rubric).fields_title, book.FIELD_HEADERS)
     first = t.row
     for f in rubric.form:
         t.add([f.key, f.label, book.FIELD_TYPE_LABELS.get(f.type, f.type), book.YES if f.required else book.NO,

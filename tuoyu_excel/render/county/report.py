@@ -66,7 +66,7 @@ def _write_report_sheet(wb, fmts, report: CountyReport) -> None:
     header_row = r + 1
     r = _write_table(ws, fmts, report, header_row)
     r = _write_unscored(ws, fmts, report.unscored, r + 1)
-    _write_signature(ws, fmts, r + 1)
+    _write_signature(ws, fmts, report, r + 1)
     protect(ws)
     setup_page(ws, landscape=True, repeat=header_row)
     ws.activate()
@@ -101,7 +101,8 @@ def _write_panel(ws, fmts, r: int) -> int:
 
 
 def summary_text(report: CountyReport) -> str:
-    text = (f"按照《柳州市托育机构星级评定工作方案》，{report.county}卫生健康局对申报机构进行了初评，"
+    words = report.rubric.report
+    text = (f"按照《{words.plan}》，{county_unit(report)}对申报机构进行了初评，"
             f"通过查阅资料、查看台账、实地核验等方式审核申报材料，对照《{report.rubric.name}》进行综合评分。"
             f"本次共申报 {report.applied} 家，其中符合申报条件 {len(report.eligible)} 家，"
             f"不符合申报条件 {len(report.ineligible)} 家")
@@ -109,7 +110,7 @@ def summary_text(report: CountyReport) -> str:
         text += f"，表格有错误未能评分 {len(report.unscored)} 份（见下表及“{ISSUES_SHEET}”工作表，须改正后重新初评）"
     text += "。"
     if report.eligible:
-        text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报柳州市卫生健康委参加市级核验。"
+        text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报{words.issuer}参加市级核验。"
     return text
 
 
@@ -187,9 +188,15 @@ def _main_problems(issues: list[Issue]) -> str:
     return "；".join(shown) + more
 
 
-def _write_signature(ws, fmts, r: int) -> None:
+def county_unit(report: CountyReport) -> str:
+    """The county's own unit: the rubric's county_body, “县区” in it standing for the county's name
+    (县区卫生健康局 → 柳北区卫生健康局)."""
+    return report.rubric.report.county_body.replace("县区", report.county, 1)
+
+
+def _write_signature(ws, fmts, report: CountyReport, r: int) -> None:
     lines = ("评估组组长（签字）：____________________        日期：________年____月____日",
-             "县区卫生健康局（盖章）：____________________        日期：________年____月____日")
+             f"{report.rubric.report.county_body}（盖章）：____________________        日期：________年____月____日")
     for n, line in enumerate(lines):
         ws.set_row(r + 1 + 2 * n, 30)
         span(ws, r + 1 + 2 * n, 0, LAST_COL, line, fmts["sign"])
@@ -224,7 +231,8 @@ def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
         r += 1
         span(ws, r, 0, last, "（没有符合申报条件的机构）", fmts["text"])
     ws.set_row(r + 2, 30)
-    span(ws, r + 2, 0, last, "县区卫生健康局（盖章）：____________        日期：______年___月___日", fmts["sign"])
+    span(ws, r + 2, 0, last, f"{report.rubric.report.county_body}（盖章）：____________        日期：______年___月___日",
+         fmts["sign"])
     protect(ws)
     setup_page(ws, landscape=False, repeat=2)
 

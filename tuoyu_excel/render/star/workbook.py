@@ -95,7 +95,7 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
     if rep.pending:
         names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in rep.pending)
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.pending)} 家机构{PENDING}——综合得分与核心指标得分完全相同且跨越星级分界，"
-                                   f"须由市卫生健康委裁定后再公示：{names}。公示名单中暂未列入这些机构。")
+                                   f"须由{rep.rubric.report.ruling_body}裁定后再公示：{names}。公示名单中暂未列入这些机构。")
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
@@ -145,7 +145,7 @@ def _parameters(rep: StarReport) -> list[tuple[str, object]]:
         ("合格分", f"综合得分不低于 {s.pass_mark.normalize():f} 分（含）"),
         ("核心指标得分率", rep.core_rate_reading()),
         ("排名规则", "同一片区内按综合得分从高到低；综合得分相同的，核心指标得分高的在前；"
-                     f"两项均相同且跨越星级分界或名额界限的为“{PENDING}”，由市卫生健康委裁定"),
+                     f"两项均相同且跨越星级分界或名额界限的为“{PENDING}”，由{r.report.ruling_body}裁定"),
     ]
     pairs += [(f"片区：{z.name}", rep.zone_rule(z)) for z in s.zones]
     pairs.append(("历史评定记录", rep.history.file if rep.history else "未使用"))
