@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore
+from tuoyu_excel.render.cells import put
 from tuoyu_excel.render.formats import PART_FILL, PENDING_FILL, cell, make_formats, row_height, setup_print
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
@@ -71,10 +72,6 @@ def _head(ws, fmts, title: str, info: str, headers: list[str] | tuple[str, ...],
     setup_print(ws, 2)
 
 
-def _num(value: Decimal) -> float:
-    return float(value)
-
-
 # ---- 城市排名 -------------------------------------------------------------------------------------
 
 def _write_ranking(wb, fmts, result: CityResult) -> None:
@@ -88,12 +85,12 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
     r = FIRST
     for placed in result.ranking:
         s = placed.score
-        ws.write_number(r, 0, placed.rank, fmts["int"])
+        put(ws, r, 0, placed.rank, fmts["int"])
         ws.write_string(r, 1, s.city, fmts["text"])
-        ws.write_number(r, 2, _num(s.total), fmts["score_2dp"])
+        put(ws, r, 2, s.total, fmts["score_2dp"])
         for k, p in enumerate(parts):
-            ws.write_number(r, 3 + k, _num(s.parts[p.code]), fmts["score_2dp"])
-            ws.write_number(r, 3 + len(parts) + k, _num(s.part_rate(p.code)), fmts["rate_2dp"])
+            put(ws, r, 3 + k, s.parts[p.code], fmts["score_2dp"])
+            put(ws, r, 3 + len(parts) + k, s.part_rate(p.code), fmts["rate_2dp"])
         ws.write_string(r, len(headers) - 1, placed.note, fmts["text"])
         r += 1
     for city, note in _unranked(result):
@@ -148,24 +145,24 @@ def _write_detail(wb, fmts, result: CityResult) -> None:
     r = FIRST
     for part in (p for p in rubric.parts if not p.veto):
         ws.write_row(r, 0, ["", part.name, "小计"], fmts["part"])
-        ws.write_number(r, 3, _num(part.total), fmts["part_points"])
+        put(ws, r, 3, part.total, fmts["part_points"])
         ws.write_string(r, 4, "", fmts["part"])
         for c, s in enumerate(scores, 5):
-            ws.write_number(r, c, _num(s.parts[part.code]), fmts["part_points"])
+            put(ws, r, c, s.parts[part.code], fmts["part_points"])
         r += 1
         for item in rubric.part_items(part.code):
             _detail_row(ws, fmts, r, item, part.name, header, scores)
             r += 1
     ws.write_row(r, 0, ["", "", "总分"], fmts["total_label"])
-    ws.write_number(r, 3, _num(rubric.total), fmts["part_points"])
+    put(ws, r, 3, rubric.total, fmts["part_points"])
     ws.write_string(r, 4, "", fmts["text"])
     for c, s in enumerate(scores, 5):
-        ws.write_number(r, c, _num(s.total), fmts["part_points"])
+        put(ws, r, c, s.total, fmts["part_points"])
 
 
 def _detail_row(ws, fmts, r: int, item: Item, part: str, header: str, scores: list[CityScore]) -> None:
     ws.write_row(r, 0, [item.code, part, item.title], fmts["text"])
-    ws.write_number(r, 3, _num(item.points), fmts["points"])
+    put(ws, r, 3, item.points, fmts["points"])
     ws.write_string(r, 4, "工具核算" if item.computed else header, fmts["center"])
     for c, s in enumerate(scores, 5):
         value = s.items.get(item.code)
@@ -174,7 +171,7 @@ def _detail_row(ws, fmts, r: int, item: Item, part: str, header: str, scores: li
             continue
         computed = s.computed.get(item.code)
         changed = computed is not None and computed.typed is not None and computed.typed != computed.points
-        ws.write_number(r, c, _num(value), fmts["changed" if changed else "points"])
+        put(ws, r, c, value, fmts["changed" if changed else "points"])
 
 
 # ---- 全区平均水平 ---------------------------------------------------------------------------------
@@ -188,9 +185,9 @@ def _rate_cell(ws, fmts, r: int, c: int, value: Decimal | None, item: Item) -> N
     if value is None:
         ws.write_string(r, c, "—", fmts["center"])
     elif item.scale == 100:
-        ws.write_number(r, c, _num(value / 100), fmts["rate_2dp"])
+        put(ws, r, c, value / 100, fmts["rate_2dp"])
     else:
-        ws.write_number(r, c, _num(value), fmts["score_2dp"])
+        put(ws, r, c, value, fmts["score_2dp"])
 
 
 def _write_averages(wb, fmts, result: CityResult) -> None:
@@ -206,7 +203,7 @@ def _write_averages(wb, fmts, result: CityResult) -> None:
         ws.write_row(r, 0, [item.code, item.title, unit_label(item)], fmts["text"])
         _rate_cell(ws, fmts, r, 3, avg.value, item)
         ws.write_string(r, 4, avg.basis, fmts["center"])
-        ws.write_number(r, 5, avg.cities_covered, fmts["int"])
+        put(ws, r, 5, avg.cities_covered, fmts["int"])
         _figure(ws, fmts, r, 6, avg.numerator)
         _figure(ws, fmts, r, 7, avg.denominator)
         ws.write_string(r, 8, _method(item, rubric), fmts["text"])
@@ -228,7 +225,7 @@ def _figure(ws, fmts, r: int, c: int, value: Decimal | None) -> None:
     if value is None:
         ws.write_string(r, c, "—", fmts["center"])
     else:
-        ws.write_number(r, c, _num(value), fmts["int"])
+        put(ws, r, c, value, fmts["int"])
 
 
 def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
@@ -240,7 +237,7 @@ def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
     ws.write_string(r, 5, computed.outcome, fmts["center"])
     _figure(ws, fmts, r, 6, rate.numerator if rate else None)
     _figure(ws, fmts, r, 7, rate.denominator if rate else None)
-    ws.write_number(r, 8, _num(computed.points), fmts["points"])
+    put(ws, r, 8, computed.points, fmts["points"])
 
 
 # ---- 校验问题 and 运行信息 --------------------------------------------------------------------------
