@@ -36,8 +36,9 @@ def main(scenario: str, params: str, out: str, screenshot: str = "") -> None:
     messagebox.showerror = lambda title, msg, **kw: shown["errors"].append(f"{title}|{msg}")
     root = tk.Tk()
     calls = []
-    run_task = (lambda p, progress: calls.append(p)) if scenario == "refuse" else None
-    app = App(root, Settings(TaskParams(**json.loads(params))), run_task=run_task)
+    settings = Settings(TaskParams(**json.loads(params)))
+    app = (App(root, settings, run_task=lambda p, progress: calls.append(p)) if scenario == "refuse"
+           else App(root, settings))
     if scenario == "star":
         app.stage_box.current(1)  # 市级核验
     root.update()

@@ -26,6 +26,7 @@ from star_fixtures import full_scores, store_text, valid_form
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.pipeline import run
 from tuoyu_excel.core.star.county import CountyError, build_county_report
+from tuoyu_excel.core.star.eligibility import check_eligibility
 from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.county.report import write_county_report
@@ -97,7 +98,7 @@ def folder(tmp_path_factory, rubric) -> Path:
 
 @pytest.fixture(scope="module")
 def report(folder, rubric):
-    return build_county_report(run(folder, rubric, "county", EVAL), rubric, COUNTY)
+    return build_county_report(run(folder, rubric, "county", EVAL, assess=check_eligibility), rubric, COUNTY)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +172,7 @@ def test_incomplete_self_stage_leaves_difference_blank(rubric, tmp_path):
     template = write_template(rubric, tmp_path / "template")
     spec = ("鹿寨县未自评托育园", COUNTY, {"2-01": None}, {}, {})
     _make(tmp_path, template, rubric, 21, "a.xlsx", spec)
-    report = build_county_report(run(tmp_path / "a.xlsx", rubric, "county", EVAL), rubric, COUNTY)
+    report = build_county_report(run(tmp_path / "a.xlsx", rubric, "county", EVAL, assess=check_eligibility), rubric, COUNTY)
     inst = report.institutions[0]
     assert (inst.self_total, inst.diff, inst.county.total, inst.eligible) == (None, None, Decimal(1000), True)
     assert all(p.self_score is None and p.diff is None for p in inst.parts)
@@ -198,7 +199,7 @@ def test_forward_order(report):
 
 def test_unknown_county_names_the_districts(report, rubric, folder):
     """The county must be one of the plan's 县区 (柳城、鹿寨、融安、融水及三江县 and the 五城区)."""
-    result = run(folder / "01_阳光.xlsx", rubric, "county", EVAL)
+    result = run(folder / "01_阳光.xlsx", rubric, "county", EVAL, assess=check_eligibility)
     with pytest.raises(CountyError) as exc:
         build_county_report(result, rubric, "鹿寨")
     assert "鹿寨县" in str(exc.value) and "三江侗族自治县" in str(exc.value)

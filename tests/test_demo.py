@@ -4,81 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import importlib.util
-import os
 import sys
 from pathlib import Path
-
-import pytest
 
 from tuoyu_excel.app import demo as cli_demo
 from tuoyu_excel.cli import main as cli
 from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.city_results import results_filename
+from tuoyu_excel.render.county.report import report_filename
 
 DEMO_DATE = dt.date.fromisoformat(cli_demo.DEMO_DATE)
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-
-# The pieces the demo's steps call (through tasks.py); while one is missing the full run is skipped
-# locally, and fails in CI.
-NEEDED = {
-    "tuoyu_excel.cli.check": ["default_report_name", "summary_lines"],
-    "tuoyu_excel.cli.report": ["build_and_write"],
-    "tuoyu_excel.render.county.report": ["report_filename"],
-    "tuoyu_excel.cli.star": ["default_output_name", "summary_lines"],
-    "tuoyu_excel.render.star.workbook": ["write_star_results"],
-    "tuoyu_excel.intake.history": ["read_history"],
-    "tuoyu_excel.cli.city": ["build_and_write"],
-    "tuoyu_excel.render.city_results": ["results_filename"],
-    "tuoyu_excel.gui.model": ["TaskParams.history"],
-}
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _missing() -> list[str]:
-    gone = []
-    for module, names in NEEDED.items():
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            gone.append(module)
-            continue
-        for name in names:
-            owner, _, attr = name.rpartition(".")
-            target = getattr(mod, owner, None) if owner else mod
-            fields = getattr(target, "__dataclass_fields__", {})
-            if target is None or not (hasattr(target, attr) or attr in fields):
-                gone.append(f"{module}.{name}")
-    return gone
-
-
-@pytest.fixture
-def complete_tool():
-    gone = _missing()
-    if gone and not _in_ci():
-        pytest.skip("demo needs pieces not written yet: " + ", ".join(gone))
-
 
 def _tree_digest(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
 
 
-def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys, complete_tool):
-    from tuoyu_excel.cli.check import default_report_name
-    from tuoyu_excel.cli.star import default_output_name
-    from tuoyu_excel.render.city_results import results_filename
-    from tuoyu_excel.render.county.report import report_filename
-
+def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     before = _tree_digest(SAMPLES)
     out = tmp_path / "演示结果"
     assert cli.main(["demo", "-o", str(out)]) == 0
     star, city = load_rubric("liuzhou_star"), load_rubric("guangxi_demo_city")
-    expected = {layout.template_filename(star), layout.template_filename(city), default_report_name("self", DEMO_DATE),
-                default_output_name("city", DEMO_DATE), results_filename(DEMO_DATE)}
+    expected = {layout.template_filename(star), layout.template_filename(city), "校验报告_self_20261122.xlsx",
+                "星级评定结果_city_20261122.xlsx", results_filename(DEMO_DATE)}
     expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
     written = {p.name for p in out.iterdir()}
     assert written == expected  # every name carries the samples' date, never today's
@@ -101,21 +51,21 @@ def test_a_step_that_cannot_run_is_reported_and_the_rest_still_run(tmp_path, mon
     calls = []
 
     def fake_run(params):
-        calls.append((params.task, params.county))
-        if params.task == "星级评定":
+        calls.append((params.job, params.county))
+        if params.job == "star":
             raise ImportError("cannot import name 'summary_lines'")
-        path = tmp_path / f"{params.task}{params.county}.xlsx"
+        path = tmp_path / f"{params.job}{params.county}.xlsx"
         path.write_bytes(b"")
-        return _Outcome(params.task, path)
+        return _Outcome(params.job, path)
 
-    monkeypatch.setattr(cli_demo, "_run", fake_run)
+    monkeypatch.setattr(cli_demo, "run_job", fake_run)
     monkeypatch.setattr(cli_demo, "counties_in", lambda folder: ["城中区", "鹿寨县"])
     assert cli.main(["demo", "-o", str(tmp_path)]) == 2
     printed = capsys.readouterr().out
-    assert [t for t, _ in calls] == ["生成空白模板", "校验", "县区初评报告", "县区初评报告", "星级评定", "示范城市评分"]
+    assert [t for t, _ in calls] == ["template", "check", "report", "report", "star", "city"]
     assert [c for t, c in calls if c] == ["城中区", "鹿寨县"]
     assert "无法运行：程序不完整" in printed and "有 1 步无法运行" in printed
-    assert str((tmp_path / "示范城市评分.xlsx").resolve()) in printed
+    assert str((tmp_path / "city.xlsx").resolve()) in printed
     assert "已跳过 ~$" in printed  # the Office lock file among the samples
 
 

@@ -29,7 +29,7 @@ def test_model_needs_folders_and_a_stage(tmp_path):
     assert "请选择存放已填表格的输入文件夹。" in msgs
     assert "请选择输出文件夹。" in msgs
     assert any("评定日期“2026-13-01”无效" in m for m in msgs)
-    assert [k for k, _ in stage_choices(TASK_STAR)] == ["county", "city"]
+    assert [k for k, _ in stage_choices(TaskParams(task=TASK_STAR))] == ["county", "city"]
     assert problems(TaskParams(task=TASK_TEMPLATE, output_dir=str(tmp_path))) == []
 
 
@@ -68,7 +68,7 @@ def test_star_rating_through_the_window(tmp_path):
     wb = openpyxl.load_workbook(results, read_only=True)
     assert "星级评定结果" in wb.sheetnames and "公示名单" in wb.sheetnames
     summary = shown["summary"]
-    assert "结果表格：" in summary and "城区：三星级" in summary and "待裁定" in summary
+    assert "结果工作簿：" in summary and "城区：三星级" in summary and "待裁定" in summary
     assert shown["open_file"] == "normal"
     assert (tmp_path / "config" / "tuoyu_excel" / "settings.json").exists()
     assert (ARTIFACTS / "gui_star.png").stat().st_size > 10_000

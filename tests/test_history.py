@@ -17,9 +17,9 @@ import pytest
 from star_results_fixtures import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 
 from tuoyu_excel.cli.main import main
-from tuoyu_excel.core.star.rating import HistoryRecord, evaluate_star
+from tuoyu_excel.core.star.rating import evaluate_star
 from tuoyu_excel.errors import RubricError, WorkbookError
-from tuoyu_excel.intake.history import read_history
+from tuoyu_excel.intake.history import HistoryRecord, read_history
 from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.layout.history import HEADERS
 from tuoyu_excel.render.formats import display_width
@@ -251,10 +251,3 @@ def test_cli_star_with_history(history_run, tmp_path, capsys):
     issues = sheet_rows(openpyxl.load_workbook(tmp_path / "r2.xlsx"), "校验问题")
     assert [(r["文件"], r["单元格"], r["代码"]) for r in issues] == [("坏历史.xlsx", "C2", "HISTORY_CHOICE")]
 
-
-def test_revoked_is_the_rating_core_word():
-    """layout/history.py (below core) spells the status the core compares with."""
-    from tuoyu_excel.core.star import rating
-    from tuoyu_excel.layout import history as layout_history
-
-    assert layout_history.REVOKED == rating.REVOKED

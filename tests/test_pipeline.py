@@ -41,6 +41,7 @@ from office import convert
 
 from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, process_file, run
 from tuoyu_excel.core.scoring import score
+from tuoyu_excel.core.star.eligibility import check_eligibility
 from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import IssueLog
 from tuoyu_excel.layout import submission as layout
@@ -290,7 +291,7 @@ def test_property_workbook_scores_match_in_memory_scores(values):
     scores = {"self": values}
     with tempfile.TemporaryDirectory(prefix="tuoyu-prop-") as tmp:
         path = fill_workbook(template(STAR.id), Path(tmp) / "p.xlsx", STAR, valid_form(1), scores, notes)
-        result = process_file(path, STAR, "self", EVAL_DATE)
+        result = process_file(path, STAR, "self", EVAL_DATE, assess=check_eligibility)
     raw = raw_workbook(STAR, scores=scores, notes=notes)
     log = IssueLog(raw.file)
     sub = validate(raw, STAR, "self", EVAL_DATE, log)

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tuoyu_excel.cli.main import TEMPLATE_RUBRICS, main
+from tuoyu_excel.app.kinds import TEMPLATES
+from tuoyu_excel.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_RUBRICS))
+@pytest.mark.parametrize("kind", sorted(TEMPLATES))
 def test_committed_template_matches_the_generator(kind, tmp_path, capsys):
     assert main(["template", kind, "-o", str(tmp_path)]) == 0
     [written] = list(tmp_path.glob("*.xlsx"))
@@ -25,6 +26,6 @@ def test_committed_template_matches_the_generator(kind, tmp_path, capsys):
 
 
 def test_nothing_stale_in_templates(tmp_path):
-    for kind in TEMPLATE_RUBRICS:
+    for kind in TEMPLATES:
         main(["template", kind, "-o", str(tmp_path)])
     assert {p.name for p in (ROOT / "templates").glob("*.xlsx")} == {p.name for p in tmp_path.glob("*.xlsx")}

@@ -5,6 +5,7 @@ The lowest layer: the rubric-workbook layout, the readers and the validators all
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
@@ -29,3 +30,21 @@ def _fold_str(text: str) -> str:
     """Cached: the same labels, headers and codes recur in every workbook of a folder."""
     s = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in s if not ch.isspace() and ch not in "\u200b\ufeff")
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+_COMPACT_DATE = re.compile(r"\d{8}")  # 20240315; not 202411 (a month), which %Y%m%d would read as 2024-01-01
+DATE_EXAMPLE = "2026-11-22"
+
+
+def date_from_text(text: str) -> dt.date | None:
+    """A date as officials type it (2026-11-22, 2026/11/22, 2026.11.22, 2026年11月22日, 20261122), or None.
+    The one parser for cells, command-line arguments and the window."""
+    text = "".join(unicodedata.normalize("NFKC", text).split())
+    formats = ("%Y%m%d",) if _COMPACT_DATE.fullmatch(text) else DATE_FORMATS
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

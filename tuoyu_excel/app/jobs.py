@@ -1,114 +1,215 @@
-"""The jobs the window and the demo run: each takes TaskParams and returns a TaskOutcome.
+"""The jobs: one function each, ``JobParams`` in, ``Outcome`` out. The CLI and the window call only these.
 
-Every job calls the same pure core and writers as the command line, and builds its
-summary with the same functions the CLI prints, so the window and the terminal say
-the same thing.
+Defaults live here once: the rubric (the shipped one of the job's kind), the stage (check: the
+first; star and city: the last, i.e. the final assessors' column; report: the county stage), the
+date (today) and the output name. A job that cannot run raises ``JobError`` with a Chinese
+sentence saying how to fix it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
 from pathlib import Path
 
-from tuoyu_excel.core.pipeline import Progress
-from tuoyu_excel.gui.model import RUBRIC_OF, TASK_CHECK, TASK_CITY, TASK_REPORT, TASK_STAR, TASK_TEMPLATE, TaskParams
-from tuoyu_excel.intake.rubric_file import load_rubric
+from tuoyu_excel.app.kinds import EVALUATIONS, TEMPLATES, evaluation_of
+from tuoyu_excel.app.params import (
+    DONE_CLEAN,
+    DONE_WITH_ISSUES,
+    JOB_CHECK,
+    JOB_CITY,
+    JOB_REPORT,
+    JOB_STAR,
+    JOB_TEMPLATE,
+    JobError,
+    JobParams,
+    Outcome,
+)
+from tuoyu_excel.app.summaries import check_summary, county_summary
+from tuoyu_excel.core.pipeline import Progress, RunResult, run
+from tuoyu_excel.core.star.county import build_county_report, check_county
+from tuoyu_excel.errors import OutputError
+from tuoyu_excel.intake.rubric_file import default_rubric, load_rubric
+from tuoyu_excel.render.annotate import annotate_copies
+from tuoyu_excel.render.check_report import write_check_report
+from tuoyu_excel.render.county.report import report_filename, write_county_report
+from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.spec.kinds import KINDS
+from tuoyu_excel.spec.model import Rubric
+
+TITLES = {JOB_TEMPLATE: "生成空白模板", JOB_CHECK: "校验", JOB_REPORT: "县区初评报告", JOB_STAR: "星级评定",
+          JOB_CITY: "示范城市评分"}
+REPORT_STAGE = "county"  # the county's 初评 column
 
 
-@dataclass
-class TaskOutcome:
-    title: str
-    lines: list[str] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)  # the first is the main results workbook
-    exit_code: int = 0  # 0 clean, 1 issues found
+# ---- shared steps -------------------------------------------------------------------------------
+
+def rubric_for(p: JobParams, kind: str | None) -> Rubric:
+    """The rubric the official chose, or the shipped one of `kind`; refused when of another kind."""
+    rubric = load_rubric(p.rubric) if p.rubric else default_rubric(kind or "star")
+    if kind is not None and rubric.kind != kind:
+        raise JobError(f"规则 {rubric.id} 是{KINDS[rubric.kind].label}规则，不能用于{KINDS[kind].label}。"
+                       f"请不指定规则文件，或选择{KINDS[kind].label}规则")
+    return rubric
 
 
-def _notice(lines: list[str], out) -> Path:
-    lines.append(f"结果表格：{out.path.resolve()}")
-    if out.notice:
-        lines.append(f"注意：{out.notice}")
-    return out.path
+def default_stage(job: str, rubric: Rubric) -> str:
+    """The stage a job reads when none is chosen: the institutions' own for a check, the county's for
+    its report, the final assessors' for star and city results."""
+    if job == JOB_CHECK:
+        return rubric.stages[0].key
+    if job == JOB_REPORT:
+        return REPORT_STAGE
+    return rubric.stages[-1].key
 
 
-def run_template(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
-    from tuoyu_excel.layout import submission as layout
-    from tuoyu_excel.render.output import prepare_output
-    from tuoyu_excel.render.template.workbook import write_template
-
-    outcome = TaskOutcome(TASK_TEMPLATE)
-    for name in ("liuzhou_star", "guangxi_demo_city"):
-        rubric = load_rubric(name)
-        out = prepare_output(Path(p.output_dir) / layout.template_filename(rubric))
-        outcome.outputs.append(write_template(rubric, out.path.parent, out.path.name))
-        outcome.lines.append(f"已生成空白模板：{out.path.resolve()}")
-        if out.notice:
-            outcome.lines.append(f"注意：{out.notice}")
-    return outcome
+def stage_for(p: JobParams, rubric: Rubric) -> str:
+    stage = p.stage or default_stage(p.job, rubric)
+    if stage not in [s.key for s in rubric.stages]:
+        valid = "；".join(f"{s.key}（{s.label}）" for s in rubric.stages)
+        raise JobError(f"评定阶段“{stage}”不存在。规则 {rubric.id} 的阶段有：{valid}")
+    return stage
 
 
-def run_check(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
-    from tuoyu_excel.cli.check import default_report_name, summary_lines
-    from tuoyu_excel.core.pipeline import run
-    from tuoyu_excel.render.check_report import write_check_report
-
-    rubric = load_rubric(RUBRIC_OF[TASK_CHECK])
-    result = run(Path(p.input_dir), rubric, p.stage, p.eval_date(), progress)
-    outcome = TaskOutcome(TASK_CHECK, summary_lines(result), exit_code=0 if result.clean else 1)
-    out = write_check_report(result, Path(p.output_dir) / default_report_name(p.stage, p.eval_date()))
-    outcome.outputs.append(_notice(outcome.lines, out))
-    return outcome
+def source_for(p: JobParams, folder_only: bool) -> Path:
+    what = "文件夹" if folder_only else ""
+    if p.source is None or not Path(p.source).exists() or (folder_only and not Path(p.source).is_dir()):
+        raise JobError(f"找不到{what} {p.source or '输入文件夹'}。请检查路径是否正确")
+    return Path(p.source)
 
 
-def run_star(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
-    from tuoyu_excel.cli.star import default_output_name, summary_lines
-    from tuoyu_excel.core.star.rating import evaluate_star
-    from tuoyu_excel.intake.history import read_history
-    from tuoyu_excel.render.star.workbook import write_star_results
-
-    rubric = load_rubric(RUBRIC_OF[TASK_STAR])
-    history_path = Path(p.history.strip()) if p.history.strip() else None
-    history_read = read_history(history_path, rubric) if history_path else None
-    history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
-    result = evaluate_star(Path(p.input_dir), rubric, p.stage, p.eval_date(), history, progress)
-    outcome = TaskOutcome(TASK_STAR, summary_lines(result, history_issues))
-    outcome.exit_code = 0 if result.run.clean and not history_issues and not result.pending else 1
-    out = write_star_results(result, Path(p.output_dir) / default_output_name(p.stage, p.eval_date()),
-                             history=history_read)
-    outcome.outputs.append(_notice(outcome.lines, out))
-    return outcome
+def output_for(p: JobParams, default_name: str) -> Path:
+    """`p.output` as a file path: a folder gets the default name inside; no folder means the current one."""
+    wanted = Path(p.output) if p.output else Path.cwd() / default_name
+    if p.output_is_folder and p.output:
+        _make_folder(wanted)
+    if wanted.is_dir():
+        wanted = wanted / default_name
+    return wanted if wanted.suffix.lower() == ".xlsx" else wanted.with_name(wanted.name + ".xlsx")
 
 
-def run_report(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
-    from tuoyu_excel.cli.report import build_and_write
-
-    rubric = load_rubric(RUBRIC_OF[TASK_REPORT])
-    lines, out, code = build_and_write(Path(p.input_dir), rubric, p.county, p.eval_date(), Path(p.output_dir),
-                                       progress)
-    outcome = TaskOutcome(TASK_REPORT, lines, exit_code=code)
-    outcome.outputs.append(_notice(outcome.lines, out))
-    return outcome
-
-
-def run_city(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
-    from tuoyu_excel.cli.city import build_and_write
-
-    rubric = load_rubric(RUBRIC_OF[TASK_CITY])
-    lines, out, code = build_and_write(Path(p.input_dir), rubric, p.stage, None, Path(p.output_dir), progress,
-                                       eval_date=p.eval_date())
-    outcome = TaskOutcome(TASK_CITY, lines, exit_code=code)
-    outcome.outputs.append(_notice(outcome.lines, out))
-    return outcome
-
-
-RUNNERS = {TASK_TEMPLATE: run_template, TASK_CHECK: run_check, TASK_STAR: run_star, TASK_REPORT: run_report,
-           TASK_CITY: run_city}
-
-
-def run_task(p: TaskParams, progress: Progress | None = None) -> TaskOutcome:
-    from tuoyu_excel.errors import OutputError
-
+def _make_folder(folder: Path) -> None:
     try:
-        Path(p.output_dir).mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {p.output_dir}：{exc}") from exc
-    return RUNNERS[p.task](p, progress)
+        raise OutputError(f"无法创建输出文件夹 {folder}：{exc.strerror or exc}") from exc
+
+
+def evaluate_folder(p: JobParams, rubric: Rubric, stage: str, progress: Progress | None) -> RunResult:
+    source = source_for(p, folder_only=False)
+    try:
+        result = run(source, rubric, stage, p.date(), progress, assess=evaluation_of(rubric).assess)
+    except OSError as exc:
+        raise JobError(f"无法读取文件夹 {source}：{exc.strerror or exc}") from exc
+    _refuse_empty(source, result)
+    return result
+
+
+def _refuse_empty(source: Path, result: RunResult) -> None:
+    if not result.files:
+        raise JobError(f"{source} 中没有找到任何文件。请把填好的表格放进这个文件夹后重新运行")
+
+
+def _saved(outcome: Outcome, label: str, out: OutputPath, source: Path | None) -> None:
+    outcome.lines.append(f"{label}：{out.path.resolve()}")
+    if out.notice:
+        outcome.lines.append(f"  {out.notice}")
+    if source is not None and source.is_dir() and out.path.resolve().parent == source.resolve():
+        outcome.lines.append(f"  注意：{label}保存在被读取的文件夹中，再次运行前请把它移出该文件夹")
+    outcome.outputs.append(out.path)
+
+
+# ---- the jobs -----------------------------------------------------------------------------------
+
+def run_template(p: JobParams, progress: Progress | None = None) -> Outcome:
+    """Blank forms: the one asked for, or both submission templates (star and city)."""
+    outcome = Outcome(TITLES[JOB_TEMPLATE])
+    for name in [p.template] if p.template else ["star", "city"]:
+        if name not in TEMPLATES:
+            raise JobError(f"没有“{name}”模板，可选：{'、'.join(TEMPLATES)}")
+        kind = TEMPLATES[name]
+        rubric = rubric_for(p, kind.rubric_kind)
+        folder = Path(p.output) if p.output else Path.cwd()
+        wanted = folder / kind.filename(rubric)
+        out = OutputPath(wanted) if p.overwrite else prepare_output(wanted)
+        if out.notice:
+            outcome.lines.append(out.notice)
+        path = kind.write(rubric, out.path.parent, out.path.name)
+        outcome.lines.append(f"已生成空白模板：{path}")
+        outcome.outputs.append(path)
+    return outcome
+
+
+def run_check(p: JobParams, progress: Progress | None = None) -> Outcome:
+    rubric = rubric_for(p, None)
+    stage = stage_for(p, rubric)
+    if p.annotate and p.source and Path(p.source).is_dir() and Path(p.annotate).resolve() == Path(p.source).resolve():
+        raise JobError("标注副本不能放在被校验的文件夹中（会与原表格混在一起），请另选一个文件夹")
+    result = evaluate_folder(p, rubric, stage, progress)
+    outcome = Outcome(TITLES[JOB_CHECK], check_summary(result), status=DONE_CLEAN if result.clean else DONE_WITH_ISSUES)
+    out = write_check_report(result, output_for(p, f"校验报告_{stage}_{p.date():%Y%m%d}.xlsx"))
+    _saved(outcome, "校验报告", out, Path(p.source))
+    if p.annotate:
+        outcome.lines += _annotate(result, Path(p.annotate), outcome)
+    return outcome
+
+
+def _annotate(result: RunResult, out_dir: Path, outcome: Outcome) -> list[str]:
+    done = annotate_copies(result, out_dir)
+    if not done:
+        return ["没有需要标注的文件。"]
+    lines = [f"标注副本（{out_dir.resolve()}）："]
+    for file, path, note in done:
+        lines.append(f"  {file} → {path.name}：{note}" if path and path.name != file else f"  {file}：{note}")
+        if path:
+            outcome.outputs.append(path)
+    return lines
+
+
+def run_report(p: JobParams, progress: Progress | None = None) -> Outcome:
+    rubric = rubric_for(p, "star")
+    check_county(rubric, p.county)
+    result = evaluate_folder(p, rubric, stage_for(p, rubric), progress)
+    report = build_county_report(result, rubric, p.county)
+    if not report.applied:
+        raise JobError(f"{p.source} 中没有{p.county}的表格（共 {len(result.files)} 个文件，其他县区 "
+                       f"{report.other_county} 份）。请确认县区名称和文件夹")
+    outcome = Outcome(TITLES[JOB_REPORT], county_summary(report),
+                      status=DONE_WITH_ISSUES if report.issues else DONE_CLEAN)
+    out = write_county_report(report, output_for(p, report_filename(p.county, p.date())), run=result)
+    _saved(outcome, "初评报告", out, Path(p.source))
+    return outcome
+
+
+def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
+    """Star or city results: the job's kind picks evaluator, writer and summary (app/kinds.py)."""
+    evaluation = EVALUATIONS[p.job]
+    rubric = rubric_for(p, evaluation.kind)
+    stage = stage_for(p, rubric)
+    source = source_for(p, folder_only=True)
+    for side, what in ((p.history, "历史记录文件"), (p.averages, "全区平均水平表")):
+        if side and not Path(side).is_file():
+            raise JobError(f"找不到{what} {side}。请检查路径是否正确")
+    try:
+        results = evaluation.evaluate(p, rubric, stage, p.date(), progress)
+    except OSError as exc:
+        raise JobError(f"无法读取文件夹 {source}：{exc.strerror or exc}") from exc
+    _refuse_empty(source, results.run)
+    outcome = Outcome(TITLES[p.job], list(results.lines), status=results.status)
+    out = results.write(output_for(p, evaluation.results_name(rubric, stage, p.date())))
+    _saved(outcome, evaluation.saved_label, out, source)
+    return outcome
+
+
+RUNNERS = {JOB_TEMPLATE: run_template, JOB_CHECK: run_check, JOB_REPORT: run_report, JOB_STAR: run_results,
+           JOB_CITY: run_results}
+
+
+def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:
+    """Run one job. Raises JobError (or another TuoyuError) when it cannot run."""
+    if p.job not in RUNNERS:
+        raise JobError(f"没有“{p.job}”这项工作")
+    return RUNNERS[p.job](p, progress)
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -16,8 +16,12 @@ import tomllib
 from pathlib import Path
 
 from tuoyu_excel.errors import OutputError, RubricError
-from tuoyu_excel.intake.rubric_file import SHIPPED, load_rubric
+from tuoyu_excel.intake.rubric_file import SHIPPED, is_rubric_workbook, load_rubric, workbook_problems
+from tuoyu_excel.render.output import prepare_output
+from tuoyu_excel.render.rubric_book import write_rubric_workbook
+from tuoyu_excel.spec.dump import dump_rubric_toml
 from tuoyu_excel.spec.kinds import KIND_LABELS
+from tuoyu_excel.spec.load import rubric_from_dict
 from tuoyu_excel.spec.model import Rubric
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -30,19 +34,19 @@ def register(sub) -> None:
     ops = p.add_subparsers(dest="rubric_command", metavar="操作")
     p.set_defaults(func=lambda args: _help(p))
     ls = ops.add_parser("list", help="列出内置规则和文件夹中的规则文件")
-    ls.add_argument("--dir", default=".", help=f"查找规则文件的文件夹（默认当前文件夹，并查找其中的“{RUBRIC_FOLDER}”文件夹）")
+    ls.add_argument("--dir", default=".", metavar="文件夹", help=f"查找规则文件的文件夹（默认当前文件夹，并查找其中的“{RUBRIC_FOLDER}”文件夹）")
     ls.set_defaults(func=run_list)
     ex = ops.add_parser("export", help="把规则导出为可编辑的 Excel 工作簿（或 .toml 文本）")
-    ex.add_argument("rubric", help=f"内置规则名（{'、'.join(SHIPPED)}）或规则文件路径")
-    ex.add_argument("-o", "--output", default=None, help="输出文件，.xlsx 或 .toml（默认 规则_<规则编号>.xlsx）")
+    ex.add_argument("rubric", metavar="规则", help=f"内置规则名（{'、'.join(SHIPPED)}）或规则文件路径")
+    ex.add_argument("-o", "--output", default=None, metavar="文件", help="输出文件，.xlsx 或 .toml（默认 规则_<规则编号>.xlsx）")
     ex.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认另存为新文件名）")
     ex.set_defaults(func=run_export)
     ck = ops.add_parser("check", help="检查规则文件，列出全部问题及所在单元格")
-    ck.add_argument("file", help="规则文件（.xlsx 或 .toml），或内置规则名")
+    ck.add_argument("file", metavar="规则文件", help="规则文件（.xlsx 或 .toml），或内置规则名")
     ck.set_defaults(func=run_check)
     im = ops.add_parser("import", help="把 Excel 规则转为 .toml 文本规则")
-    im.add_argument("file", help="规则文件（.xlsx 或 .toml）")
-    im.add_argument("-o", "--output", default=None, help="输出的 .toml 文件（默认与规则文件同名、同文件夹）")
+    im.add_argument("file", metavar="规则文件", help="规则文件（.xlsx 或 .toml）")
+    im.add_argument("-o", "--output", default=None, metavar="文件", help="输出的 .toml 文件（默认与规则文件同名、同文件夹）")
     im.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认另存为新文件名）")
     im.set_defaults(func=run_import)
 
@@ -61,8 +65,6 @@ def summary(rubric: Rubric) -> str:
 def problems_of(path: Path) -> list[RubricError]:
     """Every problem of a rubric file ([] when sound); RubricError when it cannot be read at all."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from tuoyu_excel.intake.rubric_file import workbook_problems
-
         return workbook_problems(path)
     try:
         load_rubric(path)
@@ -84,8 +86,6 @@ def _print_problems(problems: list[RubricError], path: Path) -> None:
 
 def known_rubric_files(folder: Path) -> list[Path]:
     """*.toml files with a [rubric] table and *.xlsx rubric workbooks in `folder` and `folder/规则`."""
-    from tuoyu_excel.intake.rubric_file import is_rubric_workbook
-
     found = []
     for where in (folder, folder / RUBRIC_FOLDER):
         if not where.is_dir():
@@ -132,8 +132,6 @@ def run_list(args) -> int:
 # ---- export / check / import ----------------------------------------------------------------------
 
 def _output(wanted: Path, overwrite: bool) -> Path:
-    from tuoyu_excel.render.output import prepare_output
-
     if overwrite:
         return wanted
     out = prepare_output(wanted)
@@ -151,9 +149,6 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def run_export(args) -> int:
-    from tuoyu_excel.render.rubric_book import write_rubric_workbook
-    from tuoyu_excel.spec.dump import dump_rubric_toml
-
     rubric = load_rubric(args.rubric)
     wanted = Path(args.output or f"规则_{rubric.id}.xlsx")
     if wanted.suffix.lower() not in (".xlsx", ".toml"):
@@ -197,8 +192,6 @@ def _refused(path: Path, after: str = "") -> int | None:
 
 
 def run_import(args) -> int:
-    from tuoyu_excel.spec.dump import dump_rubric_toml
-
     path = Path(args.file)
     refused = _refused(path, "未生成文件。")
     if refused is not None:
@@ -214,8 +207,6 @@ def run_import(args) -> int:
 
 
 def _assert_round_trip(rubric: Rubric, text: str) -> None:
-    from tuoyu_excel.spec.load import rubric_from_dict
-
     again = rubric_from_dict(tomllib.loads(text), rubric.source)
     if again != rubric or again.content_hash != rubric.content_hash:
         raise AssertionError(f"TOML round trip changed rubric {rubric.id}")  # a bug: shown with its traceback

@@ -23,14 +23,26 @@ from decimal import Decimal
 from pathlib import Path
 
 from tuoyu_excel.core.scoring import ScoreCard, score
-from tuoyu_excel.core.star.eligibility import Reason, check_eligibility
 from tuoyu_excel.intake.preflight import list_inputs, load_input
 from tuoyu_excel.intake.reader import read_workbook
 from tuoyu_excel.intake.validate import Submission, validate
 from tuoyu_excel.issues import ERROR, Issue, IssueLog, make_issue
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a scored workbook may not take part (未达评定条件): a stable code and a Chinese text."""
+
+    code: str
+    text: str  # Chinese, shown in 未达条件名单
+
+
+# A kind's judgement of one scored workbook (the star rating's eligibility); the kind registry supplies it.
+Assess = Callable[[Submission, ScoreCard, Rubric, dt.date], list[Reason]]
 
 STATUS_OK = "通过"
 STATUS_WARN = "有警告"
@@ -93,8 +105,10 @@ class RunResult:
         return not self.issues
 
 
-def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap: int = 200) -> FileResult:
-    """Everything about one workbook; never raises for anything in the file."""
+def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap: int = 200,
+                 assess: Assess | None = None) -> FileResult:
+    """Everything about one workbook; never raises for anything in the file. `assess` judges a
+    scored workbook (eligibility) where the kind of evaluation has such a rule."""
     result = FileResult(file=path.name, path=path)
     log = IssueLog(path.name, cap=cap)
     loaded = load_input(path)  # read once: checked, hashed and read are the same bytes
@@ -109,8 +123,8 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
         if not log.has_errors:
             result.card = score(result.submission, rubric, stage)
             result.stage_cards = stage_cards(result.submission, result.card, rubric, stage)
-            if rubric.star is not None:
-                result.reasons = check_eligibility(result.submission, result.card, rubric, eval_date)
+            if assess is not None:
+                result.reasons = assess(result.submission, result.card, rubric, eval_date)
     elif raw is not None:  # structural errors (missing rows/fields): still validate what is there
         result.submission = validate(raw, rubric, stage, eval_date, log)
     result.issues = log.items
@@ -165,39 +179,39 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.date,
-                 progress: Progress | None) -> Iterator[FileResult]:
+                 assess: Assess | None) -> Iterator[FileResult]:
     workers = worker_count(len(paths))
     if workers == 1:
-        yield from (process_file(p, rubric, stage, eval_date) for p in paths)
+        yield from (process_file(p, rubric, stage, eval_date, assess=assess) for p in paths)
         return
     # the rubric goes to each worker once (not with every chunk of paths: it is ~40 KB pickled)
     with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_start_worker,
-                             initargs=(rubric, stage, eval_date)) as pool:
+                             initargs=(rubric, stage, eval_date, assess)) as pool:
         # small chunks: a worker left with a last big chunk would keep the other core idle
         yield from pool.map(_process_in_worker, paths, chunksize=max(1, min(8, len(paths) // (workers * 8))))
 
 
-_worker_job: tuple[Rubric, str, dt.date] | None = None  # set in each worker process by _start_worker
+_worker_job: tuple[Rubric, str, dt.date, Assess | None] | None = None  # set in each worker by _start_worker
 
 
-def _start_worker(rubric: Rubric, stage: str, eval_date: dt.date) -> None:
+def _start_worker(rubric: Rubric, stage: str, eval_date: dt.date, assess: Assess | None) -> None:
     global _worker_job
-    _worker_job = (rubric, stage, eval_date)
+    _worker_job = (rubric, stage, eval_date, assess)
 
 
 def _process_in_worker(path: Path) -> FileResult:
-    rubric, stage, eval_date = _worker_job
-    return process_file(path, rubric, stage, eval_date)
+    rubric, stage, eval_date, assess = _worker_job
+    return process_file(path, rubric, stage, eval_date, assess=assess)
 
 
 def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,
-        progress: Progress | None = None) -> RunResult:
+        progress: Progress | None = None, assess: Assess | None = None) -> RunResult:
     """Process a folder, a single file, or a list of files (in parallel for large folders)."""
     started = dt.datetime.now()
     clock = time.perf_counter()
     paths = input_files(Path(source)) if isinstance(source, (str, Path)) else list(source)
     files = []
-    for n, result in enumerate(_process_all(paths, rubric, stage, eval_date, progress), 1):
+    for n, result in enumerate(_process_all(paths, rubric, stage, eval_date, assess), 1):
         files.append(result)
         if progress:
             progress(n, len(paths), result.file)
@@ -209,12 +223,7 @@ def identity(result: FileResult, rubric: Rubric) -> str:
     """The key that must be unique in a folder: 统一社会信用代码, or 城市名称."""
     if result.submission is None:
         return ""
-    key = rubric.city.name_field if rubric.city else _credit_key(rubric)
-    return result.submission.text(key)
-
-
-def _credit_key(rubric: Rubric) -> str:
-    return next((f.key for f in rubric.form if f.type == "credit_code"), "")
+    return result.submission.text(rubric.identity_field)
 
 
 def mark_duplicates(files: list[FileResult], rubric: Rubric) -> None:
@@ -224,13 +233,13 @@ def mark_duplicates(files: list[FileResult], rubric: Rubric) -> None:
         key = identity(f, rubric)
         if key:
             groups.setdefault(key, []).append(f)
-    code = "DUPLICATE_CITY" if rubric.city else "DUPLICATE_INSTITUTION"
+    code = kind_of(rubric).duplicate_code
     for key, same in groups.items():
         if len(same) < 2:
             continue
         for f in same:
             others = "、".join(o.file for o in same if o is not f)
-            cell = f.submission.cells.get(f"field:{rubric.city.name_field if rubric.city else _credit_key(rubric)}", "")
+            cell = f.submission.cells.get(f"field:{rubric.identity_field}", "")
             sheet, _, a1 = cell.partition("!")
             f.issues.append(make_issue(code, f.file, sheet, a1, found=key, other=others))
             f.card = None

@@ -1,85 +1,117 @@
-"""The desktop window's model: which tasks exist, what each needs, remembered settings.
+"""The desktop window's model: which tasks it offers, what each needs, and the form → ``JobParams``.
 
-No tkinter here, so it is tested without a window. The view (gui.py) only shows
-this model and calls ``tasks.run_task`` off the UI thread.
+No tkinter here, so it is tested without a window. Defaults (rubric, stage, output name) are not
+decided here: an empty field stays empty and the job layer decides, exactly as for the command line.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tuoyu_excel.intake.rubric_file import load_rubric
+from tuoyu_excel.app.jobs import TITLES, default_stage, rubric_for
+from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_STAR, JOB_TEMPLATE, JobParams
+from tuoyu_excel.errors import TuoyuError
+from tuoyu_excel.text import DATE_EXAMPLE, date_from_text
 
-TASK_TEMPLATE = "生成空白模板"
-TASK_CHECK = "校验"
-TASK_STAR = "星级评定"
-TASK_REPORT = "县区初评报告"
-TASK_CITY = "示范城市评分"
-TASKS = (TASK_TEMPLATE, TASK_CHECK, TASK_STAR, TASK_REPORT, TASK_CITY)
+JOBS_SHOWN = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY)  # the window's tasks, in working order
+TASK_TEMPLATE, TASK_CHECK, TASK_REPORT, TASK_STAR, TASK_CITY = (TITLES[j] for j in JOBS_SHOWN)
+TASKS = tuple(TITLES[j] for j in JOBS_SHOWN)
+JOB_OF = {TITLES[j]: j for j in JOBS_SHOWN}
 
 # What each task asks for in the window.
 NEEDS = {
-    TASK_TEMPLATE: {"output"},
-    TASK_CHECK: {"input", "stage", "date", "output"},
-    TASK_STAR: {"input", "stage", "date", "history", "output"},
-    TASK_REPORT: {"input", "county", "date", "output"},
-    TASK_CITY: {"input", "stage", "output"},
+    TASK_TEMPLATE: {"output", "rubric"},
+    TASK_CHECK: {"input", "stage", "date", "output", "rubric"},
+    TASK_STAR: {"input", "stage", "date", "history", "output", "rubric"},
+    TASK_REPORT: {"input", "county", "date", "output", "rubric"},
+    TASK_CITY: {"input", "stage", "date", "averages", "output", "rubric"},
 }
-RUBRIC_OF = {TASK_TEMPLATE: "liuzhou_star", TASK_CHECK: "liuzhou_star", TASK_STAR: "liuzhou_star",
-             TASK_REPORT: "liuzhou_star", TASK_CITY: "guangxi_demo_city"}
-DEFAULT_STAGE = {TASK_CHECK: "self", TASK_STAR: "city", TASK_CITY: "review"}
+KIND_OF = {TASK_CHECK: None, TASK_STAR: "star", TASK_REPORT: "star", TASK_CITY: "city", TASK_TEMPLATE: None}
+# The star results are final-assessment results: the institutions' own column is not offered there.
+HIDDEN_STAGES = {TASK_STAR: ("self",)}
 
 
 @dataclass
 class TaskParams:
-    task: str = TASK_STAR
+    """The window's form, as typed (strings, so it is remembered as it was left)."""
+
+    task: str = TASK_TEMPLATE
     input_dir: str = ""
     output_dir: str = ""
-    stage: str = ""
-    date: str = ""  # YYYY-MM-DD; empty = today
+    stage: str = ""  # stage key; "" = the job's default
+    date: str = ""  # any form the date parser takes; empty = today
     county: str = ""
     history: str = ""  # optional rating-history workbook (star task)
+    averages: str = ""  # optional official 全区平均水平 workbook (city task)
+    rubric: str = ""  # optional rule file; empty = the shipped rubric
 
-    def eval_date(self) -> dt.date:
-        return dt.date.fromisoformat(self.date) if self.date.strip() else dt.date.today()
+    def job_params(self) -> JobParams:
+        need = NEEDS[self.task]
+
+        def path(key: str, text: str) -> Path | None:
+            return Path(text.strip()) if key in need and text.strip() else None
+
+        return JobParams(job=JOB_OF[self.task], source=path("input", self.input_dir),
+                         output=path("output", self.output_dir), output_is_folder=True, rubric=self.rubric.strip(),
+                         stage=self.stage if "stage" in need else "", eval_date=date_from_text(self.date),
+                         county=self.county if "county" in need else "", history=path("history", self.history),
+                         averages=path("averages", self.averages))
 
 
-def stage_choices(task: str) -> list[tuple[str, str]]:
-    """(key, label) of the stages a task offers; the star results skip the self stage."""
-    if task not in DEFAULT_STAGE:
+def task_rubric(p: TaskParams):
+    """The rubric the task will use (the chosen file or the shipped one); None when it cannot be loaded."""
+    try:
+        return rubric_for(JobParams(job=JOB_OF[p.task], rubric=p.rubric.strip()), KIND_OF[p.task])
+    except TuoyuError:
+        return None
+
+
+def stage_choices(p: TaskParams) -> list[tuple[str, str]]:
+    """(key, label) of the stages a task offers, and nothing for a task without stages."""
+    rubric = task_rubric(p)
+    if "stage" not in NEEDS[p.task] or rubric is None:
         return []
-    rubric = load_rubric(RUBRIC_OF[task])
-    stages = [(s.key, s.label) for s in rubric.stages]
-    return [s for s in stages if s[0] != "self"] if task == TASK_STAR else stages
+    hidden = HIDDEN_STAGES.get(p.task, ())
+    return [(s.key, s.label) for s in rubric.stages if s.key not in hidden]
 
 
-def county_choices() -> list[str]:
-    return list(load_rubric("liuzhou_star").star.districts)
+def preselected_stage(p: TaskParams) -> str:
+    """The remembered stage when the task offers it, else the job's own default (as the CLI uses)."""
+    keys = [k for k, _ in stage_choices(p)]
+    if p.stage in keys:
+        return p.stage
+    rubric = task_rubric(p)
+    return default_stage(JOB_OF[p.task], rubric) if rubric is not None else ""
+
+
+def county_choices(p: TaskParams) -> list[str]:
+    rubric = task_rubric(p)
+    return list(rubric.choices_for("district")) if rubric is not None else []
 
 
 def problems(p: TaskParams) -> list[str]:
     """What is missing or wrong before the task can start, in Chinese."""
     need = NEEDS[p.task]
     out = []
+    if p.rubric.strip() and task_rubric(p) is None:
+        out.append(f"规则文件“{p.rubric}”无法使用：请检查文件，或留空使用内置规则。")
     if "input" in need and not (p.input_dir and Path(p.input_dir).is_dir()):
         out.append("请选择存放已填表格的输入文件夹。")
     if "output" in need and not p.output_dir:
         out.append("请选择输出文件夹。")
-    if "county" in need and p.county not in county_choices():
+    if "county" in need and p.county not in county_choices(p):
         out.append("请选择县区。")
-    if "date" in need and p.date.strip():
-        try:
-            p.eval_date()
-        except ValueError:
-            out.append(f"评定日期“{p.date}”无效，请按 2026-11-22 的格式填写。")
-    if "history" in need and p.history.strip() and not Path(p.history.strip()).is_file():
-        out.append(f"找不到历史评定记录文件“{p.history}”，不需要时请留空。")
-    if "stage" in need and p.stage not in [k for k, _ in stage_choices(p.task)]:
+    if "date" in need and p.date.strip() and date_from_text(p.date) is None:
+        out.append(f"评定日期“{p.date}”无效，请按 {DATE_EXAMPLE} 的格式填写。")
+    for key, what in (("history", "历史评定记录"), ("averages", "全区平均水平表")):
+        text = getattr(p, key).strip()
+        if key in need and text and not Path(text).is_file():
+            out.append(f"找不到{what}文件“{text}”，不需要时请留空。")
+    if "stage" in need and stage_choices(p) and p.stage and p.stage not in [k for k, _ in stage_choices(p)]:
         out.append("请选择评分阶段。")
     return out
 
@@ -100,7 +132,7 @@ class Settings:
             known = {k: str(v) for k, v in data.get("last", {}).items() if k in TaskParams.__dataclass_fields__}
             params = TaskParams(**known)
             if params.task not in TASKS:
-                params.task = TASK_STAR
+                params.task = TASK_TEMPLATE
             return cls(params)
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()

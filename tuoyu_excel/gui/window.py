@@ -19,14 +19,16 @@ import traceback
 from pathlib import Path
 
 from tuoyu_excel import __version__
+from tuoyu_excel.app.console import safe_console
+from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.gui.model import (
     NEEDS,
-    TASK_STAR,
     TASKS,
     Settings,
     TaskParams,
     county_choices,
+    preselected_stage,
     problems,
     stage_choices,
 )
@@ -44,18 +46,21 @@ def open_path(path: Path) -> None:
         subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def run_task(params: TaskParams, progress=None):
+    """Run the window's task through the job layer (the command line runs the very same job)."""
+    return run_job(params.job_params(), progress)
+
+
 class App:
     """The main window. `run_task` is injectable for tests."""
 
-    def __init__(self, root, settings: Settings | None = None, run_task=None):
-        import tkinter as tk
-        from tkinter import ttk
-
-        from tuoyu_excel.app.jobs import run_task as default_run
+    def __init__(self, root, settings: Settings | None = None, run_task=run_task):
+        import tkinter as tk  # the window's toolkit loads only when a window is made
+        from tkinter import ttk  # the window's toolkit loads only when a window is made
 
         self.tk, self.ttk, self.root = tk, ttk, root
         self.settings = settings or Settings.load()
-        self.run_task = run_task or default_run
+        self.run_task = run_task
         self.events: queue.Queue = queue.Queue()
         self.outcome = None
         root.title(f"托育评定 Excel 工具 {__version__}")
@@ -82,14 +87,18 @@ class App:
         self.date = tk.StringVar(value=last.date or dt.date.today().isoformat())
         self.county = tk.StringVar(value=last.county)
         self.history = tk.StringVar(value=last.history)
+        self.averages = tk.StringVar(value=last.averages)
+        self.rubric = tk.StringVar(value=last.rubric)
         self.rows = {}
         self.rows["input"] = self._folder_row(frame, 1, "输入文件夹（已填表格）：", self.input_dir)
         self.stage_box = self._combo_row(frame, 2, "评分阶段：", self.stage, "stage")
         self.county_box = self._combo_row(frame, 3, "县区：", self.county, "county")
-        self.county_box["values"] = county_choices()
         self.rows["date"] = self._entry_row(frame, 4, "评定日期：", self.date)
         self.rows["history"] = self._folder_row(frame, 5, "历史评定记录（可选）：", self.history, file=True)
-        self.rows["output"] = self._folder_row(frame, 6, "输出文件夹：", self.output_dir)
+        self.rows["averages"] = self._folder_row(frame, 6, "全区平均水平表（可选）：", self.averages, file=True)
+        self.rows["rubric"] = self._folder_row(frame, 7, "规则文件（可选，留空用内置规则）：", self.rubric, file=True,
+                                               kinds=[("规则文件", "*.toml *.xlsx"), ("全部文件", "*")])
+        self.rows["output"] = self._folder_row(frame, 8, "输出文件夹：", self.output_dir)
         self._build_actions(frame)
 
     def _label(self, frame, row: int, text: str):
@@ -97,11 +106,11 @@ class App:
         label.grid(row=row, column=0, sticky="w", pady=4)
         return label
 
-    def _folder_row(self, frame, row: int, text: str, var, file: bool = False):
+    def _folder_row(self, frame, row: int, text: str, var, file: bool = False, kinds=None):
         label = self._label(frame, row, text)
         entry = self.ttk.Entry(frame, textvariable=var)
         entry.grid(row=row, column=1, sticky="ew", padx=6)
-        button = self.ttk.Button(frame, text="浏览…", command=lambda: self._browse(var, file))
+        button = self.ttk.Button(frame, text="浏览…", command=lambda: self._browse(var, file, kinds))
         button.grid(row=row, column=2)
         return (label, entry, button)
 
@@ -121,33 +130,33 @@ class App:
     def _build_actions(self, frame) -> None:
         ttk = self.ttk
         self.start = ttk.Button(frame, text="开始", command=self.on_start)
-        self.start.grid(row=7, column=0, columnspan=3, pady=(10, 4), ipadx=30)
+        self.start.grid(row=9, column=0, columnspan=3, pady=(10, 4), ipadx=30)
         self.progress = ttk.Progressbar(frame, mode="determinate")
-        self.progress.grid(row=8, column=0, columnspan=3, sticky="ew")
+        self.progress.grid(row=10, column=0, columnspan=3, sticky="ew")
         self.status = ttk.Label(frame, text="准备就绪。")
-        self.status.grid(row=9, column=0, columnspan=3, sticky="w", pady=4)
+        self.status.grid(row=11, column=0, columnspan=3, sticky="w", pady=4)
         self.summary = self.tk.Text(frame, height=14, wrap="word", font=("Noto Sans CJK SC", 10))
-        self.summary.grid(row=10, column=0, columnspan=3, sticky="nsew")
+        self.summary.grid(row=12, column=0, columnspan=3, sticky="nsew")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.summary.yview)
-        scroll.grid(row=10, column=3, sticky="ns")
+        scroll.grid(row=12, column=3, sticky="ns")
         self.summary.configure(yscrollcommand=scroll.set)
-        frame.rowconfigure(10, weight=1)
+        frame.rowconfigure(12, weight=1)
         self.summary.configure(state="disabled")
         buttons = ttk.Frame(frame)
-        buttons.grid(row=11, column=0, columnspan=3, pady=(6, 0))
+        buttons.grid(row=13, column=0, columnspan=3, pady=(6, 0))
         self.open_file = ttk.Button(buttons, text="打开结果表格", state="disabled", command=self._open_result)
         self.open_dir = ttk.Button(buttons, text="打开所在文件夹", state="disabled", command=self._open_folder)
         self.open_file.pack(side="left", padx=6)
         self.open_dir.pack(side="left", padx=6)
 
     # ---- behaviour ---------------------------------------------------------------------------
-    def _browse(self, var, file: bool = False) -> None:
-        from tkinter import filedialog
+    def _browse(self, var, file: bool = False, kinds=None) -> None:
+        from tkinter import filedialog  # as above: tkinter only with a window
 
         start = var.get() or str(Path.home())
         if file:
             chosen = filedialog.askopenfilename(initialdir=str(Path(start).parent), parent=self.root,
-                                                filetypes=[("表格文件", "*.xlsx *.xls *.ods"), ("全部文件", "*")])
+                                                filetypes=kinds or [("表格文件", "*.xlsx *.xls *.ods"), ("全部文件", "*")])
         else:
             chosen = filedialog.askdirectory(initialdir=start, parent=self.root)
         if chosen:
@@ -159,22 +168,32 @@ class App:
         for key, widgets in self.rows.items():
             for w in widgets:
                 (w.grid if key in need else w.grid_remove)()
-        stages = stage_choices(task)
+        form = self.params()
+        form.stage = self.settings.last.stage if self.settings.last.task == task else ""
+        stages = stage_choices(form)
         self.stage_box["values"] = [f"{label}（{key}）" for key, label in stages]
         keys = [k for k, _ in stages]
-        last = self.settings.last.stage
-        if stages:
-            self.stage_box.current(keys.index(last) if last in keys else (len(keys) - 1 if task == TASK_STAR else 0))
+        chosen = preselected_stage(form)
+        if chosen in keys:
+            self.stage_box.current(keys.index(chosen))
+        self.county_box["values"] = county_choices(form)
+        self.outcome = None  # a result belongs to the task that made it
+        self.open_file.configure(state="disabled")
+        self.open_dir.configure(state="disabled")
+        self.progress.configure(value=0)
+        self.status.configure(text="准备就绪。")
+        self._set_summary("")
 
     def params(self) -> TaskParams:
         stage_text = self.stage.get()
         stage = stage_text[stage_text.rfind("（") + 1:-1] if "（" in stage_text else ""
         return TaskParams(task=self.task.get(), input_dir=self.input_dir.get().strip(),
                           output_dir=self.output_dir.get().strip(), stage=stage, date=self.date.get().strip(),
-                          county=self.county.get(), history=self.history.get().strip())
+                          county=self.county.get(), history=self.history.get().strip(),
+                          averages=self.averages.get().strip(), rubric=self.rubric.get().strip())
 
     def on_start(self) -> None:
-        from tkinter import messagebox
+        from tkinter import messagebox  # as above: tkinter only with a window
 
         params = self.params()
         missing = problems(params)
@@ -237,7 +256,7 @@ class App:
         self._log(f"{outcome.title} 完成\n" + "\n".join(outcome.lines))
 
     def _show_error(self, message: str, trace: str) -> None:
-        from tkinter import messagebox
+        from tkinter import messagebox  # as above: tkinter only with a window
 
         self.status.configure(text="未能完成。")
         self._set_summary(message)
@@ -275,11 +294,9 @@ class App:
 
 
 def main() -> int:
-    import tkinter as tk
+    import tkinter as tk  # the window's toolkit loads only when a window is made
 
-    from tuoyu_excel.cli.main import _safe_console
-
-    _safe_console()
+    safe_console()
     root = tk.Tk()
     App(root)
     root.mainloop()

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import python_calamine as pc
 
-from tuoyu_excel.core.star.rating import HistoryRecord
 from tuoyu_excel.errors import WorkbookError
 from tuoyu_excel.intake.credit_code import credit_code_problem
 from tuoyu_excel.intake.normalize import parse_choice, parse_code, parse_date, parse_text
@@ -36,6 +35,17 @@ from tuoyu_excel.text import fold
 
 HEADER_SCAN_ROWS = 20
 MAX_ROWS = 20000
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """One rating event of the history workbook (a plain record; the rating rules are core/star/rating.py)."""
+
+    key: str  # 统一社会信用代码
+    name: str
+    star: str
+    date: dt.date  # 评定日期
+    status: str  # 有效 / 撤销 / 降级
 
 
 @dataclass(frozen=True)

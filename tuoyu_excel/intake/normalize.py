@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from tuoyu_excel.spec.model import FAIL, NO, NOT_APPLICABLE, PASS, YES
-from tuoyu_excel.text import strip_spaces
+from tuoyu_excel.text import date_from_text, strip_spaces
 
 EXCEL_ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -23,8 +23,6 @@ _NUMBER_WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)(分|个|人|家|元|元/�
 _NA_WORDS = {NOT_APPLICABLE, "不适用。", "N/A", "NA", "n/a", "/", "／"}
 _FLOAT_TOLERANCE = Decimal("1e-6")
 _SNAP_LIMIT = Decimal(10) ** 15  # beyond any score; quantizing larger values would overflow Decimal's precision
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-_COMPACT_DATE = re.compile(r"\d{8}")  # 20240315; not 202411 (a month), which %Y%m%d would read as 2024-01-01
 
 
 @dataclass(frozen=True)
@@ -157,13 +155,9 @@ def parse_date(value: object) -> Parsed:
     if isinstance(value, dt.date):
         return Parsed(value)
     if isinstance(value, str):
-        text = squeeze(value)
-        formats = ("%Y%m%d",) if _COMPACT_DATE.fullmatch(text) else _DATE_FORMATS
-        for fmt in formats:
-            try:
-                return Parsed(dt.datetime.strptime(text, fmt).date())
-            except ValueError:
-                continue
+        found = date_from_text(squeeze(value))
+        if found is not None:
+            return Parsed(found)
     return Parsed(code="FIELD_DATE", context={"found": value})
 
 

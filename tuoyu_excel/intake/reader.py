@@ -19,6 +19,7 @@ from tuoyu_excel.intake.normalize import EXCEL_ERRORS
 from tuoyu_excel.intake.preflight import load_input, os_detail
 from tuoyu_excel.issues import IssueLog
 from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.spec.kinds import KINDS, kind_of
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import fold, strip_spaces
 
@@ -134,13 +135,12 @@ def _meta_text(value: object) -> str:
 
 def _meta_ok(meta: dict[str, str], rubric: Rubric, log: IssueLog) -> bool:
     want = layout.metadata(rubric)
-    kinds = {"star": "星级评定", "city": "示范城市创建评分"}
     if meta.get("tool") != layout.META_TOOL:
         log.add("FILE_NOT_TEMPLATE", detail="模板标识不符")
         return False
     if meta.get("kind") != rubric.kind:
-        log.add("FILE_WRONG_KIND", found=kinds.get(meta.get("kind", ""), meta.get("kind", "")),
-                expected=kinds[rubric.kind])
+        found = KINDS[meta["kind"]].title if meta.get("kind") in KINDS else meta.get("kind", "")
+        log.add("FILE_WRONG_KIND", found=found, expected=kind_of(rubric).title)
         return False
     if meta.get("layout_version") != want["layout_version"]:
         log.add("FILE_WRONG_LAYOUT", found=meta.get("layout_version", "未知"), expected=want["layout_version"])
@@ -160,7 +160,7 @@ def _read_form(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueLog
         for c, value in enumerate(row[:-1]):
             if not isinstance(value, str) or not value:
                 continue
-            key = wanted.get(fold(value).removesuffix("（选填）").removesuffix("(选填)"))
+            key = wanted.get(layout.label_key(fold(value)))
             if key and key not in raw.fields:
                 raw.fields[key] = Cell(row[c + 1], sheet, r, c + 1)
     for f in rubric.form:

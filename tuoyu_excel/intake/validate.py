@@ -113,10 +113,8 @@ def _parse_field(f, value: object, rubric: Rubric) -> Parsed:
         return parse_yes_no(value)
     if f.type == "choice":
         return parse_choice(value, f.choices)
-    if f.type == "district":
-        return parse_choice(value, rubric.star.districts if rubric.star else ())
-    if f.type == "city":
-        return parse_choice(value, rubric.city.cities if rubric.city else ())
+    if f.type in ("district", "city"):  # the choices the kind's settings list (县区 / 城市)
+        return parse_choice(value, rubric.choices_for(f.type))
     if f.type == "credit_code":
         return parse_code(value)
     if f.type == "phone":
@@ -130,7 +128,7 @@ def _validate_limits(raw: RawWorkbook, rubric: Rubric, sub: Submission, log: Iss
         a, b = sub.form.get(small), sub.form.get(big)
         if isinstance(a, Decimal) and isinstance(b, Decimal) and a > b:
             cell = raw.fields[small]
-            if small == "enrolled":
+            if (small, big) == (rubric.report.enrolled_field, rubric.report.capacity_field):
                 log.add("ENROLLED_OVER_CAPACITY", cell.sheet, cell.a1, found=a, expected=b)
             else:
                 log.add("RATE_NUMERATOR_OVER", cell.sheet, cell.a1, found=a, expected=b,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from tuoyu_excel.spec.model import Rubric
 
 VALID = "有效"
-REVOKED = "撤销"  # the same word as core.star.rating.REVOKED (a test keeps them equal)
+REVOKED = "撤销"  # no current star (the rating rules, core/star/rating.py, read it too)
 DOWNGRADED = "降级"
 STATUSES = (VALID, REVOKED, DOWNGRADED)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tuoyu_excel.spec.kinds import KINDS, kind_of
 from tuoyu_excel.spec.model import FormField, Item, Part, Rubric
 
 LAYOUT_VERSION = "1"
@@ -18,7 +19,7 @@ LAYOUT_VERSION = "1"
 GUIDE_SHEET = "填表说明"
 SCORE_SHEET = "评分表"
 META_SHEET = "_tuoyu_meta"  # very hidden: rubric id, version, hash, layout version
-FORM_SHEETS = {"star": "申报表", "city": "基础数据"}
+FORM_SHEETS = {key: kind.form_sheet for key, kind in KINDS.items()}  # every kind's form sheet
 
 # Metadata keys, in the order written to META_SHEET (key in column A, value in B).
 META_KEYS = ("tool", "kind", "rubric_id", "rubric_version", "rubric_hash", "layout_version")
@@ -62,8 +63,21 @@ class Column:
     input: bool = False  # people type into this column
 
 
+OPTIONAL_MARK = "（选填）"  # after the label of a field that may stay blank
+
+
+def field_label(field: FormField) -> str:
+    """The label shown left of a form field's input cell."""
+    return field.label + ("" if field.required else OPTIONAL_MARK)
+
+
+def label_key(folded_label: str) -> str:
+    """A folded label as typed in a workbook, without the optional-field mark (either width)."""
+    return folded_label.removesuffix(OPTIONAL_MARK).removesuffix("(选填)")
+
+
 def form_sheet(rubric: Rubric) -> str:
-    return FORM_SHEETS[rubric.kind]
+    return kind_of(rubric).form_sheet
 
 
 def title(rubric: Rubric) -> str:
@@ -73,11 +87,12 @@ def title(rubric: Rubric) -> str:
 def score_columns(rubric: Rubric) -> list[Column]:
     cols = [Column(H_CODE, 7), Column(H_PART, 11), Column(H_TITLE, 16), Column(H_CONTENT, 46),
             Column(H_CRITERIA, 40), Column(H_POINTS, 6), Column(H_CORE, 6)]
-    if rubric.kind == "star":
-        cols.append(Column(H_METHOD, 14))
+    kind = kind_of(rubric)
+    cols += [Column(H_METHOD, 14)] if kind.shows_method else []
     cols += [Column(s.header, 10, stage=s.key, input=True) for s in rubric.stages]
     cols.append(Column(H_NOTE, 24, input=True))
-    cols.append(Column(H_EVIDENCE, 22) if rubric.kind == "star" else Column(H_FINDINGS, 24, input=True))
+    header, width, is_input = kind.score_note_column  # 佐证材料 (star) / 评估情况 (city)
+    cols.append(Column(header, width, input=is_input))
     return cols
 
 
@@ -129,8 +144,7 @@ def metadata(rubric: Rubric) -> dict[str, str]:
 
 
 def template_filename(rubric: Rubric) -> str:
-    names = {"star": "星级评定申报表及评分表", "city": "示范城市创建评分表"}
-    return f"{names[rubric.kind]}_{rubric.id}_v{rubric.version}.xlsx"
+    return f"{kind_of(rubric).template_title}_{rubric.id}_v{rubric.version}.xlsx"
 
 
 @lru_cache(maxsize=16384)
@@ -151,4 +165,4 @@ def form_field_rows(rubric: Rubric) -> dict[str, int]:
 
 def name_field_key(rubric: Rubric) -> str:
     """The form field that names the submitter (机构名称 / 城市名称)."""
-    return rubric.city.name_field if rubric.city else "name"
+    return rubric.name_field

@@ -41,11 +41,7 @@ class RubricProblems(RubricError):
 def rubric_problems(rubric: Rubric) -> list[RubricError]:
     """Every problem of the rubric, in the order the checks run."""
     checks = [_unique_codes, _parts_known, _item_rules, _sums, _core_flags, _form_fields, _limits, _stages,
-              _report_fields]
-    if rubric.star is not None:
-        checks.append(_star_settings)
-    if rubric.city is not None:
-        checks.append(_city_settings)
+              _report_fields, SETTINGS_CHECKS[rubric.kind]]
     return [problem for check in checks for problem in check(rubric)]
 
 
@@ -59,7 +55,7 @@ def _report_fields(rubric: Rubric) -> Problems:
     """[report]'s field keys name fields of the form."""
     for key in REPORT_KEYS:
         value = getattr(rubric.report, key)
-        inherited = key == "name_field" and rubric.city is not None and value == rubric.city.name_field
+        inherited = key == "name_field" and value == getattr(rubric.settings, "name_field", None)
         if key.endswith("_field") and value and value not in rubric.field_by_key and not inherited:
             yield _fail(rubric, f"report.{key}", f"字段“{value}”不在申报表（基础数据）字段中（fields 中的 key）")
 
@@ -254,3 +250,6 @@ def _city_settings(rubric: Rubric) -> Problems:
         yield _fail(rubric, "city.name_field", f"城市名称字段“{c.name_field}”不存在")
     if not c.cities or _duplicates(c.cities):
         yield _fail(rubric, "city.cities", "城市列表不能为空，也不能重复")
+
+
+SETTINGS_CHECKS = {"star": _star_settings, "city": _city_settings}  # each kind's own settings table

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tuoyu_excel.spec.model import REPORT_KEYS, FormField, Item, Rubric, StarSettings, Zone
+from tuoyu_excel.spec.model import REPORT_KEYS, CitySettings, FormField, Item, Rubric, StarSettings, Zone
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -74,12 +74,7 @@ def dump_rubric_toml(rubric: Rubric) -> str:
     lines += ["", "# 评分阶段：每个阶段在评分表中有一列得分。"]
     for s in rubric.stages:
         lines += ["[[stages]]", *_pairs([("key", s.key), ("label", s.label), ("header", s.header)]), ""]
-    if rubric.star is not None:
-        lines += _star(rubric.star)
-    if rubric.city is not None:
-        c = rubric.city
-        lines += ["# 城市设置", "[city]", *_pairs([("cities", c.cities), ("city_counts_as_unit", c.city_counts_as_unit),
-                                                   ("name_field", c.name_field)]), ""]
+    lines += SETTINGS_DUMPERS[rubric.kind](rubric.settings)
     lines.append("# 评分表的部分（部分满分须等于该部分各项分值之和）")
     for p in rubric.parts:
         pairs = [("code", p.code), ("name", p.name), ("total", p.total)] + ([("veto", True)] if p.veto else [])
@@ -137,3 +132,11 @@ def _is_default(value: object, default: object) -> bool:
     if isinstance(value, Decimal):
         return str(value) == str(default)
     return value == default
+
+
+def _city(c: CitySettings) -> list[str]:
+    return ["# 城市设置", "[city]", *_pairs([("cities", c.cities), ("city_counts_as_unit", c.city_counts_as_unit),
+                                           ("name_field", c.name_field)]), ""]
+
+
+SETTINGS_DUMPERS = {"star": _star, "city": _city}  # each kind's own settings table

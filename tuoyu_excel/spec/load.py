@@ -167,7 +167,7 @@ def _report(r: _Reader, data: dict, rubric: Rubric) -> ReportText:
     values = {key: r.text(t, key, "report", default="") for key in REPORT_KEYS}
     if not values["name_field"]:
         first_text = next((f.key for f in rubric.form if f.type == "text"), "")
-        values["name_field"] = rubric.city.name_field if rubric.city is not None else first_text
+        values["name_field"] = getattr(rubric.settings, "name_field", "") or first_text
     return ReportText(**values)
 
 

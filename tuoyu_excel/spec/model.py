@@ -165,6 +165,11 @@ class StarSettings:
     rerate_wait_years: int = 1  # 已定级的 1 年后方可申报高一等级
     review_years: int = 3  # 每3年复审1次
 
+    @property
+    def field_choices(self) -> dict[str, tuple[str, ...]]:
+        """Form-field type -> the values these settings allow for it (县区)."""
+        return {"district": self.districts}
+
     @cached_property
     def zone_of(self) -> dict[str, str]:
         return {d: z.name for z in self.zones for d in z.districts}
@@ -179,6 +184,11 @@ class CitySettings:
     cities: tuple[str, ...]
     city_counts_as_unit: bool  # item 4: 市本级 counts as one unit
     name_field: str  # form field holding 城市名称
+
+    @property
+    def field_choices(self) -> dict[str, tuple[str, ...]]:
+        """Form-field type -> the values these settings allow for it (城市)."""
+        return {"city": self.cities}
 
 
 @dataclass(frozen=True)
@@ -251,13 +261,14 @@ class Rubric:
     def veto_items(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.veto)
 
+    @property
+    def settings(self) -> StarSettings | CitySettings:
+        """The kind's own settings ([star] or [city]): exactly one is set."""
+        return self.star or self.city
+
     def choices_for(self, field_type: str) -> tuple[str, ...]:
         """The allowed values of a form field of this type that the kind's settings list (县区 / 城市)."""
-        if field_type == "district" and self.star is not None:
-            return self.star.districts
-        if field_type == "city" and self.city is not None:
-            return self.city.cities
-        return ()
+        return self.settings.field_choices.get(field_type, ()) if self.settings else ()
 
     @cached_property
     def name_field(self) -> str:

@@ -295,11 +295,6 @@ class CityResult:
     def not_scored(self) -> list[FileResult]:
         return [f for f in self.run.files if f.card is None]
 
-    @property
-    def missing_cities(self) -> list[str]:
-        scored = {s.city for s in self.scores}
-        return [c for c in self.rubric.city.cities if c not in scored]
-
     def basis_text(self) -> str:
         """Which 全区平均水平 was used, in one Chinese sentence."""
         computed = [code for code, a in self.averages.items() if a.basis == BASIS_COMPUTED]

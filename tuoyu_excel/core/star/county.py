@@ -24,9 +24,6 @@ from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, Rubric
 
 # Form-field keys the summary table shows (stable ids of the star rubric; blank when a rubric lacks one).
-CAPACITY_KEY = "capacity"
-ENROLLED_KEY = "enrolled"
-PUHUI_KEY = "is_puhui"
 
 ELIGIBLE = "符合申报条件"
 INELIGIBLE = "不符合申报条件"
@@ -125,7 +122,6 @@ class CountyReport:
     eval_date: dt.date
     rubric: Rubric
     stage: str  # the stage assessed (county)
-    compare_stage: str  # the stage compared against (self)
     institutions: list[Institution] = field(default_factory=list)
     unscored: list[UnscoredFile] = field(default_factory=list)
     other_county: int = 0  # workbooks of other counties, left out
@@ -151,18 +147,16 @@ class CountyReport:
 
 def check_county(rubric: Rubric, county: str) -> None:
     """Raise CountyError unless `county` is one of the rubric's districts."""
-    if rubric.star is None:
-        raise CountyError(f"规则 {rubric.id} 不是星级评定规则，不能生成县区初评报告")
-    if county not in rubric.star.districts:
-        raise CountyError(f"县区“{county}”不在规则 {rubric.id} 的县区中。可选的县区：{'、'.join(rubric.star.districts)}")
+    districts = rubric.choices_for("district")
+    if county not in districts:
+        raise CountyError(f"县区“{county}”不在规则 {rubric.id} 的县区中。可选的县区：{'、'.join(districts)}")
 
 
 def build_county_report(result: RunResult, rubric: Rubric, county: str) -> CountyReport:
     """The 初评报告 of `county` from a run (normally of the county stage)."""
     check_county(rubric, county)
     compare = rubric.stages[0].key
-    report = CountyReport(county=county, eval_date=result.eval_date, rubric=rubric, stage=result.stage,
-                          compare_stage=compare)
+    report = CountyReport(county=county, eval_date=result.eval_date, rubric=rubric, stage=result.stage)
     cards = stage_cards(result, rubric, result.stage)
     for f in result.files:
         district = _district_of(f, rubric)
@@ -194,12 +188,12 @@ def _unscored(f: FileResult, rubric: Rubric) -> UnscoredFile:
 
 def institution_of(f: FileResult, rubric: Rubric, self_card: ScoreCard | None) -> Institution:
     sub, card = f.submission, f.card
-    form = sub.form
+    form, shown = sub.form, rubric.report  # the fields the report shows are named in the rubric's [report]
     return Institution(
-        file=f.file, name=sub.text(name_field_key(rubric)), credit_code=sub.text(_key_of_type(rubric, "credit_code")),
+        file=f.file, name=sub.text(rubric.name_field), credit_code=sub.text(_key_of_type(rubric, "credit_code")),
         district=sub.text(_key_of_type(rubric, "district")),
-        capacity=_number(form.get(CAPACITY_KEY)), enrolled=_number(form.get(ENROLLED_KEY)),
-        puhui=sub.text(PUHUI_KEY) if PUHUI_KEY in rubric.field_by_key else "",
+        capacity=_number(form.get(shown.capacity_field)), enrolled=_number(form.get(shown.enrolled_field)),
+        puhui=sub.text(shown.puhui_field) if shown.puhui_field in rubric.field_by_key else "",
         form=[(x.label, show(form.get(x.key))) for x in rubric.form],
         county=card, self_card=self_card,
         veto=_veto_lines(f, rubric),

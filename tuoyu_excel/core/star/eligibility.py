@@ -10,18 +10,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
+from tuoyu_excel.core.pipeline import Reason
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.intake.validate import Submission
 from tuoyu_excel.spec.model import NO, YES, Rubric
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    text: str  # Chinese, shown in 未达条件名单
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -15,21 +15,12 @@ from pathlib import Path
 
 from tuoyu_excel.core.pipeline import FileResult, Progress, RunResult, run
 from tuoyu_excel.core.scoring import ScoreCard
-from tuoyu_excel.core.star.eligibility import add_years
+from tuoyu_excel.core.star.eligibility import add_years, check_eligibility
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
+from tuoyu_excel.intake.history import HistoryRecord
+from tuoyu_excel.layout.history import REVOKED
 from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import Rubric
-
-REVOKED = "撤销"
-
-
-@dataclass(frozen=True)
-class HistoryRecord:
-    key: str  # 统一社会信用代码
-    name: str
-    star: str
-    date: dt.date  # 评定日期
-    status: str  # 有效 / 撤销 / …
 
 
 @dataclass
@@ -57,9 +48,6 @@ class StarResult:
     def pending(self) -> list[Placement]:
         return [p for p in self.placements if p.star == PENDING]
 
-    def placement_of(self, file: str) -> Placement | None:
-        return next((p for p in self.placements if p.candidate.file == file), None)
-
 
 def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
     sub = f.submission
@@ -71,7 +59,7 @@ def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
 
 def evaluate_star(source: Path, rubric: Rubric, stage: str, eval_date: dt.date,
                   history: list[HistoryRecord] | None = None, progress: Progress | None = None) -> StarResult:
-    result = run(source, rubric, stage, eval_date, progress)
+    result = run(source, rubric, stage, eval_date, progress, assess=check_eligibility)
     eligible = [candidate_of(f, rubric) for f in result.files if f.eligible]
     placements = rank_all(rubric, eligible)
     history = history or []

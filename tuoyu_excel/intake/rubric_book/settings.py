@@ -13,7 +13,7 @@ from typing import Any
 from tuoyu_excel.intake.rubric_book.cells import Cells, Sheet, is_blank
 from tuoyu_excel.intake.rubric_book.tables import columns, data_rows, mark_duplicate
 from tuoyu_excel.layout import rubric_book as book
-from tuoyu_excel.spec.kinds import KIND_LABELS
+from tuoyu_excel.spec.kinds import KIND_LABELS, KINDS
 from tuoyu_excel.text import fold
 
 _TITLES = {fold(t): t for t in (book.T_BASIC, book.T_STAGES, book.T_ZONES, book.T_BANDS, book.T_FIELDS,
@@ -58,8 +58,8 @@ def read_settings(sheet: Sheet | None, data: dict[str, Any], cells: Cells) -> No
     kind = _basic(sheet, tables, data, cells)
     data.setdefault(kind, {})
     data["stages"] = _stages(sheet, tables, cells)
-    if kind == "star":
-        data["star"]["zones"] = _zones(sheet, tables, cells)
+    if KINDS[kind].ranks_in_zones:
+        data[kind]["zones"] = _zones(sheet, tables, cells)
     data["fields"] = _fields(sheet, tables, cells)
     if book.T_LIMITS in tables:
         data["rubric"]["limits"] = _limits(sheet, tables, cells)

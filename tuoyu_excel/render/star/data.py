@@ -7,8 +7,8 @@ from functools import cached_property
 
 from tuoyu_excel.core.pipeline import FileResult
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Placement, rank_all
-from tuoyu_excel.core.star.rating import HistoryRecord, StarResult, candidate_of
-from tuoyu_excel.intake.history import HistoryRead
+from tuoyu_excel.core.star.rating import StarResult, candidate_of
+from tuoyu_excel.intake.history import HistoryRead, HistoryRecord
 from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import Rubric

@@ -91,7 +91,7 @@ def _write_form(wb, fmts, rubric: Rubric) -> None:
             ws.merge_range(r, 0, r, 2, row.text, fmts["section"])
             continue
         f = row.field
-        label = f.label + ("" if f.required else "（选填）")
+        label = layout.field_label(f)
         ws.set_row(r, row_height([(label, widths[0]), (f.hint, widths[2])], minimum=20))
         ws.write(r, layout.FORM_LABEL_COL, label, fmts["label"])
         ws.write_blank(r, layout.FORM_VALUE_COL, None, fmts["input_date" if f.type == "date" else "input_text"])

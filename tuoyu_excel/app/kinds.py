@@ -1,0 +1,96 @@
+"""What runs each kind of evaluation: the one place that picks evaluator, writer and summary by kind.
+
+``spec/kinds.py`` says what a kind *is* (its words and sets); this registry says what *runs* it.
+A new kind of evaluation is one more ``Evaluation`` here, plus its core and its writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuoyu_excel.app.params import DONE_CLEAN, DONE_WITH_ISSUES, JobParams
+from tuoyu_excel.app.summaries import city_summary, star_summary
+from tuoyu_excel.core.city.evaluate import evaluate_cities
+from tuoyu_excel.core.pipeline import Assess, Progress, RunResult
+from tuoyu_excel.core.star.eligibility import check_eligibility
+from tuoyu_excel.core.star.rating import evaluate_star
+from tuoyu_excel.intake.averages import read_averages
+from tuoyu_excel.intake.history import read_history
+from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.layout.averages import averages_filename
+from tuoyu_excel.layout.history import history_template_name
+from tuoyu_excel.render.averages_template import write_averages_template
+from tuoyu_excel.render.city_results import results_filename, write_city_results
+from tuoyu_excel.render.history_template import write_history_template
+from tuoyu_excel.render.output import OutputPath
+from tuoyu_excel.render.star.workbook import write_star_results
+from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.model import Rubric
+
+
+@dataclass
+class Results:
+    """One kind's evaluated folder, ready to summarise and write."""
+
+    run: RunResult
+    lines: list[str]
+    status: int
+    write: Callable[[Path], OutputPath]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    kind: str
+    results_job: str  # the job that ranks this kind: `tuoyu star` / `tuoyu city`
+    assess: Assess | None  # judges each scored workbook (eligibility) in every job that reads this kind
+    evaluate: Callable[[JobParams, Rubric, str, dt.date, Progress | None], Results]
+    results_name: Callable[[Rubric, str, dt.date], str]  # default file name of the results workbook
+    saved_label: str  # how the summary names the written file
+    side_templates: tuple[str, ...]  # blank forms besides the submission template (history, averages)
+
+
+def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
+    history_read = read_history(p.history, rubric) if p.history else None
+    history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
+    result = evaluate_star(p.source, rubric, stage, eval_date, history, progress)
+    clean = not (result.run.issues or history_issues or result.pending)
+    return Results(result.run, star_summary(result, history_issues), DONE_CLEAN if clean else DONE_WITH_ISSUES,
+                   lambda path: write_star_results(result, path, history=history_read))
+
+
+def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
+    official = read_averages(p.averages, rubric) if p.averages else None
+    result = evaluate_cities(p.source, rubric, stage, official, progress=progress, eval_date=eval_date)
+    return Results(result.run, city_summary(result), DONE_CLEAN if result.clean else DONE_WITH_ISSUES,
+                   lambda path: write_city_results(result, path))
+
+
+EVALUATIONS: dict[str, Evaluation] = {
+    "star": Evaluation("star", "star", check_eligibility, _star,
+                       lambda rubric, stage, day: f"星级评定结果_{stage}_{day:%Y%m%d}.xlsx", "结果工作簿",
+                       ("history",)),
+    "city": Evaluation("city", "city", None, _city, lambda rubric, stage, day: results_filename(day), "结果已保存",
+                       ("averages",)),
+}
+
+
+@dataclass(frozen=True)
+class TemplateKind:
+    rubric_kind: str  # the kind of rubric the blank form belongs to
+    filename: Callable[[Rubric], str]
+    write: Callable[[Rubric, Path, str], Path]  # (rubric, folder, file name) -> path written
+
+
+TEMPLATES: dict[str, TemplateKind] = {
+    "star": TemplateKind("star", layout.template_filename, write_template),
+    "city": TemplateKind("city", layout.template_filename, write_template),
+    "history": TemplateKind("star", history_template_name, write_history_template),
+    "averages": TemplateKind("city", averages_filename, write_averages_template),
+}
+
+
+def evaluation_of(rubric: Rubric) -> Evaluation:
+    return EVALUATIONS[rubric.kind]

@@ -1,0 +1,63 @@
+"""What a job takes and what it gives back: one parameters object in, one outcome out.
+
+The command line and the window build a ``JobParams`` and show the ``Outcome``; every default
+(rubric, stage, date, output name) is decided here and in ``jobs.py``, once, so the two cannot
+disagree. A job that cannot run raises ``JobError`` (Chinese text, exit status 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuoyu_excel.errors import TuoyuError
+
+# The jobs, in the order an official meets them.
+JOB_TEMPLATE = "template"
+JOB_CHECK = "check"
+JOB_REPORT = "report"
+JOB_STAR = "star"
+JOB_CITY = "city"
+JOBS = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY)
+
+# Exit status of a job (and of the `tuoyu` command).
+DONE_CLEAN = 0
+DONE_WITH_ISSUES = 1  # done; issues were found, or institutions wait for a ruling (待裁定)
+CANNOT_RUN = 2
+
+
+class JobError(TuoyuError, ValueError):
+    """A job cannot run as asked (a missing folder, a rubric of the wrong kind, …); the text says how to fix it."""
+
+
+@dataclass
+class JobParams:
+    """Everything a job may take. Empty values mean "the default", decided by the job."""
+
+    job: str
+    source: Path | None = None  # folder (or single workbook) of filled workbooks
+    rubric: str = ""  # shipped rubric name or a rubric file's path; "" = the shipped rubric of the job's kind
+    stage: str = ""  # stage key; "" = the job's default stage for the rubric
+    eval_date: dt.date | None = None  # None = today
+    output: Path | None = None  # a file, or a folder for the default file name; None = the current folder
+    output_is_folder: bool = False  # `output` names a folder even before it exists (the window's 输出文件夹)
+    overwrite: bool = False  # template job: replace an existing file instead of choosing a new name
+    template: str = ""  # template job: "star", "city", "history" or "averages"; "" = both submission templates
+    county: str = ""  # report job: the 县区
+    history: Path | None = None  # star job: the rating-history workbook
+    averages: Path | None = None  # city job: the official 全区平均水平 workbook
+    annotate: Path | None = None  # check job: folder for annotated copies
+
+    def date(self) -> dt.date:
+        return self.eval_date or dt.date.today()
+
+
+@dataclass
+class Outcome:
+    """What a job did: summary lines (Chinese), the files it wrote (first = the main one), its status."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    status: int = DONE_CLEAN

@@ -1,0 +1,111 @@
+"""The Chinese summary of each job's result: the lines the command line prints and the window shows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tuoyu_excel.core.city.evaluate import CityResult
+from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, FileResult, RunResult
+from tuoyu_excel.core.star.county import CountyReport
+from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
+from tuoyu_excel.core.star.rating import StarResult
+from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.render.check_report import sorted_issues
+from tuoyu_excel.render.county.report import other_county_note, summary_line
+
+SHOWN_ISSUES = 20  # check: issues listed before "……另有 N 条"
+SHOWN_RANKS = 5  # city: places listed
+SHOWN_CITY_ISSUES = 10
+
+
+def points(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def file_line(f: FileResult) -> str:
+    if f.card is None:
+        return f"{f.file}：{f.status}，未计分"
+    line = f"{f.file}：{f.status}，综合得分 {points(f.card.total)} 分"
+    return line + (f"（未达评定条件 {len(f.reasons)} 项）" if f.reasons else "")
+
+
+def check_summary(result: RunResult) -> list[str]:
+    counts = {s: sum(1 for f in result.files if f.status == s)
+              for s in (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE)}
+    stage = result.rubric.stage(result.stage)
+    issues = result.issues
+    errors = sum(f.errors for f in result.files)
+    lines = [f"{result.rubric.name}（{stage.label}，评定日期 {result.eval_date.isoformat()}）",
+             f"共读取 {len(result.files)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
+             f"有错误 {counts[STATUS_ERROR]}，无法读取 {counts[STATUS_UNREADABLE]}",
+             f"共发现问题 {len(issues)} 条：错误 {errors} 条，警告 {len(issues) - errors} 条"]
+    lines += [f"  {file_line(f)}" for f in result.files]
+    if issues:
+        shown = sorted_issues(result.files)[:SHOWN_ISSUES]
+        lines.append(f"前 {len(shown)} 条问题：" if len(issues) > SHOWN_ISSUES else "问题：")
+        lines += [f"  [{issue.severity}] {issue.text}" for issue in shown]
+        if len(issues) > SHOWN_ISSUES:
+            lines.append(f"  ……另有 {len(issues) - SHOWN_ISSUES} 条，详见校验报告")
+    return lines
+
+
+def star_summary(result: StarResult, history_issues: list[Issue]) -> list[str]:
+    rubric = result.rubric
+    stage = rubric.stage(result.run.stage)
+    provisional = result.run.stage != rubric.stages[-1].key
+    lines = [f"{rubric.name}（{stage.label}{'，初步结果' if provisional else ''}，"
+             f"评定日期 {result.run.eval_date.isoformat()}）"]
+    if provisional:
+        lines.append(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}为准。")
+    lines.append(f"共读取 {len(result.run.files)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
+                 f"未达评定条件 {len(result.ineligible)} 家，参加排名 {len(result.placements)} 家。")
+    stars = list(reversed(rubric.star.stars)) + [NO_STAR, PENDING]
+    for zone in rubric.star.zones:
+        mine = [p for p in result.placements if p.zone == zone.name]
+        lines.append(f"  {zone.name}：" + "，".join(f"{s} {sum(1 for p in mine if p.star == s)} 家" for s in stars))
+    lines += [f"  未参加评定：{f.file}（{f.status}，{len(f.issues)} 个问题，见“校验问题”）" for f in result.excluded]
+    if result.pending:
+        names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in result.pending)
+        lines.append(f"注意：有 {len(result.pending)} 家机构待裁定（综合得分、核心指标得分均相同且跨越星级分界），"
+                     f"须由{rubric.report.ruling_body or '评定单位'}裁定：{names}")
+    if result.history or history_issues:
+        lines.append(f"历史记录：使用 {len(result.history)} 条，{len(history_issues)} 行有问题未使用（见“校验问题”）；"
+                     f"复审到期 {len(result.review_due)} 家。")
+    return lines
+
+
+def city_summary(result: CityResult) -> list[str]:
+    rubric = result.rubric
+    stage = rubric.stage(result.run.stage)
+    lines = [f"{rubric.name}（{stage.label}，“{stage.header}”列）",
+             f"读取文件 {len(result.run.files)} 个，参与评分城市 {len(result.scores)} 个（全区共 {len(rubric.city.cities)} 个设区市）。",
+             f"全区平均水平：{result.basis_text()}。"]
+    if result.ranking:
+        lines.append(f"排名（前 {min(SHOWN_RANKS, len(result.ranking))} 名）：")
+        for placed in result.ranking[:SHOWN_RANKS]:
+            note = f"（{placed.note}）" if placed.note else ""
+            lines.append(f"  第 {placed.rank} 名  {placed.score.city}  {points(placed.score.total)} 分{note}")
+    issues = result.issues
+    if not issues:
+        return lines + ["未发现问题。"]
+    errors = sum(1 for i in issues if i.severity == ERROR)
+    lines.append(f"发现问题：错误 {errors} 条，警告 {len(issues) - errors} 条（全部见结果表“校验问题”工作表）：")
+    lines += [f"  [{issue.severity}] {issue.text}" for issue in issues[:SHOWN_CITY_ISSUES]]
+    if len(issues) > SHOWN_CITY_ISSUES:
+        lines.append(f"  ……另有 {len(issues) - SHOWN_CITY_ISSUES} 条")
+    return lines
+
+
+def county_summary(report: CountyReport) -> list[str]:
+    lines = [f"{report.county}初评报告（{report.rubric.stage(report.stage).label}，评定日期 {report.eval_date.isoformat()}）",
+             summary_line(report)]
+    lines += [f"  上报：{inst.name}，初评总分 {points(inst.county.total)} 分" for inst in report.forward]
+    lines += [f"  不符合：{inst.name}：{'；'.join(inst.reasons)}" for inst in report.ineligible]
+    lines += [f"  未能评分：{f.file}（{f.status}，错误 {f.errors} 条）" for f in report.unscored]
+    note = other_county_note(report)
+    if note:
+        lines.append(note)
+    if report.issues:
+        errors = sum(1 for i in report.issues if i.severity == ERROR)
+        lines.append(f"校验问题 {len(report.issues)} 条（其中错误 {errors} 条），详见报告的“校验问题”工作表")
+    return lines

@@ -1,0 +1,150 @@
+"""The `tuoyu` parser: one sub-command per job; each turns its arguments into ``JobParams``.
+
+No defaults are decided here: an option left out stays empty and the job layer picks the default,
+exactly as for the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tuoyu_excel import __version__
+from tuoyu_excel.app.demo import DEFAULT_OUTPUT, run_demo
+from tuoyu_excel.app.kinds import TEMPLATES
+from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_STAR, JOB_TEMPLATE, JobParams
+from tuoyu_excel.cli import rubric as rubric_commands
+from tuoyu_excel.cli.chinese import ChineseParser
+from tuoyu_excel.intake.rubric_file import SHIPPED
+from tuoyu_excel.text import DATE_EXAMPLE, date_from_text
+
+SHIPPED_TEXT = "、".join(SHIPPED)
+
+
+def parse_date_arg(text: str):
+    found = date_from_text(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，请按 {DATE_EXAMPLE} 的格式填写")
+    return found
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options most jobs share: --rubric and --date."""
+    parser.add_argument("--rubric", default="", metavar="规则",
+                        help=f"规则文件路径，或内置规则名（{SHIPPED_TEXT}）；不指定时用内置规则")
+    parser.add_argument("--date", type=parse_date_arg, default=None, metavar="日期",
+                        help=f"评定日期，如 {DATE_EXAMPLE}（默认今天）")
+
+
+def _job(job: str, **fields):
+    """How a job command builds its ``JobParams`` from the parsed arguments (cli/main.py runs it)."""
+    def build(args) -> JobParams:
+        values = {name: (get(args) if callable(get) else getattr(args, get)) for name, get in fields.items()}
+        return JobParams(job=job, **values)
+    return build
+
+
+def _template(sub) -> None:
+    t = sub.add_parser("template", help="生成空白模板（star 星级评定 / city 示范城市 / averages 全区平均水平 / "
+                                        "history 星级评定历史记录）")
+    t.add_argument("kind", choices=sorted(TEMPLATES), metavar="模板", help="star、city、averages 或 history")
+    t.add_argument("-o", "--output", default=".", metavar="文件夹", help="输出文件夹（默认当前文件夹）")
+    t.add_argument("--rubric", default="", metavar="规则", help=f"规则文件路径，或内置规则名（{SHIPPED_TEXT}）")
+    t.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认另存为新文件名）")
+    t.set_defaults(build=_job(JOB_TEMPLATE, template="kind", rubric="rubric", overwrite="overwrite",
+                             output=lambda a: Path(a.output)))
+
+
+def _check(sub) -> None:
+    p = sub.add_parser("check", help="校验填报表格，生成校验报告（可选生成标注副本）",
+                       description="校验一个文件夹中的全部填报表格，或单个表格（机构发送前自查）。")
+    p.add_argument("path", metavar="路径", help="待校验的文件夹，或单个表格文件")
+    p.add_argument("--stage", default="", metavar="阶段",
+                   help="评定阶段：self 机构自评 / county 县级初评 / city 市级核验（默认为规则的第一个阶段）")
+    p.add_argument("-o", "--output", default=None, metavar="文件",
+                   help="校验报告保存路径（默认当前文件夹下的 校验报告_<阶段>_<评定日期>.xlsx）")
+    p.add_argument("--annotate", metavar="文件夹2", default=None,
+                   help="把有问题的表格复制到此文件夹，并在副本中标出问题单元格（原文件不会改动）")
+    _common(p)
+    p.set_defaults(build=_job(JOB_CHECK, source=lambda a: Path(a.path), stage="stage", rubric="rubric",
+                             eval_date="date", output=lambda a: _path(a.output), annotate=lambda a: _path(a.annotate)))
+
+
+def _report(sub) -> None:
+    p = sub.add_parser("report", help="生成县区初评报告（按县区汇总县级初评得分，列出上报名单）",
+                       description="读取一个文件夹中各机构的评分表（已填写县级初评得分），生成本县区的初评报告。")
+    p.add_argument("folder", metavar="文件夹", help="存放各机构评分表的文件夹（或单个表格文件）")
+    p.add_argument("--county", required=True, metavar="县区", help="县区名称，如 鹿寨县；只汇总所在县区为该县区的表格")
+    p.add_argument("-o", "--output", default=None, metavar="文件",
+                   help="初评报告保存路径（默认当前文件夹下的 <县区>初评报告_<评定日期>.xlsx；给出文件夹则保存到该文件夹）")
+    _common(p)
+    p.set_defaults(build=_job(JOB_REPORT, source=lambda a: Path(a.folder), county="county", rubric="rubric",
+                             eval_date="date", output=lambda a: _path(a.output)))
+
+
+def _star(sub) -> None:
+    p = sub.add_parser("star", help="星级评定：按片区排名定星，生成星级评定结果工作簿",
+                       description="读取文件夹中各托育机构填好的评分表，校验、计分、判断评定条件，"
+                                   "按片区排名评定星级，生成星级评定结果工作簿。")
+    p.add_argument("source", metavar="文件夹", help="存放各机构评分表的文件夹")
+    p.add_argument("--stage", default="", metavar="阶段",
+                   help="按哪一列得分评定：city 市级核验（正式结果，默认为规则的最后一个阶段）/ county 县级初评（初步结果）")
+    p.add_argument("--history", metavar="文件", default=None,
+                   help="星级评定历史记录表（tuoyu template history 生成），用于定级未满1年、复审到期、撤销的判断")
+    p.add_argument("-o", "--output", metavar="文件", default=None,
+                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段>_<评定日期>.xlsx）")
+    _common(p)
+    p.set_defaults(build=_job(JOB_STAR, source=lambda a: Path(a.source), stage="stage", rubric="rubric",
+                             eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output)))
+
+
+def _city(sub) -> None:
+    p = sub.add_parser("city", help="示范城市创建评分：核算比较项与联席会议项、全区平均水平、城市排名",
+                       description="读取文件夹中各市的示范城市创建评分表，核算与全区平均水平比较的项目和第4.1项，"
+                                   "计算总分并排名，写出结果表。")
+    p.add_argument("folder", metavar="文件夹", help="存放各市评分表的文件夹")
+    p.add_argument("--stage", default="", metavar="阶段",
+                   help="review：评估组评估（“评估得分”列，默认，用于最终排名）；self：市级自评（“自评得分”列，自查用）")
+    p.add_argument("--averages", metavar="文件",
+                   help="官方公布的全区平均水平表（用 tuoyu template averages 生成空白表）；不指定时按各市基础数据计算")
+    p.add_argument("-o", "--output", metavar="文件",
+                   help="结果文件路径或文件夹（默认当前文件夹下“示范城市创建评分结果_日期.xlsx”）；同名文件已存在时另存为新名")
+    _common(p)
+    p.set_defaults(build=_job(JOB_CITY, source=lambda a: Path(a.folder), stage="stage", rubric="rubric",
+                             eval_date="date", averages=lambda a: _path(a.averages), output=lambda a: _path(a.output)))
+
+
+def _demo(sub) -> None:
+    p = sub.add_parser("demo", help="用内置样例演示全部功能（模板、校验、初评报告、星级评定、示范城市评分）",
+                       description="读取内置样例表格（只读，不会改动），依次生成空白模板、机构自评校验报告、"
+                                   "各县区初评报告、星级评定结果和示范城市评分结果，全部保存到一个文件夹。")
+    p.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="文件夹", help=f"输出文件夹（默认当前文件夹下的“{DEFAULT_OUTPUT}”）")
+    p.set_defaults(func=_run_demo)
+
+
+def _run_demo(args) -> int:
+    return run_demo(Path(args.output), print)
+
+
+def _gui(sub) -> None:
+    p = sub.add_parser("gui", help="打开图形界面窗口（与双击 tuoyu_gui 相同）")
+    p.set_defaults(func=_run_gui)
+
+
+def _run_gui(args) -> int:
+    from tuoyu_excel.gui.window import main as gui_main  # tkinter loads only when the window is asked for
+
+    return gui_main()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseParser(prog="tuoyu", description="托育机构星级评定与示范城市创建评分工具")
+    p.add_argument("--version", action="version", version=f"tuoyu_excel {__version__}", help="显示程序版本并退出")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+    for register in (_template, _check, _report, _star, _city, rubric_commands.register, _demo, _gui):
+        register(sub)
+    return p
