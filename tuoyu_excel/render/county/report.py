@@ -250,7 +250,7 @@ def county_run_info(report: CountyReport, run: RunResult | None = None) -> RunIn
     files = [InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name) for i in report.institutions]
     files += [InputFile(u.file, _sha(by_file, u.file), u.status, u.name) for u in report.unscored]
     settings: list[tuple[str, object]] = [
-        ("县区", report.county), ("对比阶段", report.rubric.stage(report.compare_stage).label),
+        ("县区", report.county),
         ("申报机构数", report.applied), ("符合申报条件", len(report.eligible)),
         ("不符合申报条件", len(report.ineligible)), ("表格有错误未能评分", len(report.unscored)),
         ("其他县区的表格（未纳入）", report.other_county)]
