@@ -39,8 +39,6 @@ def main(scenario: str, params: str, out: str, screenshot: str = "") -> None:
     settings = Settings(TaskParams(**json.loads(params)))
     app = (App(root, settings, run_task=lambda p, progress: calls.append(p)) if scenario == "refuse"
            else App(root, settings))
-    if scenario == "star":
-        app.stage_box.current(1)  # 市级核验
     root.update()
     app.start.invoke()
     if scenario == "refuse":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,10 @@ def test_no_kind_branches_outside_the_registries():
             if KIND_BRANCH.search(line.split("#")[0]):
                 branches.append(f"{module}:{n}: {line.strip()}")
     assert branches == []
+
+
+def test_pyproject_lists_every_subpackage():
+    """pyproject.toml lists the packages (tuoyu_excel.samples comes from samples/): a new folder must be added."""
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+                 ["packages"])
+    assert listed - {f"{NAME}.samples"} == {m for m, p in MODULES.items() if p.name == "__init__.py"}

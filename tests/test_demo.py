@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.util
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 from tuoyu_excel.app import demo as cli_demo
+from tuoyu_excel.app.kinds import TEMPLATES
 from tuoyu_excel.cli import main as cli
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.city_results import results_filename
 from tuoyu_excel.render.county.report import report_filename
 
@@ -27,7 +29,8 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     out = tmp_path / "演示结果"
     assert cli.main(["demo", "-o", str(out)]) == 0
     star, city = load_rubric("liuzhou_star"), load_rubric("guangxi_demo_city")
-    expected = {layout.template_filename(star), layout.template_filename(city), "校验报告_self_20261122.xlsx",
+    expected = {TEMPLATES[k].filename(star if TEMPLATES[k].rubric_kind == "star" else city) for k in TEMPLATES}
+    expected |= {"校验报告_self_20261122.xlsx",
                 "星级评定结果_city_20261122.xlsx", results_filename(DEMO_DATE)}
     expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
     written = {p.name for p in out.iterdir()}
@@ -92,3 +95,25 @@ def test_missing_samples_is_a_clear_error(tmp_path, monkeypatch, capsys):
     assert cli.main(["demo", "-o", str(tmp_path / "out")]) == 2
     assert "找不到内置样例文件夹" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_demo_from_an_installed_package(tmp_path):
+    """`pip install .` then `tuoyu demo`: the samples travel inside the package (tuoyu_excel/samples)."""
+    wheels, target = tmp_path / "wheel", tmp_path / "site"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                            "-w", str(wheels), str(SAMPLES.parent)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    [wheel] = wheels.glob("*.whl")
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+                                str(wheel)], capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    assert (target / "tuoyu_excel" / "samples" / "star").is_dir()
+    out = tmp_path / "演示 结果"
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    run = subprocess.run([sys.executable, "-c", "import sys, tuoyu_excel; print(tuoyu_excel.__file__); "
+                          "from tuoyu_excel.cli.main import main; sys.exit(main(['demo', '-o', sys.argv[1]]))", str(out)],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    assert run.stdout.splitlines()[0].startswith(str(target)), run.stdout[:300]
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "找不到内置样例文件夹" not in run.stdout + run.stderr
+    assert any(p.name.startswith("星级评定结果") for p in out.iterdir())

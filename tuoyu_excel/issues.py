@@ -25,7 +25,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SHEET_TOO_LARGE": (ERROR, "“{label}”工作表有 {found}（内容一直延伸到 {detail} 单元格），远超模板的大小，可能误操作填满了整列或整行。"
                                "请删除模板以外多余的行和列后重新保存发送"),
     "FILE_NOT_TEMPLATE": (ERROR, "不是本工具生成的模板（{detail}）。请使用“生成空白模板”得到的表格填写"),
-    "FILE_WRONG_KIND": (ERROR, "这是“{found}”表格，本次处理的是“{expected}”。请把文件放到对应的文件夹"),
+    "FILE_WRONG_KIND": (ERROR, "这是“{found}”表格，本次处理的是“{expected}”表格，未读取。如果这份表格放错了文件夹，请移到对应的文件夹；如需校验它，校验时不指定规则即可按表格自动识别"),
     "FILE_WRONG_RUBRIC": (ERROR, "表格按规则 {found} 生成，本次使用的规则是 {expected}。请用本次规则重新生成模板并转填，或改用对应的规则文件"),
     "FILE_WRONG_LAYOUT": (ERROR, "表格版式版本为 {found}，本工具需要版式版本 {expected}。请用本工具重新生成模板并转填"),
     "SHEET_MISSING": (ERROR, "缺少“{expected}”工作表。请不要删除或重命名模板中的工作表"),

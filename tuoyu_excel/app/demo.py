@@ -37,10 +37,15 @@ HISTORY_FILE = ("history", "历史评定.xlsx")
 
 
 def bundled_path(*parts: str) -> Path:
-    """A path inside the bundled data: PyInstaller's unpack folder when frozen, else the repository root."""
+    """A path inside the bundled data: PyInstaller's unpack folder when frozen; the installed package
+    (which carries samples/ as tuoyu_excel/samples); else the repository root (a source checkout)."""
     base = getattr(sys, "_MEIPASS", None)
-    root = Path(base) if getattr(sys, "frozen", False) and base else Path(__file__).resolve().parents[2]
-    return root.joinpath(*parts)
+    if getattr(sys, "frozen", False) and base:
+        return Path(base).joinpath(*parts)
+    package = Path(__file__).resolve().parents[1]
+    if parts and parts[0] == "samples" and (package / "samples").is_dir():
+        return package.joinpath(*parts)
+    return package.parent.joinpath(*parts)
 
 
 def _complain(text: str) -> None:

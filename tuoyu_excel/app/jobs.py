@@ -18,17 +18,20 @@ from tuoyu_excel.app.params import (
     JOB_CHECK,
     JOB_CITY,
     JOB_REPORT,
+    JOB_RUBRIC,
     JOB_STAR,
     JOB_TEMPLATE,
     JobError,
     JobParams,
     Outcome,
 )
+from tuoyu_excel.app.rubric_jobs import run_rubric
 from tuoyu_excel.app.summaries import check_summary, county_summary
-from tuoyu_excel.core.pipeline import Progress, RunResult, run
+from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run
 from tuoyu_excel.core.star.county import build_county_report, check_county
-from tuoyu_excel.errors import OutputError
-from tuoyu_excel.intake.rubric_file import default_rubric, load_rubric
+from tuoyu_excel.errors import OutputError, os_reason
+from tuoyu_excel.intake.reader import read_meta
+from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.render.annotate import annotate_copies
 from tuoyu_excel.render.check_report import write_check_report
 from tuoyu_excel.render.county.report import report_filename, write_county_report
@@ -37,7 +40,7 @@ from tuoyu_excel.spec.kinds import KINDS
 from tuoyu_excel.spec.model import Rubric
 
 TITLES = {JOB_TEMPLATE: "生成空白模板", JOB_CHECK: "校验", JOB_REPORT: "县区初评报告", JOB_STAR: "星级评定",
-          JOB_CITY: "示范城市评分"}
+          JOB_CITY: "示范城市评分", JOB_RUBRIC: "评分规则"}
 REPORT_STAGE = "county"  # the county's 初评 column
 
 
@@ -77,10 +80,11 @@ def source_for(p: JobParams, folder_only: bool) -> Path:
     return Path(p.source)
 
 
-def output_for(p: JobParams, default_name: str) -> Path:
-    """`p.output` as a file path: a folder gets the default name inside; no folder means the current one."""
+def output_for(p: JobParams, default_name: str, several: bool = False) -> Path:
+    """`p.output` as a file path: a folder gets the default name inside; no folder means the current one.
+    A job writing `several` files treats `p.output` as a folder."""
     wanted = Path(p.output) if p.output else Path.cwd() / default_name
-    if p.output_is_folder and p.output:
+    if (p.output_is_folder or several) and p.output:
         _make_folder(wanted)
     if wanted.is_dir():
         wanted = wanted / default_name
@@ -91,22 +95,37 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {folder}：{exc.strerror or exc}") from exc
+        raise OutputError(f"无法创建输出文件夹 {folder}：{os_reason(exc)}") from exc
 
 
-def evaluate_folder(p: JobParams, rubric: Rubric, stage: str, progress: Progress | None) -> RunResult:
+def evaluate_folder(p: JobParams, rubric: Rubric, stage: str, progress: Progress | None,
+                    paths: list[Path] | None = None) -> RunResult:
     source = source_for(p, folder_only=False)
     try:
-        result = run(source, rubric, stage, p.date(), progress, assess=evaluation_of(rubric).assess)
+        result = run(paths if paths is not None else source, rubric, stage, p.date(), progress,
+                     assess=evaluation_of(rubric).assess)
     except OSError as exc:
-        raise JobError(f"无法读取文件夹 {source}：{exc.strerror or exc}") from exc
+        raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
     _refuse_empty(source, result)
     return result
 
 
-def _refuse_empty(source: Path, result: RunResult) -> None:
+def _refuse_empty(source: Path, result: RunResult, of_kind: bool = False) -> None:
+    """Nothing to work on: no file at all, or (for results) no workbook of the job's kind, or a stage
+    whose score column is blank in every workbook (the wrong stage was chosen)."""
     if not result.files:
         raise JobError(f"{source} 中没有找到任何文件。请把填好的表格放进这个文件夹后重新运行")
+    if not of_kind:
+        return
+    title = KINDS[result.rubric.kind].title
+    if not any(f.submission is not None for f in result.files):
+        raise JobError(f"{source} 中没有{title}表格（共 {len(result.files)} 个文件，都不是{title}模板填写的表格）。"
+                       "请确认选择的文件夹和要做的事是否一致")
+    filled = [f for f in result.files if f.submission is not None]
+    if not any(v is not None for f in filled for v in f.submission.scores.get(result.stage, {}).values()):
+        stage = result.rubric.stage(result.stage)
+        raise JobError(f"所选评分阶段“{stage.label}”（“{stage.header}”列）在全部 {len(filled)} 份表格中全部为空，"
+                       "是否选错了阶段？请选择已填写得分的阶段后重新运行")
 
 
 def _saved(outcome: Outcome, label: str, out: OutputPath, source: Path | None) -> None:
@@ -121,9 +140,11 @@ def _saved(outcome: Outcome, label: str, out: OutputPath, source: Path | None) -
 # ---- the jobs -----------------------------------------------------------------------------------
 
 def run_template(p: JobParams, progress: Progress | None = None) -> Outcome:
-    """Blank forms: the one asked for, or both submission templates (star and city)."""
+    """Blank forms: the one asked for, or all of them (with a chosen rubric: all of its kind)."""
     outcome = Outcome(TITLES[JOB_TEMPLATE])
-    for name in [p.template] if p.template else ["star", "city"]:
+    chosen_kind = load_rubric(p.rubric).kind if p.rubric and not p.template else None
+    names = [p.template] if p.template else [n for n, t in TEMPLATES.items() if chosen_kind in (None, t.rubric_kind)]
+    for name in names:
         if name not in TEMPLATES:
             raise JobError(f"没有“{name}”模板，可选：{'、'.join(TEMPLATES)}")
         kind = TEMPLATES[name]
@@ -140,17 +161,49 @@ def run_template(p: JobParams, progress: Progress | None = None) -> Outcome:
 
 
 def run_check(p: JobParams, progress: Progress | None = None) -> Outcome:
-    rubric = rubric_for(p, None)
-    stage = stage_for(p, rubric)
-    if p.annotate and p.source and Path(p.source).is_dir() and Path(p.annotate).resolve() == Path(p.source).resolve():
+    """Check a folder. Without a chosen rubric each workbook is checked against the shipped rubric that
+    made it (its template metadata says which); a folder mixing kinds gets one report per kind."""
+    source = source_for(p, folder_only=False)
+    if p.annotate and source.is_dir() and Path(p.annotate).resolve() == source.resolve():
         raise JobError("标注副本不能放在被校验的文件夹中（会与原表格混在一起），请另选一个文件夹")
-    result = evaluate_folder(p, rubric, stage, progress)
-    outcome = Outcome(TITLES[JOB_CHECK], check_summary(result), status=DONE_CLEAN if result.clean else DONE_WITH_ISSUES)
-    out = write_check_report(result, output_for(p, f"校验报告_{stage}_{p.date():%Y%m%d}.xlsx"))
-    _saved(outcome, "校验报告", out, Path(p.source))
-    if p.annotate:
-        outcome.lines += _annotate(result, Path(p.annotate), outcome)
+    groups = [(rubric_for(p, None), None)] if p.rubric else rubric_groups(source)
+    outcome = Outcome(TITLES[JOB_CHECK])
+    for rubric, paths in groups:
+        stage = stage_for(p, rubric)
+        result = evaluate_folder(p, rubric, stage, progress, paths)
+        if len(groups) > 1:
+            outcome.lines.append(f"【{KINDS[rubric.kind].title}】{len(result.files)} 个文件")
+        outcome.lines += check_summary(result)
+        outcome.status = max(outcome.status, DONE_CLEAN if result.clean else DONE_WITH_ISSUES)
+        kind = f"{KINDS[rubric.kind].title}_" if len(groups) > 1 else ""
+        out = write_check_report(result, output_for(p, f"校验报告_{kind}{stage}_{p.date():%Y%m%d}.xlsx", len(groups) > 1))
+        _saved(outcome, "校验报告", out, source)
+        if p.annotate:
+            outcome.lines += _annotate(result, Path(p.annotate), outcome)
     return outcome
+
+
+def rubric_groups(source: Path) -> list[tuple[Rubric, list[Path] | None]]:
+    """The folder's workbooks by the shipped rubric that made them, in rubric order. A workbook made
+    from an unknown or changed rubric joins the shipped rubric of its kind (whose check then names the
+    rubric and version that made it); one that is not a template joins the largest group."""
+    shipped = {name: load_rubric(name) for name in SHIPPED}
+    by_id = {r.id: r for r in shipped.values()}
+    by_kind = {r.kind: r for r in reversed(list(shipped.values()))}
+    paths = input_files(source)
+    found: dict[str, list[Path]] = {}
+    unknown: list[Path] = []
+    for path in paths:
+        meta = read_meta(path)
+        rubric = by_id.get(meta.get("rubric_id", "")) or by_kind.get(meta.get("kind", ""))
+        (found.setdefault(rubric.id, []) if rubric else unknown).append(path)
+    if not found:
+        return [(default_rubric("star"), None)]
+    largest = max(found, key=lambda rid: len(found[rid]))
+    found[largest] += unknown
+    if len(found) == 1:
+        return [(by_id[largest], None)]
+    return [(by_id[rid], sorted(found[rid], key=paths.index)) for rid in by_id if rid in found]
 
 
 def _annotate(result: RunResult, out_dir: Path, outcome: Outcome) -> list[str]:
@@ -169,6 +222,7 @@ def run_report(p: JobParams, progress: Progress | None = None) -> Outcome:
     rubric = rubric_for(p, "star")
     check_county(rubric, p.county)
     result = evaluate_folder(p, rubric, stage_for(p, rubric), progress)
+    _refuse_empty(Path(p.source), result, of_kind=True)
     report = build_county_report(result, rubric, p.county)
     if not report.applied:
         raise JobError(f"{p.source} 中没有{p.county}的表格（共 {len(result.files)} 个文件，其他县区 "
@@ -192,8 +246,8 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
     try:
         results = evaluation.evaluate(p, rubric, stage, p.date(), progress)
     except OSError as exc:
-        raise JobError(f"无法读取文件夹 {source}：{exc.strerror or exc}") from exc
-    _refuse_empty(source, results.run)
+        raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
+    _refuse_empty(source, results.run, of_kind=True)
     outcome = Outcome(TITLES[p.job], list(results.lines), status=results.status)
     out = results.write(output_for(p, evaluation.results_name(rubric, stage, p.date())))
     _saved(outcome, evaluation.saved_label, out, source)
@@ -201,7 +255,7 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
 
 
 RUNNERS = {JOB_TEMPLATE: run_template, JOB_CHECK: run_check, JOB_REPORT: run_report, JOB_STAR: run_results,
-           JOB_CITY: run_results}
+           JOB_CITY: run_results, JOB_RUBRIC: run_rubric}
 
 
 def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:

@@ -57,7 +57,7 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
     history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     result = evaluate_star(p.source, rubric, stage, eval_date, history, progress)
     clean = not (result.run.issues or history_issues or result.pending)
-    return Results(result.run, star_summary(result, history_issues), DONE_CLEAN if clean else DONE_WITH_ISSUES,
+    return Results(result.run, star_summary(result, history_issues, p.history is not None), DONE_CLEAN if clean else DONE_WITH_ISSUES,
                    lambda path: write_star_results(result, path, history=history_read))
 
 

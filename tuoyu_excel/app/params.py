@@ -19,7 +19,8 @@ JOB_CHECK = "check"
 JOB_REPORT = "report"
 JOB_STAR = "star"
 JOB_CITY = "city"
-JOBS = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY)
+JOB_RUBRIC = "rubric"  # the rule-file jobs (list, export, check, import)
+JOBS = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY, JOB_RUBRIC)
 
 # Exit status of a job (and of the `tuoyu` command).
 DONE_CLEAN = 0
@@ -48,6 +49,7 @@ class JobParams:
     history: Path | None = None  # star job: the rating-history workbook
     averages: Path | None = None  # city job: the official 全区平均水平 workbook
     annotate: Path | None = None  # check job: folder for annotated copies
+    action: str = ""  # rubric job: list, export, check or import
 
     def date(self) -> dt.date:
         return self.eval_date or dt.date.today()

@@ -49,7 +49,7 @@ def check_summary(result: RunResult) -> list[str]:
     return lines
 
 
-def star_summary(result: StarResult, history_issues: list[Issue]) -> list[str]:
+def star_summary(result: StarResult, history_issues: list[Issue], used_history: bool) -> list[str]:
     rubric = result.rubric
     stage = rubric.stage(result.run.stage)
     provisional = result.run.stage != rubric.stages[-1].key
@@ -71,6 +71,10 @@ def star_summary(result: StarResult, history_issues: list[Issue]) -> list[str]:
     if result.history or history_issues:
         lines.append(f"历史记录：使用 {len(result.history)} 条，{len(history_issues)} 行有问题未使用（见“校验问题”）；"
                      f"复审到期 {len(result.review_due)} 家。")
+    elif not used_history:
+        settings = rubric.star
+        lines.append(f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”和"
+                     f"“每{settings.review_years}年复审1次”两条规则本次未执行。如有历史评定记录表，请指定后重新运行。")
     return lines
 
 

@@ -13,24 +13,40 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tuoyu_excel.app.jobs import TITLES, default_stage, rubric_for
-from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_STAR, JOB_TEMPLATE, JobParams
+from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_RUBRIC, JOB_STAR, JOB_TEMPLATE, JobParams
 from tuoyu_excel.errors import TuoyuError
+from tuoyu_excel.intake.rubric_file import SHIPPED
 from tuoyu_excel.text import DATE_EXAMPLE, date_from_text
 
-JOBS_SHOWN = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY)  # the window's tasks, in working order
-TASK_TEMPLATE, TASK_CHECK, TASK_REPORT, TASK_STAR, TASK_CITY = (TITLES[j] for j in JOBS_SHOWN)
+JOBS_SHOWN = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY, JOB_RUBRIC)  # the window's tasks, in order
+TASK_TEMPLATE, TASK_CHECK, TASK_REPORT, TASK_STAR, TASK_CITY, TASK_RUBRIC = (TITLES[j] for j in JOBS_SHOWN)
 TASKS = tuple(TITLES[j] for j in JOBS_SHOWN)
 JOB_OF = {TITLES[j]: j for j in JOBS_SHOWN}
 
+# One line under the task buttons: what the task is for, in the order an official meets them.
+ABOUT = {
+    TASK_TEMPLATE: "第一步：生成空白表格，发给各机构（或各市）填写；也可生成星级评定历史记录表、全区平均水平表。",
+    TASK_CHECK: "收到填好的表格后先校验：列出每个文件的问题和所在单元格，可生成标注副本发回修改。",
+    TASK_REPORT: "县区汇总本县区机构的县级初评得分，生成初评报告和上报名单。",
+    TASK_STAR: "市级核验后，按片区排名评定星级，生成星级评定结果、公示名单和待裁定名单。",
+    TASK_CITY: "汇总各市的评分表，核算与全区平均水平比较的项目，计算总分并排名。",
+    TASK_RUBRIC: "评分规则的维护：导出为 Excel 修改，检查后导入；修改后的规则文件可在各项工作中选用。",
+}
 # What each task asks for in the window.
 NEEDS = {
-    TASK_TEMPLATE: {"output", "rubric"},
-    TASK_CHECK: {"input", "stage", "date", "output", "rubric"},
+    TASK_TEMPLATE: {"template", "output", "rubric"},
+    TASK_CHECK: {"input", "stage", "date", "annotate", "output", "rubric"},
     TASK_STAR: {"input", "stage", "date", "history", "output", "rubric"},
     TASK_REPORT: {"input", "county", "date", "output", "rubric"},
     TASK_CITY: {"input", "stage", "date", "averages", "output", "rubric"},
+    TASK_RUBRIC: {"action", "rubric", "output"},
 }
-KIND_OF = {TASK_CHECK: None, TASK_STAR: "star", TASK_REPORT: "star", TASK_CITY: "city", TASK_TEMPLATE: None}
+KIND_OF = {TASK_CHECK: None, TASK_STAR: "star", TASK_REPORT: "star", TASK_CITY: "city", TASK_TEMPLATE: None,
+           TASK_RUBRIC: None}
+TEMPLATE_CHOICES = (("", "全部空白表（四种）"), ("star", "星级评定申报表及评分表"), ("city", "示范城市创建评分表"),
+                    ("history", "星级评定历史记录表"), ("averages", "全区平均水平表"))
+ACTION_CHOICES = (("export", "导出为 Excel（修改用）"), ("check", "检查规则文件"), ("import", "导入为文本规则（.toml）"))
+RUBRIC_CHOICES = SHIPPED  # the rule field also offers the shipped rules by name (for 评分规则 导出)
 # The star results are final-assessment results: the institutions' own column is not offered there.
 HIDDEN_STAGES = {TASK_STAR: ("self",)}
 
@@ -48,6 +64,9 @@ class TaskParams:
     history: str = ""  # optional rating-history workbook (star task)
     averages: str = ""  # optional official 全区平均水平 workbook (city task)
     rubric: str = ""  # optional rule file; empty = the shipped rubric
+    template: str = ""  # template task: which blank form ("" = all)
+    annotate: str = ""  # check task: folder for annotated copies (optional)
+    action: str = "export"  # rubric task: export, check or import
 
     def job_params(self) -> JobParams:
         need = NEEDS[self.task]
@@ -59,11 +78,15 @@ class TaskParams:
                          output=path("output", self.output_dir), output_is_folder=True, rubric=self.rubric.strip(),
                          stage=self.stage if "stage" in need else "", eval_date=date_from_text(self.date),
                          county=self.county if "county" in need else "", history=path("history", self.history),
-                         averages=path("averages", self.averages))
+                         averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
+                         template=self.template if "template" in need else "",
+                         action=self.action if "action" in need else "")
 
 
 def task_rubric(p: TaskParams):
     """The rubric the task will use (the chosen file or the shipped one); None when it cannot be loaded."""
+    if p.task == TASK_RUBRIC:
+        return None
     try:
         return rubric_for(JobParams(job=JOB_OF[p.task], rubric=p.rubric.strip()), KIND_OF[p.task])
     except TuoyuError:
@@ -97,7 +120,14 @@ def problems(p: TaskParams) -> list[str]:
     """What is missing or wrong before the task can start, in Chinese."""
     need = NEEDS[p.task]
     out = []
-    if p.rubric.strip() and task_rubric(p) is None:
+    if p.task == TASK_RUBRIC:
+        if not p.rubric.strip():
+            out.append("请选择规则文件，或从列表中选择内置规则。")
+        elif p.rubric.strip() not in SHIPPED and not Path(p.rubric.strip()).is_file():
+            out.append(f"找不到规则文件“{p.rubric}”。")
+        if p.action == "import" and p.rubric.strip() in SHIPPED:
+            out.append("内置规则已是文本规则，无需导入；请选择要导入的 Excel 规则文件。")
+    elif p.rubric.strip() and task_rubric(p) is None:
         out.append(f"规则文件“{p.rubric}”无法使用：请检查文件，或留空使用内置规则。")
     if "input" in need and not (p.input_dir and Path(p.input_dir).is_dir()):
         out.append("请选择存放已填表格的输入文件夹。")
@@ -131,8 +161,7 @@ class Settings:
             data = json.loads((path or settings_path()).read_text(encoding="utf-8"))
             known = {k: str(v) for k, v in data.get("last", {}).items() if k in TaskParams.__dataclass_fields__}
             params = TaskParams(**known)
-            if params.task not in TASKS:
-                params.task = TASK_TEMPLATE
+            params.task = TASK_TEMPLATE  # the window opens on step 1; folders and choices are remembered
             return cls(params)
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()

@@ -21,10 +21,15 @@ from pathlib import Path
 from tuoyu_excel import __version__
 from tuoyu_excel.app.console import safe_console
 from tuoyu_excel.app.jobs import run_job
-from tuoyu_excel.errors import TuoyuError
+from tuoyu_excel.errors import TuoyuError, os_reason
 from tuoyu_excel.gui.model import (
+    ABOUT,
+    ACTION_CHOICES,
     NEEDS,
+    SHIPPED,
+    TASK_RUBRIC,
     TASKS,
+    TEMPLATE_CHOICES,
     Settings,
     TaskParams,
     county_choices,
@@ -44,6 +49,30 @@ def open_path(path: Path) -> None:
     else:
         opener = "open" if sys.platform == "darwin" else "xdg-open"
         subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def chinese_dialogs(root) -> None:
+    """Tk's own dialogs (folder and file pickers, message boxes) in Chinese, from Tk's zh_cn catalogue;
+    on X11 the file picker hides dot-folders (a button shows them)."""
+    import tkinter as tk  # the window's toolkit loads only when a window is made
+
+    try:
+        root.tk.call("::msgcat::mclocale", "zh_cn")
+        root.tk.call("::msgcat::mcload", root.tk.call("file", "join", root.tk.call("set", "::tk_library"), "msgs"))
+    except tk.TclError:
+        return  # a Tk without its message catalogues: its dialogs stay in English
+    if root.tk.call("tk", "windowingsystem") != "x11":
+        return
+    try:
+        root.tk.call("tk_getOpenFile", "-no-such-option")  # loads the dialog's code and its settings
+    except tk.TclError:
+        pass
+    root.tk.call("set", "::tk::dialog::file::showHiddenBtn", "1")
+    root.tk.call("set", "::tk::dialog::file::showHiddenVar", "0")
+
+
+def _key_of(choices, label: str) -> str:
+    return next((key for key, shown in choices if shown == label), "")
 
 
 def run_task(params: TaskParams, progress=None):
@@ -66,6 +95,7 @@ class App:
         root.title(f"托育评定 Excel 工具 {__version__}")
         root.minsize(760, 560)
         root.report_callback_exception = self._on_crash
+        chinese_dialogs(root)
         self._build(self.settings.last)
         self._on_task_change()
 
@@ -79,8 +109,10 @@ class App:
         tasks = ttk.LabelFrame(frame, text="选择要做的事", padding=8)
         tasks.grid(row=0, column=0, columnspan=3, sticky="ew")
         for n, name in enumerate(TASKS):
-            ttk.Radiobutton(tasks, text=name, value=name, variable=self.task,
-                            command=self._on_task_change).grid(row=0, column=n, padx=8)
+            ttk.Radiobutton(tasks, text=f"{n + 1}. {name}", value=name, variable=self.task,
+                            command=self._on_task_change).grid(row=0, column=n, padx=6)
+        self.about = ttk.Label(frame, text="", foreground="#1f4e79", wraplength=720, justify="left")
+        self.about.grid(row=1, column=0, columnspan=3, sticky="w", pady=(6, 2))
         self.input_dir = tk.StringVar(value=last.input_dir)
         self.output_dir = tk.StringVar(value=last.output_dir)
         self.stage = tk.StringVar()
@@ -89,16 +121,28 @@ class App:
         self.history = tk.StringVar(value=last.history)
         self.averages = tk.StringVar(value=last.averages)
         self.rubric = tk.StringVar(value=last.rubric)
+        self.annotate = tk.StringVar(value=last.annotate)
+        self.template = tk.StringVar()
+        self.action = tk.StringVar()
         self.rows = {}
-        self.rows["input"] = self._folder_row(frame, 1, "输入文件夹（已填表格）：", self.input_dir)
-        self.stage_box = self._combo_row(frame, 2, "评分阶段：", self.stage, "stage")
-        self.county_box = self._combo_row(frame, 3, "县区：", self.county, "county")
-        self.rows["date"] = self._entry_row(frame, 4, "评定日期：", self.date)
-        self.rows["history"] = self._folder_row(frame, 5, "历史评定记录（可选）：", self.history, file=True)
-        self.rows["averages"] = self._folder_row(frame, 6, "全区平均水平表（可选）：", self.averages, file=True)
-        self.rows["rubric"] = self._folder_row(frame, 7, "规则文件（可选，留空用内置规则）：", self.rubric, file=True,
-                                               kinds=[("规则文件", "*.toml *.xlsx"), ("全部文件", "*")])
-        self.rows["output"] = self._folder_row(frame, 8, "输出文件夹：", self.output_dir)
+        self.rows["input"] = self._folder_row(frame, 2, "输入文件夹（已填表格）：", self.input_dir)
+        self.template_box = self._combo_row(frame, 3, "空白表：", self.template, "template", width=30)
+        self.template_box["values"] = [label for _, label in TEMPLATE_CHOICES]
+        self.template_box.current([k for k, _ in TEMPLATE_CHOICES].index(last.template)
+                                  if last.template in [k for k, _ in TEMPLATE_CHOICES] else 0)
+        self.action_box = self._combo_row(frame, 4, "操作：", self.action, "action", width=30)
+        self.action_box["values"] = [label for _, label in ACTION_CHOICES]
+        self.action_box.current([k for k, _ in ACTION_CHOICES].index(last.action)
+                                if last.action in [k for k, _ in ACTION_CHOICES] else 0)
+        self.stage_box = self._combo_row(frame, 5, "评分阶段：", self.stage, "stage")
+        self.county_box = self._combo_row(frame, 6, "县区：", self.county, "county")
+        self.rows["date"] = self._entry_row(frame, 7, "评定日期：", self.date)
+        self.rows["history"] = self._folder_row(frame, 8, "历史评定记录（可选）：", self.history, file=True)
+        self.rows["averages"] = self._folder_row(frame, 9, "全区平均水平表（可选）：", self.averages, file=True)
+        self.rows["rubric"] = self._folder_row(frame, 10, "规则文件（可选，留空用内置规则）：", self.rubric, file=True,
+                                               kinds=[("规则文件", "*.toml *.xlsx"), ("全部文件", "*")], choices=SHIPPED)
+        self.rows["annotate"] = self._folder_row(frame, 11, "标注副本文件夹（可选）：", self.annotate)
+        self.rows["output"] = self._folder_row(frame, 12, "输出文件夹：", self.output_dir)
         self._build_actions(frame)
 
     def _label(self, frame, row: int, text: str):
@@ -106,9 +150,10 @@ class App:
         label.grid(row=row, column=0, sticky="w", pady=4)
         return label
 
-    def _folder_row(self, frame, row: int, text: str, var, file: bool = False, kinds=None):
+    def _folder_row(self, frame, row: int, text: str, var, file: bool = False, kinds=None, choices=()):
         label = self._label(frame, row, text)
-        entry = self.ttk.Entry(frame, textvariable=var)
+        entry = self.ttk.Combobox(frame, textvariable=var, values=list(choices)) if choices else \
+            self.ttk.Entry(frame, textvariable=var)
         entry.grid(row=row, column=1, sticky="ew", padx=6)
         button = self.ttk.Button(frame, text="浏览…", command=lambda: self._browse(var, file, kinds))
         button.grid(row=row, column=2)
@@ -120,9 +165,9 @@ class App:
         entry.grid(row=row, column=1, sticky="w", padx=6)
         return (label, entry)
 
-    def _combo_row(self, frame, row: int, text: str, var, key: str):
+    def _combo_row(self, frame, row: int, text: str, var, key: str, width: int = 24):
         label = self._label(frame, row, text)
-        box = self.ttk.Combobox(frame, textvariable=var, state="readonly", width=24)
+        box = self.ttk.Combobox(frame, textvariable=var, state="readonly", width=width)
         box.grid(row=row, column=1, sticky="w", padx=6)
         self.rows[key] = (label, box)
         return box
@@ -130,20 +175,20 @@ class App:
     def _build_actions(self, frame) -> None:
         ttk = self.ttk
         self.start = ttk.Button(frame, text="开始", command=self.on_start)
-        self.start.grid(row=9, column=0, columnspan=3, pady=(10, 4), ipadx=30)
+        self.start.grid(row=13, column=0, columnspan=3, pady=(10, 4), ipadx=30)
         self.progress = ttk.Progressbar(frame, mode="determinate")
-        self.progress.grid(row=10, column=0, columnspan=3, sticky="ew")
+        self.progress.grid(row=14, column=0, columnspan=3, sticky="ew")
         self.status = ttk.Label(frame, text="准备就绪。")
-        self.status.grid(row=11, column=0, columnspan=3, sticky="w", pady=4)
+        self.status.grid(row=15, column=0, columnspan=3, sticky="w", pady=4)
         self.summary = self.tk.Text(frame, height=14, wrap="word", font=("Noto Sans CJK SC", 10))
-        self.summary.grid(row=12, column=0, columnspan=3, sticky="nsew")
+        self.summary.grid(row=16, column=0, columnspan=3, sticky="nsew")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.summary.yview)
-        scroll.grid(row=12, column=3, sticky="ns")
+        scroll.grid(row=16, column=3, sticky="ns")
         self.summary.configure(yscrollcommand=scroll.set)
-        frame.rowconfigure(12, weight=1)
+        frame.rowconfigure(16, weight=1)
         self.summary.configure(state="disabled")
         buttons = ttk.Frame(frame)
-        buttons.grid(row=13, column=0, columnspan=3, pady=(6, 0))
+        buttons.grid(row=17, column=0, columnspan=3, pady=(6, 0))
         self.open_file = ttk.Button(buttons, text="打开结果表格", state="disabled", command=self._open_result)
         self.open_dir = ttk.Button(buttons, text="打开所在文件夹", state="disabled", command=self._open_folder)
         self.open_file.pack(side="left", padx=6)
@@ -165,13 +210,17 @@ class App:
     def _on_task_change(self) -> None:
         task = self.task.get()
         need = NEEDS[task]
+        self.about.configure(text=ABOUT[task])
+        self.rows["rubric"][0].configure(text="规则（内置规则名或规则文件）：" if task == TASK_RUBRIC
+                                         else "规则文件（可选，留空用内置规则）：")
         for key, widgets in self.rows.items():
             for w in widgets:
                 (w.grid if key in need else w.grid_remove)()
         form = self.params()
         form.stage = self.settings.last.stage if self.settings.last.task == task else ""
         stages = stage_choices(form)
-        self.stage_box["values"] = [f"{label}（{key}）" for key, label in stages]
+        self.stage_box["values"] = [label for _, label in stages]
+        self.stage_keys = {label: key for key, label in stages}
         keys = [k for k, _ in stages]
         chosen = preselected_stage(form)
         if chosen in keys:
@@ -185,12 +234,14 @@ class App:
         self._set_summary("")
 
     def params(self) -> TaskParams:
-        stage_text = self.stage.get()
-        stage = stage_text[stage_text.rfind("（") + 1:-1] if "（" in stage_text else ""
+        stage = getattr(self, "stage_keys", {}).get(self.stage.get(), "")
         return TaskParams(task=self.task.get(), input_dir=self.input_dir.get().strip(),
                           output_dir=self.output_dir.get().strip(), stage=stage, date=self.date.get().strip(),
                           county=self.county.get(), history=self.history.get().strip(),
-                          averages=self.averages.get().strip(), rubric=self.rubric.get().strip())
+                          averages=self.averages.get().strip(), rubric=self.rubric.get().strip(),
+                          annotate=self.annotate.get().strip(),
+                          template=_key_of(TEMPLATE_CHOICES, self.template.get()),
+                          action=_key_of(ACTION_CHOICES, self.action.get()) or "export")
 
     def on_start(self) -> None:
         from tkinter import messagebox  # as above: tkinter only with a window
@@ -219,6 +270,9 @@ class App:
             self.events.put(("done", self.run_task(params, progress)))
         except TuoyuError as exc:
             self.events.put(("error", str(exc), ""))
+        except OSError as exc:  # the system refused something the job did not foresee
+            self.events.put(("error", f"未能完成：{os_reason(exc)}（{getattr(exc, 'filename', '') or ''}）",
+                             traceback.format_exc()))
         except Exception as exc:  # a bug: show it plainly, log the traceback
             self.events.put(("error", f"程序出现意外错误：{exc}", traceback.format_exc()))
 
@@ -297,7 +351,11 @@ def main() -> int:
     import tkinter as tk  # the window's toolkit loads only when a window is made
 
     safe_console()
-    root = tk.Tk()
+    try:
+        root = tk.Tk()
+    except tk.TclError as exc:  # no screen to show the window on (a server, a remote shell)
+        print(f"错误：无法打开窗口：没有可用的图形显示（{exc}）。请在桌面环境中运行", file=sys.stderr)
+        return 2
     App(root)
     root.mainloop()
     return 0

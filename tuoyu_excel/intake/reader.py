@@ -91,6 +91,27 @@ def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None =
     return None
 
 
+def read_meta(path: Path) -> dict[str, str]:
+    """The template metadata of a workbook (which tool, kind, rubric id, version and hash made it);
+    {} when the file cannot be read safely or is not one of our templates. Never raises for the file."""
+    loaded = load_input(path)
+    if loaded.issue is not None:
+        return {}
+    try:
+        wb = open_book(loaded.readable)
+        try:
+            if layout.META_SHEET not in wb.sheet_names:
+                return {}
+            rows = _grid(wb, layout.META_SHEET)
+        finally:
+            wb.close()
+    except BaseException as exc:  # noqa: BLE001 - whatever python-calamine raises (a Rust panic too), the file just has no usable metadata
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return {}
+    return {_meta_text(r[0]): _meta_text(r[1]) for r in rows if len(r) >= 2 and r[0]}
+
+
 def open_book(data: bytes) -> pc.CalamineWorkbook:
     """python-calamine over the bytes preflight passed (``preflight.load_input(path).readable``):
     every sheet there has been measured, so loading one cannot take gigabytes."""
