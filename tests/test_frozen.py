@@ -2,6 +2,8 @@
 
 - the console program runs a star rating on the bundled samples and writes a results workbook;
 - the windowed program opens its window on a double-click (under Xvfb);
+- the packaged app's worker pool starts its workers with spawn, as on Windows (there Wine cannot
+  test it: ProcessPoolExecutor hangs under Wine 8; see tests/test_windows.py for the Windows exe);
 - ``--help`` start-up time is printed (a figure, not a pass/fail: machines are shared).
 """
 
@@ -40,7 +42,7 @@ def test_frozen_cli_rates_the_samples(bundle, tmp_path):
     out = tmp_path / "结果 目录" / "星级评定结果.xlsx"
     run = subprocess.run([str(cli), "star", str(ROOT / "samples" / "star"), "--date", "2026-11-22",
                           "--history", str(ROOT / "samples" / "history" / "历史评定.xlsx"), "-o", str(out)],
-                         capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONIOENCODING": "gbk"})
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode in (0, 1), run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     wb = openpyxl.load_workbook(out, read_only=True)
@@ -48,6 +50,45 @@ def test_frozen_cli_rates_the_samples(bundle, tmp_path):
         assert sheet in wb.sheetnames
     rows = list(wb["星级评定结果"].iter_rows(values_only=True))
     assert rows[0][:3] == ("片区", "片区排名", "机构名称") and len(rows) > 10
+
+
+def _star_values(bundle: Path, out: Path, workers: str, seen_cmdlines: list[str] | None = None) -> dict:
+    """Run the frozen star rating with TUOYU_WORKERS=workers; collect the command lines of the bundle's
+    child processes while it runs; return every sheet's values but the run-time rows of 运行信息."""
+    cli = str(bundle / f"tuoyu{EXE}")
+    proc = subprocess.Popen([cli, "star", str(ROOT / "samples" / "star"), "--date", "2026-11-22", "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "TUOYU_WORKERS": workers})
+    while proc.poll() is None and seen_cmdlines is not None:
+        for entry in Path("/proc").iterdir():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if entry.name.isdigit() and int(entry.name) != proc.pid and argv[0] == cli.encode():
+                seen_cmdlines.append(" ".join(a.decode(errors="replace") for a in argv))
+        time.sleep(0.005)
+    output = proc.communicate(timeout=600)[0]
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output
+    wb = openpyxl.load_workbook(out, read_only=True)
+    values = {ws.title: [row for row in ws.iter_rows(values_only=True)
+                         if not (ws.title == "运行信息" and row and row[0] in ("运行开始时间", "运行用时（秒）"))]
+              for ws in wb.worksheets}
+    wb.close()
+    return values
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_frozen_pool_spawns_its_workers(bundle, tmp_path):
+    """Two workers in the packaged app: started by spawn (the executable run again with
+    --multiprocessing-fork, which freeze_support() in the entry script turns into a worker), results
+    identical to the serial run."""
+    seen: list[str] = []
+    parallel = _star_values(bundle, tmp_path / "并行" / "结果.xlsx", "2", seen)
+    assert any("--multiprocessing-fork" in cmd for cmd in seen), seen[:5]
+    serial = _star_values(bundle, tmp_path / "串行" / "结果.xlsx", "1")
+    assert parallel == serial
 
 
 def test_frozen_demo_writes_every_output(bundle, tmp_path):

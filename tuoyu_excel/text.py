@@ -48,3 +48,18 @@ def date_from_text(text: str) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def display_name(name: str) -> str:
+    """A file name as text anyone can show: names read from disk may hold bytes that are not UTF-8
+    (a zip made on Chinese Windows, unpacked on Linux, leaves GBK bytes as surrogate escapes).
+    Those bytes are read as GBK where they decode, else shown as \\xNN; a valid name is unchanged."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gbk")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")

@@ -26,6 +26,7 @@ JOBS = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY, JOB_RUBRIC)
 DONE_CLEAN = 0
 DONE_WITH_ISSUES = 1  # done; issues were found, or institutions wait for a ruling (待裁定)
 CANNOT_RUN = 2
+INTERNAL_ERROR = 3  # a bug: the traceback goes to the log file (crash.LOG_NAME) beside the output
 
 
 class JobError(TuoyuError, ValueError):

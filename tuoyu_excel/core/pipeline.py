@@ -13,8 +13,6 @@ import functools
 import hashlib
 import multiprocessing
 import os
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,8 +25,10 @@ from tuoyu_excel.intake.preflight import list_inputs, load_input
 from tuoyu_excel.intake.reader import read_workbook
 from tuoyu_excel.intake.validate import Submission, validate
 from tuoyu_excel.issues import ERROR, Issue, IssueLog, make_issue
+from tuoyu_excel.platform_support import pool_context
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import display_name
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 
@@ -109,8 +109,8 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
                  assess: Assess | None = None) -> FileResult:
     """Everything about one workbook; never raises for anything in the file. `assess` judges a
     scored workbook (eligibility) where the kind of evaluation has such a rule."""
-    result = FileResult(file=path.name, path=path)
-    log = IssueLog(path.name, cap=cap)
+    result = FileResult(file=display_name(path.name), path=path)
+    log = IssueLog(result.file, cap=cap)
     loaded = load_input(path)  # read once: checked, hashed and read are the same bytes
     if loaded.data is not None:
         result.sha256 = hashlib.sha256(loaded.data).hexdigest()  # for every readable input, even one we cannot use
@@ -173,9 +173,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """fork on Linux when this process runs no other thread: workers start in milliseconds, with the
     rubric and modules already loaded. spawn otherwise (Windows has nothing else; the window runs a
     job from a worker thread, and forking a threaded process is unsafe)."""
-    if sys.platform == "linux" and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return pool_context()  # platform_support.process_start_method: the packaged app spawns too
 
 
 def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.date,

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import queue
-import subprocess
 import sys
 import threading
 import traceback
 from pathlib import Path
 
 from tuoyu_excel import __version__
-from tuoyu_excel.app.console import safe_console
+from tuoyu_excel.app.crash import append_log
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.errors import TuoyuError, os_reason
 from tuoyu_excel.gui.model import (
@@ -37,18 +35,10 @@ from tuoyu_excel.gui.model import (
     problems,
     stage_choices,
 )
+from tuoyu_excel.platform_support import open_with_default_program as open_path
+from tuoyu_excel.platform_support import setup_console_streams, ui_font
 
-LOG_NAME = "tuoyu_运行日志.txt"
 log = logging.getLogger("tuoyu_excel.gui.window")
-
-
-def open_path(path: Path) -> None:
-    """Open a file or folder with the desktop's default program."""
-    if sys.platform == "win32":
-        os.startfile(str(path))  # noqa: S606 - the official's own file
-    else:
-        opener = "open" if sys.platform == "darwin" else "xdg-open"
-        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def chinese_dialogs(root) -> None:
@@ -180,7 +170,7 @@ class App:
         self.progress.grid(row=14, column=0, columnspan=3, sticky="ew")
         self.status = ttk.Label(frame, text="准备就绪。")
         self.status.grid(row=15, column=0, columnspan=3, sticky="w", pady=4)
-        self.summary = self.tk.Text(frame, height=14, wrap="word", font=("Noto Sans CJK SC", 10))
+        self.summary = self.tk.Text(frame, height=14, wrap="word", font=ui_font(self.root, 10))
         self.summary.grid(row=16, column=0, columnspan=3, sticky="nsew")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.summary.yview)
         scroll.grid(row=16, column=3, sticky="ns")
@@ -322,15 +312,7 @@ class App:
         self._show_error(f"程序出现意外错误：{exc}", "".join(traceback.format_exception(exc_type, exc, tb)))
 
     def _log(self, text: str) -> Path | None:
-        folder = Path(self.output_dir.get().strip() or Path.home())
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / LOG_NAME
-            with path.open("a", encoding="utf-8") as fh:
-                fh.write(f"[{dt.datetime.now():%Y-%m-%d %H:%M:%S}] {text}\n")
-            return path
-        except OSError:
-            return None
+        return append_log(Path(self.output_dir.get().strip() or Path.home()), text)
 
     def _set_summary(self, text: str) -> None:
         self.summary.configure(state="normal")
@@ -350,7 +332,7 @@ class App:
 def main() -> int:
     import tkinter as tk  # the window's toolkit loads only when a window is made
 
-    safe_console()
+    setup_console_streams()
     try:
         root = tk.Tk()
     except tk.TclError as exc:  # no screen to show the window on (a server, a remote shell)

@@ -35,6 +35,7 @@ from tuoyu_excel.intake.sheet_size import (
     unsafe_xml_part,
 )
 from tuoyu_excel.issues import Issue, make_issue
+from tuoyu_excel.text import display_name
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -89,8 +90,8 @@ def _is_input(entry: os.DirEntry[str]) -> bool:
     if name.startswith(("~$", ".")) or name.casefold() in _SKIPPED_NAMES:  # ".~" (WPS locks) starts with "."
         return False
     try:
-        if entry.is_dir():
-            return False
+        if entry.is_dir():  # a folder named like a workbook is listed: preflight says what it is
+            return name.lower().endswith(SPREADSHEET_SUFFIXES)
         if not entry.is_file() and not entry.is_symlink():  # FIFOs, sockets, devices: opening may block
             return False
         attributes = getattr(entry.stat(), "st_file_attributes", 0)  # Windows only
@@ -134,7 +135,7 @@ def load_input(path: Path) -> Loaded:
     """Read once, in full (up to MAX_FILE_BYTES), and checked: the checks, the SHA-256 and the reader
     all see these bytes. Never raises; never writes."""
     path = Path(path)
-    name = path.name
+    name = display_name(path.name)
     try:
         data = read_input(path)
     except _NotRegular as exc:

@@ -21,7 +21,7 @@ from tuoyu_excel.issues import IssueLog
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.spec.kinds import KINDS, kind_of
 from tuoyu_excel.spec.model import Rubric
-from tuoyu_excel.text import fold, strip_spaces
+from tuoyu_excel.text import display_name, fold, strip_spaces
 
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
 MAX_COLS = 60
@@ -129,7 +129,7 @@ def _grid(wb, name: str) -> list[list]:
 
 
 def _read(wb, path: Path, rubric: Rubric, log: IssueLog) -> RawWorkbook | None:
-    raw = RawWorkbook(file=path.name, path=path)
+    raw = RawWorkbook(file=display_name(path.name), path=path)
     names = wb.sheet_names
     if layout.META_SHEET not in names:
         log.add("FILE_NOT_TEMPLATE", detail="缺少模板标识")

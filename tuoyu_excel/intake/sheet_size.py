@@ -22,6 +22,7 @@ from tuoyu_excel.issues import Issue, make_issue
 
 MAX_SHEET_ROWS = 10_000  # a template has fewer than 100 rows; the reader looks at the first 3000
 MAX_SHEET_CELLS = 1_000_000  # rows × columns, and cells: python-calamine keeps ~32 bytes for each
+MAX_ODS_SPACES = 100_000  # spaces an .ods asks for with <text:s text:c="N"/>: a template's texts hold a few
 BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)  # the BOF record of BIFF8, 4, 3 and 2
 _MB = 1024 * 1024
 
@@ -39,6 +40,7 @@ _PREFIX_HINT = re.compile(rb":c[\s/>]")  # in every <x:c …>; a search with a l
 _ATTRS = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
 def unsafe_xml_part(pkg: Package) -> str:
@@ -69,15 +71,21 @@ def _xml_head_text(head: bytes) -> str:
 
 def sheet_too_large(pkg: Package, file: str) -> Issue | None:
     """SHEET_TOO_LARGE for the first sheet reaching beyond MAX_SHEET_ROWS / MAX_SHEET_CELLS, else None."""
-    if "content.xml" in pkg.names and "xl/workbook.xml" not in pkg.names:  # .ods: all sheets in one part
-        extents = iter(_ods_extents(pkg))
-    else:
-        extents = ((label, *_xlsx_extent(pkg, label, part)) for label, part in _worksheets(pkg)
-                   if not _plainly_small(pkg, part))
     try:
+        if "content.xml" in pkg.names and "xl/workbook.xml" not in pkg.names:  # .ods: all sheets in one part
+            extents = iter(_ods_extents(pkg))
+        else:
+            extents = ((label, *_xlsx_extent(pkg, label, part)) for label, part in _worksheets(pkg)
+                       if not _plainly_small(pkg, part))
         for label, rows, cols, cells in extents:
             if over_limits(rows, cols, cells):
                 return make_issue("SHEET_TOO_LARGE", file, **too_large_context(label, rows, cols))
+    except _TextBomb as exc:
+        label, spaces = exc.args
+        return make_issue("FILE_TOO_LARGE", file, detail=f"“{label}”工作表的文字要求 {spaces} 个以上的连续空格，"
+                                                         f"上限为 {MAX_ODS_SPACES} 个")
+    except _Unjudgeable as exc:
+        return make_issue("FILE_TOO_LARGE", file, detail=str(exc))
     except _NotWellFormed as exc:
         return make_issue("FILE_CORRUPT", file, detail=f"“{exc}”工作表的内部数据不是规范的 XML，可能被其他软件改动过")
     return None
@@ -117,8 +125,16 @@ def _worksheets(pkg: Package) -> list[tuple[str, str]]:
             found.append((a.get("name", part), part))
     complete = bool(sheets) and len(found) == len(sheets)
     others = sorted(n for n in names - {part for _, part in found}
-                    if n.endswith(".xml") and (n.startswith("xl/worksheets/") or not complete))
+                    if (n.startswith("xl/worksheets/") and not n.endswith("/")) or (not complete and _may_be_xml(pkg, n)))
     return found + [(n, n) for n in others]
+
+
+def _may_be_xml(pkg: Package, member: str) -> bool:
+    """True for a part whose first bytes could start XML, whatever its name (a sheet renamed .dat)."""
+    if member.endswith("/"):
+        return False
+    head = pkg.read(member, 64).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    return head.startswith(b"<")
 
 
 def read_small(pkg: Package, member: str, limit: int) -> bytes:
@@ -128,8 +144,15 @@ def read_small(pkg: Package, member: str, limit: int) -> bytes:
     return pkg.read(member, limit)
 
 
+class _Unjudgeable(Exception):
+    """A part preflight must read to find the sheets is too large to read safely; the message says which."""
+
+
 def _tags(pkg: Package, member: str, tag: bytes) -> list[dict[str, str]]:
-    """The attributes of every <tag …> in a small XML part (none when it is missing or over 1 MB)."""
+    """The attributes of every <tag …> in a small XML part (none when it is missing). A part over 1 MB
+    is refused: the sheets it lists could not be judged (a template's is a few KB)."""
+    if member in pkg.names and pkg.info(member).file_size > _MB:
+        raise _Unjudgeable(f"内部目录 {member} 超过 1 MB，无法检查其中列出的工作表")
     data = read_small(pkg, member, _MB) if member in pkg.names else b""
     found = []
     for match in re.finditer(rb"<(?:[\w.-]+:)?" + tag + rb"(?=[\s/>])([^>]*)>", data):
@@ -227,8 +250,14 @@ def _ods_extents(pkg: Package) -> list[tuple[str, int, int, int]]:
 
     found: list[tuple[str, int, int, int]] = []
     name, rows, col, row_cols, row_cells, extent = "", 0, 0, 0, 0, (0, 0, 0)
+    spaces = 0  # <text:s text:c="N"/> asks the reader for N spaces: counted in full, never expanded here
     with pkg.open("content.xml") as fh:
         for event, el in iterparse(fh, events=("start", "end")):
+            if event == "start" and el.tag == _ODS_TEXT + "s":
+                spaces += max(1, _count(el.get(_ODS_TEXT + "c", "1")))
+                if spaces > MAX_ODS_SPACES:
+                    raise _TextBomb(name, spaces)
+                continue
             if event == "start":
                 if el.tag == _ODS_TABLE + "table":
                     name, rows, extent = el.get(_ODS_TABLE + "name", ""), 0, (0, 0, 0)
@@ -256,7 +285,17 @@ def _ods_extents(pkg: Package) -> list[tuple[str, int, int, int]]:
 
 
 def _repeat(el, attribute: str) -> int:
-    return max(1, int(el.get(_ODS_TABLE + attribute, "1")))
+    return max(1, _count(el.get(_ODS_TABLE + attribute, "1")))
+
+
+def _count(text: str) -> int:
+    """A repeat count as the reader takes it; what is not a number counts as 1."""
+    text = text.strip()
+    return int(text) if text.isdigit() else 1
+
+
+class _TextBomb(Exception):
+    """An .ods whose texts ask for more spaces than any template holds: (table name, spaces)."""
 
 
 def _column_number(letters: bytes) -> int:
@@ -275,6 +314,7 @@ def _column_name(number: int) -> str:
 
 
 _BIFF_BOUNDSHEET = 0x0085
+_BIFF_DIMENSIONS = 0x0200  # the sheet's used range as declared: python-calamine allocates it as given
 _BIFF_MULRK = 0x00BD
 # records holding a value (NUMBER, RK, MULRK, LABELSST, LABEL, RSTRING, BOOLERR, FORMULA); BLANK and
 # MULBLANK (formatting only) are skipped, as python-calamine skips them
@@ -297,6 +337,9 @@ def xls_extents(book: bytes) -> list[tuple[str, int, int, int]]:
             current = extents.setdefault(names[pos], [0, 0, 0])
         elif rtype == _BIFF_BOUNDSHEET and len(body) >= 8:
             names[struct.unpack_from("<I", body)[0]] = _biff_sheet_name(body[6:])
+        elif rtype == _BIFF_DIMENSIONS and current is not None and len(body) >= 10:
+            rows, cols = _declared_dimensions(body)
+            current[0], current[1] = max(current[0], rows), max(current[1], cols)
         elif rtype in _BIFF_VALUES and current is not None and len(body) >= 6:
             row, col = struct.unpack_from("<HH", body)
             last = struct.unpack_from("<H", body, len(body) - 2)[0] if rtype == _BIFF_MULRK else col
@@ -304,6 +347,13 @@ def xls_extents(book: bytes) -> list[tuple[str, int, int, int]]:
             current[2] += (len(body) - 6) // 6 if rtype == _BIFF_MULRK else 1
         pos += 4 + size
     return [(label, *extent) for label, extent in extents.items()]
+
+
+def _declared_dimensions(body: bytes) -> tuple[int, int]:
+    """(rows, columns) a DIMENSIONS record declares: BIFF8 has 32-bit row numbers (14 bytes), older 16-bit."""
+    if len(body) >= 14:
+        return struct.unpack_from("<I", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
+    return struct.unpack_from("<H", body, 2)[0], struct.unpack_from("<H", body, 6)[0]
 
 
 def _biff_sheet_name(text: bytes) -> str:
