@@ -14,11 +14,12 @@ from pathlib import Path
 import openpyxl
 from star_fixtures import store_text  # noqa: F401 - re-exported for the city tests
 
-from tuoyu_excel.core.city.evaluate import comparative_items
-from tuoyu_excel.intake.averages import FIRST_ROW, write_averages_template
 from tuoyu_excel.intake.validate import Submission
 from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.layout.averages import FIRST_ROW
+from tuoyu_excel.render.averages_template import write_averages_template
 from tuoyu_excel.render.template.fill import fill_workbook
+from tuoyu_excel.spec.comparative import comparative_items
 from tuoyu_excel.spec.model import Rubric
 
 REPORT_DATE = dt.date(2026, 3, 31)

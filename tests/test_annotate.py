@@ -16,7 +16,7 @@ from star_fixtures import assert_literal_text, field_cell, full_scores, score_ce
 
 from tuoyu_excel.core import pipeline
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.issues import make_issue
+from tuoyu_excel.issues import issue_title, make_issue
 from tuoyu_excel.render.annotate import (
     AUTHOR,
     CHANGED,
@@ -113,7 +113,10 @@ def test_opinion_sheet_first_and_literal(rubric, inputs, tmp_path):
     assert wb.sheetnames[0] == OPINION_SHEET and wb.active.title == OPINION_SHEET
     assert [ws.sheet_view.tabSelected for ws in wb.worksheets].count(True) == 1
     body = list(wb[OPINION_SHEET].iter_rows(min_row=2, values_only=True))
-    assert [(r[4], f"{r[0]}!{r[1]}") for r in body] == [i.key()[::2] for i in result.files[1].issues]
+    assert [c.value for c in wb[OPINION_SHEET][1]] == [
+        "文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
+    assert [(r[8], f"{r[1]}!{r[2]}") for r in body] == [i.key()[::2] for i in result.files[1].issues]
+    assert {r[0] for r in body} == {"b.xlsx"} and all(r[4] == issue_title(r[8]) for r in body)
     assert_literal_text(copy, OPINION_SHEET, {"-3"})
 
 

@@ -10,8 +10,9 @@ import pytest
 from city_fixtures import write_official
 
 from tuoyu_excel.errors import RubricError, WorkbookError
-from tuoyu_excel.intake.averages import read_averages, write_averages_template
+from tuoyu_excel.intake.averages import read_averages
 from tuoyu_excel.intake.rubric_file import load_rubric
+from tuoyu_excel.render.averages_template import write_averages_template
 
 TITLES = ["每千人口托位数", "县级指导中心覆盖率", "托育机构备案率", "婴幼儿入托率"]  # the rubric's item titles
 

@@ -273,16 +273,41 @@ def test_detail_sheet_block(book):
 
 
 def test_issues_sheet(book, report):
-    """Every issue of this county's files: 文件, 工作表, 单元格, 代码, 级别, 说明."""
+    """Every issue of this county's files, in the columns every 校验问题 sheet has."""
     ws = book["校验问题"]
     rows = _rows(ws)
-    assert rows[0] == ("文件", "工作表", "单元格", "代码", "级别", "说明")
+    assert rows[0] == ("文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码")
     assert len(rows) - 1 == len(report.issues)
-    over = next(r for r in rows if r[3] == "SCORE_OVER_MAX")
+    over = next(r for r in rows if r[8] == "SCORE_OVER_MAX")
     assert over[:3] == ("05_错误.xlsx", "评分表", over[2]) and re.fullmatch(r"[A-Z]+\d+", over[2])
-    assert over[4] == "错误" and "超过本项满分 10" in over[5]
+    assert over[3:5] == ("错误", "分数超过满分") and "超过本项满分 10" in over[5] and over[7] == "10"
     assert {r[0] for r in rows[1:]} >= {"05_错误.xlsx", NOT_A_WORKBOOK}
     assert "06_柳城.xlsx" not in {r[0] for r in rows}
+
+
+def test_run_info_sheet(book, report):
+    """The shared 运行信息: rubric and stage, the county's counts, and this county's files."""
+    assert book.sheetnames == ["初评报告", "机构明细", "上报名单", "校验问题", "运行信息"]
+    rows = _rows(book["运行信息"])
+    info = {r[0]: r[1] for r in rows}
+    assert info["规则校验码"] == report.rubric.content_hash and info["评定日期"] == EVAL.isoformat()
+    assert info["评定阶段"] == "县级初评（county，按“县级初评得分”列）"
+    assert (info["县区"], info["申报机构数"], info["表格有错误未能评分"]) == (COUNTY, report.applied, len(report.unscored))
+    assert info["运行开始时间"] == "—"  # built without the run: no run time, no hashes
+    files = rows[rows.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]
+    assert {r[0] for r in files} == {i.file for i in report.institutions} | {u.file for u in report.unscored}
+    assert {r[1] for r in files} == {"—"}
+
+
+def test_run_info_with_the_run_has_hashes(folder, rubric, tmp_path):
+    result = run(folder, rubric, "county", EVAL)
+    report = build_county_report(result, rubric, COUNTY)
+    path = write_county_report(report, tmp_path / "r.xlsx", run=result).path
+    rows = _rows(openpyxl.load_workbook(path)["运行信息"])
+    files = rows[rows.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]
+    sha = {f.file: f.sha256 for f in result.files}
+    assert files and all(r[1] == sha[r[0]] for r in files)
+    assert {r[0]: r[1] for r in rows}["运行开始时间"] == result.started.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_text_starting_with_equals_stays_text(book, book_path):
@@ -292,7 +317,7 @@ def test_text_starting_with_equals_stays_text(book, book_path):
     assert notes and all(c.data_type == "s" for c in notes)
     with zipfile.ZipFile(book_path) as zf:
         sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 4
+        assert len(sheets) == 5
         assert not any(re.search(rb"<f[ >]", zf.read(n)) for n in sheets)
 
 

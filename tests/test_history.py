@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal as D
 from pathlib import Path
@@ -16,11 +17,13 @@ import pytest
 from star_results_fixtures import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 
 from tuoyu_excel.cli.main import main
-from tuoyu_excel.core.star.rating import HistoryRecord, evaluate_star
+from tuoyu_excel.core.star.rating import evaluate_star
 from tuoyu_excel.errors import RubricError, WorkbookError
-from tuoyu_excel.intake.history import HEADERS, read_history, write_history_template
+from tuoyu_excel.intake.history import HistoryRecord, read_history
 from tuoyu_excel.intake.rubric_file import load_rubric
+from tuoyu_excel.layout.history import HEADERS
 from tuoyu_excel.render.formats import display_width
+from tuoyu_excel.render.history_template import write_history_template
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.workbook import write_template
 
@@ -30,6 +33,12 @@ CODE_A, CODE_B = code_for(1), code_for(2)
 @pytest.fixture(scope="module")
 def rubric():
     return load_rubric("liuzhou_star")
+
+
+def _read(path: Path, rubric) -> tuple[list[HistoryRecord], list]:
+    got = read_history(path, rubric)
+    assert got.file == path.name and got.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    return got.records, got.issues
 
 
 def history_book(path: Path, rows: list[list[object]], sheet: str = "历史记录", header_row: int = 1,
@@ -101,7 +110,7 @@ def test_filled_template_reads_back(rubric, tmp_path):
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, value)
     wb.save(path)
-    records, issues = read_history(path, rubric)
+    records, issues = _read(path, rubric)
     assert issues == []
     assert records == [HistoryRecord(CODE_A, "甲托育", "二星级", dt.date(2024, 5, 6), "有效"),
                        HistoryRecord(CODE_B, "乙托育", "三星级", dt.date(2023, 1, 2), "撤销")]
@@ -115,7 +124,7 @@ def test_header_found_by_text_anywhere(rubric, tmp_path):
     rows = [["x", "降级", "甲", dt.date(2025, 3, 1), CODE_A, "一星级"], [None] * 6,
             [None, "有效", "乙", dt.date(2024, 3, 1), CODE_B, "二星级"]]
     path = history_book(tmp_path / "台账.xlsx", rows, sheet="台账", header_row=3, headers=headers)
-    records, issues = read_history(path, rubric)
+    records, issues = _read(path, rubric)
     assert issues == []
     assert [(r.key, r.star, r.status) for r in records] == [(CODE_A, "一星级", "降级"), (CODE_B, "二星级", "有效")]
 
@@ -134,7 +143,7 @@ def test_bad_rows_are_left_out_with_located_issues(rubric, tmp_path):
         [CODE_B, "乙", "二星级", 45000, "有效"],  # 10: a number, not a date
     ]
     path = history_book(tmp_path / "h.xlsx", rows)
-    records, issues = read_history(path, rubric)
+    records, issues = _read(path, rubric)
     assert [r.key for r in records] == [CODE_A]
     assert [(i.code, i.file, f"{i.sheet}!{i.cell}") for i in issues] == [
         ("HISTORY_CHOICE", "h.xlsx", "历史记录!C3"),
@@ -151,7 +160,7 @@ def test_bad_rows_are_left_out_with_located_issues(rubric, tmp_path):
 
 def test_missing_header_is_an_issue(rubric, tmp_path):
     path = history_book(tmp_path / "h.xlsx", [[CODE_A, "甲", "一星级", dt.date(2024, 1, 1)]], headers=HEADERS[:4])
-    records, issues = read_history(path, rubric)
+    records, issues = _read(path, rubric)
     assert records == []
     assert [(i.code, i.cell, i.expected) for i in issues] == [("HISTORY_HEADER_MISSING", "A1", "状态")]
 
@@ -185,10 +194,11 @@ def history_run(rubric, tmp_path_factory):
         [code_for(651), "老机构", "一星级", dt.date(2022, 1, 1), "有效"],  # 复审到期
     ]
     hist = history_book(base / "历史.xlsx", rows)
-    records, issues = read_history(hist, rubric)
-    assert issues == []
-    result = evaluate_star(folder, rubric, "city", EVAL_DATE, records)
-    out = write_star_results(result, base / "结果.xlsx", history_path=hist, history_issues=issues)
+    history = read_history(hist, rubric)
+    assert history.issues == []
+    assert history.file == "历史.xlsx" and history.sha256 == hashlib.sha256(hist.read_bytes()).hexdigest()
+    result = evaluate_star(folder, rubric, "city", EVAL_DATE, history.records)
+    out = write_star_results(result, base / "结果.xlsx", history=history)
     return result, hist, openpyxl.load_workbook(out.path)
 
 
@@ -224,7 +234,8 @@ def test_review_due_after_three_years(history_run):
     info = {r[0]: r[1] for r in values}
     assert info["历史评定记录文件"].startswith("历史.xlsx（8 条有效记录，0 个问题）")
     assert len(info["历史评定记录文件 SHA-256"]) == 64
-    assert info["因定级未满期限保持原星级的机构数"] == "2"
+    assert info["因定级未满期限保持原星级的机构数"] == 2
+    assert info["历史评定记录文件 SHA-256"] == hashlib.sha256(hist.read_bytes()).hexdigest()
 
 
 def test_cli_star_with_history(history_run, tmp_path, capsys):
@@ -239,3 +250,4 @@ def test_cli_star_with_history(history_run, tmp_path, capsys):
     assert code == 1  # the history has a bad row
     issues = sheet_rows(openpyxl.load_workbook(tmp_path / "r2.xlsx"), "校验问题")
     assert [(r["文件"], r["单元格"], r["代码"]) for r in issues] == [("坏历史.xlsx", "C2", "HISTORY_CHOICE")]
+

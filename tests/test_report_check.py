@@ -14,16 +14,9 @@ from star_fixtures import assert_literal_text, field_cell, full_scores, score_ce
 
 from tuoyu_excel.core import pipeline
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.render.check_report import (
-    ERROR_FILL,
-    INFO_SHEET,
-    ISSUE_HEADERS,
-    ISSUES_SHEET,
-    SUMMARY_SHEET,
-    WARNING_FILL,
-    summary_columns,
-    write_check_report,
-)
+from tuoyu_excel.render.check_report import INFO_SHEET, ISSUES_SHEET, SUMMARY_SHEET, summary_columns, write_check_report
+from tuoyu_excel.render.formats import ERROR_FILL, WARNING_FILL
+from tuoyu_excel.render.issues_sheet import ISSUE_HEADERS, NO_ISSUES
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
 
@@ -98,7 +91,8 @@ def test_sheets_and_headers(report, rubric):
     assert [c.value for c in wb[SUMMARY_SHEET][1]] == [c.header for c in summary_columns(rubric)]
     assert [c.header for c in summary_columns(rubric)][:9] == [
         "文件", "机构名称", "统一社会信用代码", "所在县区", "状态", "错误数", "警告数", "综合得分", "核心指标得分率"]
-    assert tuple(c.value for c in wb[ISSUES_SHEET][1]) == ISSUE_HEADERS
+    assert tuple(c.value for c in wb[ISSUES_SHEET][1]) == ISSUE_HEADERS == (
+        "文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码")
     for name in (SUMMARY_SHEET, ISSUES_SHEET):
         assert wb[name].freeze_panes == "A2"
         assert wb[name].auto_filter.ref.startswith("A1:")
@@ -121,19 +115,26 @@ def test_one_row_per_file(report, run_result):
 
 def test_one_row_per_issue_sorted(report, rubric):
     body = rows(report, ISSUES_SHEET)[1:]
-    assert [(r[0], r[4], r[2]) for r in body] == expected_issues(rubric)
-    by_code = {r[4]: r for r in body}
+    assert [(r[0], r[8], r[2] or "") for r in body] == expected_issues(rubric)
+    by_code = {r[8]: r for r in body}
     over = by_code["SCORE_OVER_MAX"]
-    assert over[1] == "评分表" and over[3] == int(over[2][1:]) and over[5] == "错误"
-    assert (over[7], over[8]) == ("12", "10") and "超过本项满分" in over[6]
-    assert by_code["FILE_NOT_SPREADSHEET"][3] is None
+    assert over[1] == "评分表" and over[3] == "错误" and over[4] == "分数超过满分"
+    assert (over[6], over[7]) == ("12", "10") and "超过本项满分" in over[5]
+    assert by_code["SCORE_WITH_UNIT"][3:5] == ("警告", "分数带文字")
+    assert by_code["FILE_NOT_SPREADSHEET"][1:3] == (None, None)
+    assert by_code["FILE_NOT_SPREADSHEET"][4] == "不是表格文件"
 
 
 def test_error_rows_red_warning_rows_yellow(report):
+    """A conditional format on 严重程度 (column D) tints each whole issue row."""
     ws = openpyxl.load_workbook(report)[ISSUES_SHEET]
-    for row in ws.iter_rows(min_row=2):
-        color = ERROR_FILL if row[5].value == "错误" else WARNING_FILL
-        assert {c.fill.fgColor.rgb[-6:] for c in row} == {color[1:]}
+    assert {c.value for c in ws["D"][1:]} == {"错误", "警告"}
+    tints = {}
+    for cf in ws.conditional_formatting:
+        assert str(cf.sqref) == f"A2:I{ws.max_row}"
+        for rule in cf.rules:
+            tints[rule.formula[0]] = rule.dxf.fill.bgColor.rgb[-6:]
+    assert tints == {'$D2="错误"': ERROR_FILL[1:], '$D2="警告"': WARNING_FILL[1:]}
 
 
 def test_user_text_is_never_a_formula(report):
@@ -146,11 +147,16 @@ def test_run_info(report, run_result, rubric):
     info = {r[0]: r[1] for r in body if r[0]}
     assert info["规则编号"] == rubric.id and info["规则版本"] == rubric.version
     assert info["规则校验码"] == rubric.content_hash
-    assert info["评定阶段"] == "机构自评（self）"
-    assert info["评定日期"].date() == EVAL_DATE
-    assert isinstance(info["运行时间"], dt.datetime) and info["文件数"] == 4
-    hashes = {r[0]: r[1] for r in body[body.index(("文件", "SHA-256", "状态")) + 1:]}
+    assert info["工具版本"].startswith("tuoyu_excel ") and info["规则名称"] == rubric.name
+    assert info["评定阶段"] == "机构自评（self，按“自评得分”列）"
+    assert info["评定日期"] == EVAL_DATE.isoformat()
+    assert info["运行开始时间"] == run_result.started.strftime("%Y-%m-%d %H:%M:%S") and info["输入文件数"] == 4
+    assert info["问题数"] == f"{len(run_result.issues)}（错误 7 条，警告 3 条）"
+    files = body[body.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]
+    hashes = {r[0]: r[1] for r in files}
     assert hashes == {f.file: f.sha256 for f in run_result.files}
+    assert {r[0]: r[2] for r in files} == {f.file: f.status for f in run_result.files}
+    assert {r[0]: r[3] for r in files}["b.xlsx"] == NAME
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes.values())
 
 
@@ -170,7 +176,7 @@ def test_city_rubric_and_no_files(tmp_path):
     result = pipeline.RunResult(city, city.stages[0].key, EVAL_DATE, [], dt.datetime(2026, 11, 22, 9, 30), 0.0)
     path = write_check_report(result, tmp_path / "city.xlsx").path
     assert rows(path, SUMMARY_SHEET) == [("文件", "城市名称", "状态", "错误数", "警告数", "综合得分")]
-    assert rows(path, ISSUES_SHEET) == [ISSUE_HEADERS]
+    assert rows(path, ISSUES_SHEET) == [ISSUE_HEADERS, (NO_ISSUES,) + (None,) * 8]
 
 
 def test_single_file_run(rubric, inputs, tmp_path):

@@ -77,11 +77,13 @@ def test_city_samples_are_the_fourteen_cities():
 
 
 def test_history_sample_has_the_history_headers():
-    from tuoyu_excel.intake.history import HEADERS, read_history
+    from tuoyu_excel.intake.history import read_history
+    from tuoyu_excel.layout.history import HEADERS
 
     grid = _values(SAMPLES / "history" / "历史评定.xlsx")["历史记录"]
     assert tuple(grid[0][:5]) == HEADERS
-    records, issues = read_history(SAMPLES / "history" / "历史评定.xlsx", ms.STAR)
+    read = read_history(SAMPLES / "history" / "历史评定.xlsx", ms.STAR)
+    records, issues = read.records, read.issues
     assert issues == [] and len(records) == 7
 
 
@@ -105,7 +107,7 @@ def star_result():
     from tuoyu_excel.core.star.rating import evaluate_star
     from tuoyu_excel.intake.history import read_history
 
-    history, _ = read_history(SAMPLES / "history" / "历史评定.xlsx", ms.STAR)
+    history = read_history(SAMPLES / "history" / "历史评定.xlsx", ms.STAR).records
     return evaluate_star(SAMPLES / "star", ms.STAR, "city", ms.EVAL_DATE, history)
 
 

@@ -110,7 +110,7 @@ def test_sheet_names_and_headers_are_the_contract(main_run):
     assert head["星级评定结果"] == ["片区", "片区排名", "机构名称", "统一社会信用代码", "所在县区", "综合得分",
                                 "核心指标得分", "核心指标得分率", "评定星级", "备注"]
     assert head["未达条件名单"] == ["机构名称", "统一社会信用代码", "所在县区", "综合得分", "原因"]
-    assert head["校验问题"] == ["文件", "工作表", "单元格", "行号", "代码", "级别", "说明"]
+    assert head["校验问题"] == ["文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
     assert head["公示名单"] == ["序号", "星级", "机构名称", "所在县区"]
     assert head["自评与核验差异"] == ["机构名称", "部分", "自评得分", "县级初评得分", "市级核验得分", "初评−自评",
                                   "核验−初评", "核验−自评", "标注"]
@@ -208,7 +208,8 @@ def test_broken_duplicate_and_unfiled_workbooks_are_excluded_but_listed(main_run
                                                       ("no_filing.xlsx", "VALUE_REQUIRED")}
     filing = next(r for r in issues if r["文件"] == "no_filing.xlsx")
     cell = field_cell(result.rubric, "filing_date")
-    assert (filing["工作表"], filing["单元格"], filing["行号"], filing["级别"]) == ("申报表", cell, int(cell[1:]), "错误")
+    assert (filing["工作表"], filing["单元格"], filing["严重程度"], filing["问题类型"]) == ("申报表", cell, "错误", "必填项未填")
+    assert "“备案日期”未填写" in filing["说明"]
     assert len(issues) == len(result.run.issues)
     # every workbook is somewhere: ranked, or in 未达条件名单
     listed = len(sheet_rows(wb, "星级评定结果")) + len(sheet_rows(wb, "未达条件名单"))

@@ -15,7 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tuoyu_excel.render.tables import SCORE, TEXT, Col, report_formats, write_table
+from tuoyu_excel.render.formats import make_formats
+from tuoyu_excel.render.tables import SCORE, TEXT, Col, write_table
 from tuoyu_excel.render.xlsx import TextSafeWorksheet, writing_workbook
 
 COLS = (Col("机构名称", max_width=12), Col("得分", SCORE), Col("说明", TEXT, max_width=20))
@@ -37,7 +38,7 @@ def write(path: Path, fast: bool, monkeypatch) -> bytes:
     if not fast:
         monkeypatch.setattr(TextSafeWorksheet, "plain_row", lambda self, *args, **kwargs: False)
     with writing_workbook(path, "测试", constant_memory=True) as wb:
-        fmts = report_formats(wb)
+        fmts = make_formats(wb)
         ws = wb.add_worksheet("表")
         ws.write_string(0, 0, "标题", fmts["label"])
         end = write_table(ws, fmts, COLS, ROWS, first_row=2)
@@ -66,7 +67,7 @@ def test_fast_rows_are_used_and_read_back(tmp_path: Path, monkeypatch):
 
     monkeypatch.setattr(TextSafeWorksheet, "plain_row", spy)
     with writing_workbook(tmp_path / "t.xlsx", "测试", constant_memory=True) as wb:
-        fmts = report_formats(wb)
+        fmts = make_formats(wb)
         write_table(wb.add_worksheet("表"), fmts, COLS, ROWS)
     assert used == [True] * 6 + [False] * 4
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["表"]
@@ -81,7 +82,7 @@ def test_a_row_after_written_rows_is_not_written_twice(tmp_path: Path, constant_
     """After fast rows, cells written the usual way land in later rows once (the file opens cleanly)."""
     path = tmp_path / "t.xlsx"
     with writing_workbook(path, "测试", constant_memory=constant_memory) as wb:
-        fmts = report_formats(wb)
+        fmts = make_formats(wb)
         ws = wb.add_worksheet("表")
         end = write_table(ws, fmts, COLS, ROWS[:3])
         ws.set_row(end, 30)

@@ -82,6 +82,74 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# code: a short Chinese name of the problem (the 问题类型 column of every 校验问题 sheet)
+TITLES: dict[str, str] = {
+    "FILE_NOT_SPREADSHEET": "不是表格文件",
+    "FILE_ENCRYPTED": "文件有密码",
+    "FILE_CORRUPT": "文件已损坏",
+    "FILE_TOO_LARGE": "文件过大",
+    "FILE_UNREADABLE": "文件无法读取",
+    "FILE_UNSAFE_XML": "文件内容不安全",
+    "SHEET_TOO_LARGE": "工作表过大",
+    "FILE_NOT_TEMPLATE": "不是本工具模板",
+    "FILE_WRONG_KIND": "表格类型不符",
+    "FILE_WRONG_RUBRIC": "评分规则不符",
+    "FILE_WRONG_LAYOUT": "模板版式过旧",
+    "SHEET_MISSING": "缺少工作表",
+    "HEADER_MISSING": "缺少列标题",
+    "ITEM_ROW_MISSING": "缺少评分项行",
+    "ITEM_ROW_DUPLICATE": "评分项行重复",
+    "FIELD_MISSING": "缺少申报项目",
+    "VALUE_REQUIRED": "必填项未填",
+    "SCORE_NOT_NUMBER": "分数不是数字",
+    "SCORE_FORMULA_ERROR": "分数为错误值",
+    "SCORE_IS_DATE": "分数填成日期",
+    "SCORE_TEXT_NUMBER": "分数存为文本",
+    "SCORE_WITH_UNIT": "分数带文字",
+    "SCORE_OVER_MAX": "分数超过满分",
+    "SCORE_NEGATIVE": "分数小于0",
+    "SCORE_NOT_ALLOWED": "分数不符合计分方式",
+    "SCORE_STEP": "分数单位不符",
+    "NA_NOT_ALLOWED": "不能填不适用",
+    "VETO_VALUE": "必备条件填写有误",
+    "EARLIER_STAGE_VALUE": "前一阶段得分无效",
+    "NOTE_MISSING": "缺少扣分说明",
+    "FIELD_CREDIT_CODE": "信用代码有误",
+    "FIELD_CHOICE": "选项不在列表中",
+    "FIELD_DATE": "日期无效",
+    "FIELD_DATE_FUTURE": "日期晚于评定日期",
+    "FIELD_INT": "应为整数",
+    "FIELD_NUMBER": "应为数字",
+    "FIELD_PHONE": "电话号码存疑",
+    "FIELD_TEXT_NUMBER": "数字存为文本",
+    "ENROLLED_OVER_CAPACITY": "收托人数超过托位数",
+    "RATE_NUMERATOR_OVER": "分子大于分母",
+    "DUPLICATE_INSTITUTION": "机构重复提交",
+    "DUPLICATE_CITY": "城市重复提交",
+    "COMPUTED_SCORE_DIFFERS": "得分与核算不一致",
+    "RATE_UNDEFINED": "比率无法计算",
+    "CITIES_MISSING": "参评城市不全",
+    "AVERAGE_UNDEFINED": "全区平均水平无法计算",
+    "AVERAGE_VALUE": "平均水平数值无效",
+    "AVERAGE_MISSING": "平均水平未填写",
+    "AVERAGE_UNKNOWN": "未知指标",
+    "AVERAGE_DUPLICATE": "指标重复",
+    "AVERAGE_LOOKS_FRACTION": "百分数疑似填成小数",
+    "HISTORY_HEADER_MISSING": "历史记录缺少列标题",
+    "HISTORY_VALUE_REQUIRED": "历史记录未填写完整",
+    "HISTORY_CHOICE": "历史记录选项有误",
+    "HISTORY_DATE": "历史记录日期无效",
+    "HISTORY_CREDIT_CODE": "历史记录信用代码有误",
+    "HISTORY_DUPLICATE": "历史记录重复",
+    "ISSUE_CAP": "问题过多未全部列出",
+}
+
+
+def issue_title(code: str) -> str:
+    """The short Chinese name of an issue code (the code itself for one outside the catalogue)."""
+    return TITLES.get(code, code)
+
+
 @dataclass(frozen=True)
 class Issue:
     code: str
@@ -93,6 +161,11 @@ class Issue:
     found: str = ""
     expected: str = ""
     message: str = ""
+
+    @property
+    def title(self) -> str:
+        """The short Chinese name of the problem (问题类型)."""
+        return issue_title(self.code)
 
     @property
     def where(self) -> str:

@@ -229,7 +229,7 @@ def run_report(p: JobParams, progress: Progress | None = None) -> Outcome:
                        f"{report.other_county} 份）。请确认县区名称和文件夹")
     outcome = Outcome(TITLES[JOB_REPORT], county_summary(report),
                       status=DONE_WITH_ISSUES if report.issues else DONE_CLEAN)
-    out = write_county_report(report, output_for(p, report_filename(p.county, p.date())))
+    out = write_county_report(report, output_for(p, report_filename(p.county, p.date())), run=result)
     _saved(outcome, "初评报告", out, Path(p.source))
     return outcome
 

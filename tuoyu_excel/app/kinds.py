@@ -17,10 +17,14 @@ from tuoyu_excel.core.city.evaluate import evaluate_cities
 from tuoyu_excel.core.pipeline import Assess, Progress, RunResult
 from tuoyu_excel.core.star.eligibility import check_eligibility
 from tuoyu_excel.core.star.rating import evaluate_star
-from tuoyu_excel.intake.averages import averages_filename, read_averages, write_averages_template
-from tuoyu_excel.intake.history import history_template_name, read_history, write_history_template
+from tuoyu_excel.intake.averages import read_averages
+from tuoyu_excel.intake.history import read_history
 from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.layout.averages import averages_filename
+from tuoyu_excel.layout.history import history_template_name
+from tuoyu_excel.render.averages_template import write_averages_template
 from tuoyu_excel.render.city_results import results_filename, write_city_results
+from tuoyu_excel.render.history_template import write_history_template
 from tuoyu_excel.render.output import OutputPath
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.workbook import write_template
@@ -49,11 +53,12 @@ class Evaluation:
 
 
 def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
-    history, history_issues = read_history(p.history, rubric) if p.history else ([], [])
+    history_read = read_history(p.history, rubric) if p.history else None
+    history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     result = evaluate_star(p.source, rubric, stage, eval_date, history, progress)
     clean = not (result.run.issues or history_issues or result.pending)
     return Results(result.run, star_summary(result, history_issues, p.history is not None), DONE_CLEAN if clean else DONE_WITH_ISSUES,
-                   lambda path: write_star_results(result, path, history_path=p.history, history_issues=history_issues))
+                   lambda path: write_star_results(result, path, history=history_read))
 
 
 def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:

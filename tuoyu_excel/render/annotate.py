@@ -28,6 +28,7 @@ from tuoyu_excel.errors import OutputError
 from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.render.check_report import sorted_issues
 from tuoyu_excel.render.formats import display_width, row_height
+from tuoyu_excel.render.issues_sheet import ISSUE_HEADERS, SEVERITY_COL, issue_row
 from tuoyu_excel.render.output import prepare_output
 
 OPINION_SHEET = "校验意见"
@@ -35,8 +36,9 @@ AUTHOR = "tuoyu_excel"
 EDITABLE_SUFFIXES = (".xlsx", ".xlsm")
 ERROR_FILL = "FFFF7C80"  # red, clearly unlike the template's pale-yellow input cells
 WARNING_FILL = "FFFFFF00"  # yellow
-OPINION_HEADERS = ("工作表", "单元格", "行号", "级别", "代码", "说明", "填写值", "应为")
-OPINION_WIDTHS = (10, 8, 6, 6, 22, 64, 18, 16)
+OPINION_HEADERS = ISSUE_HEADERS  # the columns of every 校验问题 sheet
+OPINION_WIDTHS = (24, 10, 8, 8, 16, 64, 18, 16, 12)
+_WRAPPED = tuple(OPINION_HEADERS.index(h) for h in ("说明", "发现值", "应为"))  # measured for the row height
 # a file preflight could not open is not handed to openpyxl (it may be a zip bomb, encrypted, …)
 _UNOPENABLE = frozenset({"FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_CORRUPT", "FILE_TOO_LARGE", "SHEET_TOO_LARGE",
                          "FILE_UNSAFE_XML",
@@ -156,17 +158,15 @@ def add_opinion_sheet(wb, issues: list[Issue]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
     wrap = Alignment(wrap_text=True, vertical="center")
     for r, issue in enumerate(issues, start=2):
-        values = (issue.sheet, issue.cell, issue.row, issue.severity, issue.code, issue.message,
-                  issue.found, issue.expected)
+        values = issue_row(issue)
         fill = PatternFill("solid", fgColor=ERROR_FILL if issue.severity == ERROR else WARNING_FILL)
         for col, value in enumerate(values, start=1):
             _write_literal(ws.cell(r, col), value)
             ws.cell(r, col).alignment = wrap
-        ws.cell(r, 4).fill = fill
-        ws.row_dimensions[r].height = row_height([(issue.message, OPINION_WIDTHS[5]), (issue.found, OPINION_WIDTHS[6]),
-                                                  (issue.expected, OPINION_WIDTHS[7])])
+        ws.cell(r, SEVERITY_COL + 1).fill = fill
+        ws.row_dimensions[r].height = row_height([(str(values[c]), OPINION_WIDTHS[c]) for c in _WRAPPED])
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:H{max(len(issues), 1) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(OPINION_HEADERS))}{max(len(issues), 1) + 1}"
     _print_setup(ws)
     _select_only(wb, ws)
 

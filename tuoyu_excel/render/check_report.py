@@ -1,4 +1,5 @@
-"""The check report (校验报告.xlsx): 汇总 (one row per file), 问题清单 (one row per issue), 运行信息.
+"""The check report (校验报告.xlsx): 汇总 (one row per file), 问题清单 (one row per issue, the shared
+校验问题 columns), 运行信息 (the shared run information).
 
 Row 1 of each table is its header, so officials can filter and sort in Excel. Every
 piece of text that came from a submitted workbook is written with ``write_string``:
@@ -10,27 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuoyu_excel import __version__
 from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, FileResult, RunResult
-from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.issues import Issue
 from tuoyu_excel.layout import submission as layout
-from tuoyu_excel.render.formats import FONT, row_height, setup_print
+from tuoyu_excel.render.cells import put
+from tuoyu_excel.render.formats import ERROR_FILL, OK_FILL, WARNING_FILL, cell, make_formats, setup_print
+from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 
 SUMMARY_SHEET = "汇总"
 ISSUES_SHEET = "问题清单"
-INFO_SHEET = "运行信息"
-ISSUE_HEADERS = ("文件", "工作表", "单元格", "行号", "代码", "级别", "说明", "填写值", "应为")
-ISSUE_WIDTHS = (24, 10, 8, 6, 22, 6, 60, 18, 16)
-_ROW_COL = 3  # 行号: a number
-_WRAPPED = (0, 6, 7, 8)  # 文件, 说明, 填写值, 应为
-ERROR_FILL = "#FFC7CE"  # light red
-WARNING_FILL = "#FFEB9C"  # light yellow
-OK_FILL = "#C6EFCE"  # light green
+INFO_SHEET = RUN_SHEET
 STATUS_FILLS = {STATUS_OK: OK_FILL, STATUS_WARN: WARNING_FILL, STATUS_ERROR: ERROR_FILL,
                 STATUS_UNREADABLE: ERROR_FILL}
+# this workbook's own formats: each file status on its colour, 综合得分 as 0.0#
+FORMATS = {f"status:{status}": cell(align="center", bg_color=color) for status, color in STATUS_FILLS.items()}
+FORMATS["score_1dp"] = cell(align="center", num_format="0.0#")
+SUMMARY_FORMATS = {"int": "int", "score": "score_1dp", "percent": "rate_2dp"}  # SummaryColumn.kind -> format
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,18 @@ class SummaryColumn:
     kind: str = "text"  # text, int, score, percent, status
 
 
+IDENTITY_WIDTHS = {"credit_code": 22, "district": 10}  # field type -> column width in 汇总
+ELIGIBILITY_COLUMNS = (SummaryColumn("核心指标得分率", 14, "percent"), SummaryColumn("未达评定条件", 50))
+
+
 def summary_columns(rubric: Rubric) -> list[SummaryColumn]:
-    name = rubric.field_by_key[layout.name_field_key(rubric)].label
+    kind = kind_of(rubric)
+    name = rubric.field_by_key[rubric.name_field].label
     cols = [SummaryColumn("文件", 28), SummaryColumn(name, 30)]
-    if rubric.star is not None:
-        cols += [SummaryColumn("统一社会信用代码", 22), SummaryColumn("所在县区", 10)]
+    cols += [SummaryColumn(header, IDENTITY_WIDTHS.get(t, 16)) for header, t in kind.identity_columns]
     cols += [SummaryColumn("状态", 9, "status"), SummaryColumn("错误数", 7, "int"),
              SummaryColumn("警告数", 7, "int"), SummaryColumn("综合得分", 9, "score")]
-    if rubric.star is not None:
-        cols += [SummaryColumn("核心指标得分率", 14, "percent"), SummaryColumn("未达评定条件", 50)]
-    return cols
+    return cols + list(ELIGIBILITY_COLUMNS if kind.checks_eligibility else ())
 
 
 def _field_key(rubric: Rubric, field_type: str) -> str:
@@ -63,17 +66,17 @@ def summary_row(f: FileResult, rubric: Rubric) -> list[object]:
     def text(key: str) -> str:
         return sub.text(key) if sub is not None and key else ""
 
-    row: list[object] = [f.file, text(layout.name_field_key(rubric))]
-    if rubric.star is not None:
-        row += [text(_field_key(rubric, "credit_code")), text(_field_key(rubric, "district"))]
+    kind = kind_of(rubric)
+    row: list[object] = [f.file, text(rubric.name_field)]
+    row += [text(_field_key(rubric, t)) for _, t in kind.identity_columns]
     row += [f.status, f.errors, f.warnings, f.card.total if f.card else None]
-    if rubric.star is not None:
+    if kind.checks_eligibility:
         row += [f.card.core_rate if f.card else None, "；".join(r.text for r in f.reasons)]
     return row
 
 
 def _sheet_rank(sheet: str) -> tuple[int, str]:
-    order = {"": 0, layout.FORM_SHEETS["star"]: 1, layout.FORM_SHEETS["city"]: 1, layout.SCORE_SHEET: 2}
+    order = {"": 0, **{form: 1 for form in layout.FORM_SHEETS.values()}, layout.SCORE_SHEET: 2}
     return order.get(sheet, 3), sheet
 
 
@@ -96,48 +99,32 @@ def write_check_report(result: RunResult, wanted: Path) -> OutputPath:
     """Write the check report at `wanted`, or beside it under a free name; never overwrites."""
     out = prepare_output(Path(wanted))
     with writing_workbook(out.path, "校验报告") as wb:
-        fmts = _formats(wb)
+        fmts = make_formats(wb, FORMATS)
         _write_summary(wb, fmts, result)
-        _write_issues(wb, fmts, result)
-        _write_info(wb, fmts, result)
+        write_issues_sheet(wb, fmts, ISSUES_SHEET, sorted_issues(result.files))
+        write_run_info(wb, fmts, run_info(result))
     return out
 
 
-def _formats(wb) -> dict:
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-
-    def fmt(**extra):
-        return wb.add_format({**base, **extra})
-
-    fmts = {
-        "header": fmt(bold=True, align="center", bg_color="#DDEBF7", text_wrap=True),
-        "text": fmt(), "wrap": fmt(text_wrap=True), "int": fmt(align="center", num_format="0"),
-        "score": fmt(align="center", num_format="0.0#"), "percent": fmt(align="center", num_format="0.00%"),
-        "date": fmt(align="left", num_format="yyyy-mm-dd"), "time": fmt(align="left", num_format="yyyy-mm-dd hh:mm:ss"),
-        "label": fmt(bold=True, bg_color="#DDEBF7"), "number_left": fmt(align="left"),
-    }
-    for status, color in STATUS_FILLS.items():
-        fmts[f"status:{status}"] = fmt(align="center", bg_color=color)
-    for severity, color in ((ERROR, ERROR_FILL), ("警告", WARNING_FILL)):
-        fmts[f"{severity}:text"] = fmt(bg_color=color)
-        fmts[f"{severity}:wrap"] = fmt(bg_color=color, text_wrap=True)
-        fmts[f"{severity}:int"] = fmt(bg_color=color, align="center", num_format="0")
-    return fmts
-
-
-def _table_header(ws, fmts, headers, widths) -> None:
-    for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        ws.set_column(col, col, width)
-        ws.write_string(0, col, header, fmts["header"])
-    ws.set_row(0, 22)
-    ws.freeze_panes(1, 0)
-    setup_print(ws, 0)
+def run_info(result: RunResult, settings: list[tuple[str, object]] | None = None,
+             issues: list[Issue] | None = None) -> RunInfo:
+    """The 运行信息 of a checked run (the star results add their own `settings`, and the history's issues)."""
+    key = result.rubric.name_field
+    files = [InputFile(f.file, f.sha256, f.status, f.submission.text(key) if f.submission else "")
+             for f in result.files]
+    return RunInfo(result.rubric, result.stage, result.eval_date, files, result.issues if issues is None else issues, result.started,
+                   result.seconds, list(settings or []))
 
 
 def _write_summary(wb, fmts, result: RunResult) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     cols = summary_columns(result.rubric)
-    _table_header(ws, fmts, [c.header for c in cols], [c.width for c in cols])
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, col.width)
+        ws.write_string(0, c, col.header, fmts["header"])
+    ws.set_row(0, 22)
+    ws.freeze_panes(1, 0)
+    setup_print(ws, 0)
     for r, f in enumerate(result.files, start=1):
         for c, (col, value) in enumerate(zip(cols, summary_row(f, result.rubric), strict=True)):
             _write_value(ws, r, c, col.kind, value, fmts)
@@ -147,67 +134,10 @@ def _write_summary(wb, fmts, result: RunResult) -> None:
 
 def _write_value(ws, r: int, c: int, kind: str, value: object, fmts) -> None:
     if value is None or value == "":
-        ws.write_blank(r, c, None, fmts["text"])
+        put(ws, r, c, None, fmts["plain"])
     elif kind == "status":
-        ws.write_string(r, c, str(value), fmts[f"status:{value}"])
+        put(ws, r, c, str(value), fmts[f"status:{value}"])
     elif kind in ("int", "score", "percent"):
-        ws.write_number(r, c, float(value), fmts[kind])
+        put(ws, r, c, float(value), fmts[SUMMARY_FORMATS[kind]])
     else:
-        ws.write_string(r, c, str(value), fmts["wrap" if len(str(value)) > 20 else "text"])
-
-
-def _write_issues(wb, fmts, result: RunResult) -> None:
-    ws = wb.add_worksheet(ISSUES_SHEET)
-    _table_header(ws, fmts, ISSUE_HEADERS, ISSUE_WIDTHS)
-    issues = sorted_issues(result.files)
-    for r, issue in enumerate(issues, start=1):
-        values = (issue.file, issue.sheet, issue.cell, issue.row, issue.code, issue.severity,
-                  issue.message, issue.found, issue.expected)
-        sev = ERROR if issue.severity == ERROR else "警告"
-        for c, value in enumerate(values):
-            if c == _ROW_COL:
-                ws.write(r, c, value, fmts[f"{sev}:int"])  # an int or None (blank)
-            else:
-                ws.write_string(r, c, str(value), fmts[f"{sev}:wrap" if c in _WRAPPED else f"{sev}:text"])
-        ws.set_row(r, row_height([(str(v), w) for v, w in zip(values, ISSUE_WIDTHS, strict=True) if v]))
-    ws.autofilter(0, 0, max(len(issues), 1), len(ISSUE_HEADERS) - 1)
-
-
-def info_rows(result: RunResult) -> list[tuple[str, object]]:
-    """(label, value) pairs describing the run: rubric, stage, dates, counts."""
-    rubric = result.rubric
-    stage = rubric.stage(result.stage)
-    return [
-        ("规则名称", rubric.name), ("规则编号", rubric.id), ("规则版本", rubric.version),
-        ("规则校验码", rubric.content_hash), ("评定阶段", f"{stage.label}（{stage.key}）"),
-        ("评定日期", result.eval_date), ("运行时间", result.started), ("用时（秒）", round(result.seconds, 2)),
-        ("文件数", len(result.files)), ("问题数", len(result.issues)),
-        ("工具版本", f"tuoyu_excel {__version__}"),
-    ]
-
-
-def _write_info(wb, fmts, result: RunResult) -> None:
-    ws = wb.add_worksheet(INFO_SHEET)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 68)
-    ws.set_column(2, 2, 10)
-    setup_print(ws, 0)
-    ws.set_portrait()
-    rows = info_rows(result)
-    for r, (label, value) in enumerate(rows):
-        ws.write_string(r, 0, label, fmts["label"])
-        if label == "评定日期":
-            ws.write_datetime(r, 1, value, fmts["date"])
-        elif label == "运行时间":
-            ws.write_datetime(r, 1, value, fmts["time"])
-        elif isinstance(value, (int, float)):
-            ws.write_number(r, 1, value, fmts["number_left"])
-        else:
-            ws.write_string(r, 1, str(value), fmts["text"])
-    top = len(rows) + 1
-    for c, header in enumerate(("文件", "SHA-256", "状态")):
-        ws.write_string(top, c, header, fmts["header"])
-    for r, f in enumerate(result.files, start=top + 1):
-        ws.write_string(r, 0, f.file, fmts["wrap"])
-        ws.write_string(r, 1, f.sha256, fmts["text"])
-        ws.write_string(r, 2, f.status, fmts[f"status:{f.status}"])
+        put(ws, r, c, str(value), fmts["text" if len(str(value)) > 20 else "plain"])

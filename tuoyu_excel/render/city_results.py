@@ -11,19 +11,21 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from tuoyu_excel import __version__
-from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore, comparative_items, unit_label
-from tuoyu_excel.render.formats import make_formats, row_height, setup_print
+from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore
+from tuoyu_excel.render.cells import put
+from tuoyu_excel.render.formats import PART_FILL, PENDING_FILL, cell, make_formats, row_height, setup_print
+from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.spec.comparative import comparative_items, unit_label
 from tuoyu_excel.spec.model import Item, Rubric
 
 SHEET_RANK = "城市排名"
 SHEET_DETAIL = "得分明细"
 SHEET_AVERAGES = "全区平均水平"
 SHEET_ISSUES = "校验问题"
-SHEET_INFO = "运行信息"
-ISSUE_HEADERS = ("文件", "工作表", "单元格", "代码", "级别", "说明")
+SHEET_INFO = RUN_SHEET
 AVERAGE_HEADERS = ("编号", "指标", "单位", "全区平均水平", "依据", "覆盖城市数", "分子合计", "分母合计", "计算方法")
 RATE_HEADERS = ("编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分")
 TIE_RULE = "总分相同的城市并列同一名次，下一名次顺延（如 1、1、3），并列城市按城市列表顺序排列；细则未规定并列时如何排序"
@@ -39,7 +41,7 @@ def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
     """Write the results workbook at `wanted`, or at the next free name; return where it went."""
     out = prepare_output(Path(wanted))
     with writing_workbook(out.path, f"{result.rubric.name}——评分结果") as wb:
-        fmts = _formats(wb)
+        fmts = make_formats(wb, FORMATS)
         _write_ranking(wb, fmts, result)
         _write_detail(wb, fmts, result)
         _write_averages(wb, fmts, result)
@@ -48,17 +50,12 @@ def write_city_results(result: CityResult, wanted: Path) -> OutputPath:
     return out
 
 
-def _formats(wb) -> dict:
-    fmts = make_formats(wb)
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1}
-    fmts["num"] = wb.add_format({**base, "align": "center", "num_format": "0.00"})
-    fmts["pct"] = wb.add_format({**base, "align": "center", "num_format": "0.00%"})
-    fmts["int"] = wb.add_format({**base, "align": "center", "num_format": "0"})
-    fmts["changed"] = wb.add_format({**base, "align": "center", "num_format": "0.##", "bg_color": "#FCE4D6"})
-    fmts["points"] = wb.add_format({**base, "align": "center", "num_format": "0.##"})
-    fmts["part_points"] = wb.add_format({**base, "align": "center", "num_format": "0.##", "bold": True,
-                                         "bg_color": "#E2EFDA"})
-    return fmts
+# item points as the rubric writes them (8, 0.5), a typed score that the tool's computation changed
+FORMATS = {
+    "points": cell(align="center", num_format="0.##"),
+    "changed": cell(align="center", num_format="0.##", bg_color=PENDING_FILL),
+    "part_points": cell(align="center", num_format="0.##", bold=True, bg_color=PART_FILL),
+}
 
 
 def _head(ws, fmts, title: str, info: str, headers: list[str] | tuple[str, ...], widths: list[float]) -> None:
@@ -75,10 +72,6 @@ def _head(ws, fmts, title: str, info: str, headers: list[str] | tuple[str, ...],
     setup_print(ws, 2)
 
 
-def _num(value: Decimal) -> float:
-    return float(value)
-
-
 # ---- 城市排名 -------------------------------------------------------------------------------------
 
 def _write_ranking(wb, fmts, result: CityResult) -> None:
@@ -92,12 +85,12 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
     r = FIRST
     for placed in result.ranking:
         s = placed.score
-        ws.write_number(r, 0, placed.rank, fmts["int"])
+        put(ws, r, 0, placed.rank, fmts["int"])
         ws.write_string(r, 1, s.city, fmts["text"])
-        ws.write_number(r, 2, _num(s.total), fmts["num"])
+        put(ws, r, 2, s.total, fmts["score_2dp"])
         for k, p in enumerate(parts):
-            ws.write_number(r, 3 + k, _num(s.parts[p.code]), fmts["num"])
-            ws.write_number(r, 3 + len(parts) + k, _num(s.part_rate(p.code)), fmts["pct"])
+            put(ws, r, 3 + k, s.parts[p.code], fmts["score_2dp"])
+            put(ws, r, 3 + len(parts) + k, s.part_rate(p.code), fmts["rate_2dp"])
         ws.write_string(r, len(headers) - 1, placed.note, fmts["text"])
         r += 1
     for city, note in _unranked(result):
@@ -113,7 +106,7 @@ def _unranked(result: CityResult) -> list[tuple[str, str]]:
     """(city, 备注) for workbooks not scored and for cities that sent nothing."""
     rows = []
     named = set()
-    key = result.rubric.city.name_field
+    key = result.rubric.name_field
     for f in result.not_scored:
         city = f.submission.text(key) if f.submission else ""
         named.add(city)
@@ -152,24 +145,24 @@ def _write_detail(wb, fmts, result: CityResult) -> None:
     r = FIRST
     for part in (p for p in rubric.parts if not p.veto):
         ws.write_row(r, 0, ["", part.name, "小计"], fmts["part"])
-        ws.write_number(r, 3, _num(part.total), fmts["part_points"])
+        put(ws, r, 3, part.total, fmts["part_points"])
         ws.write_string(r, 4, "", fmts["part"])
         for c, s in enumerate(scores, 5):
-            ws.write_number(r, c, _num(s.parts[part.code]), fmts["part_points"])
+            put(ws, r, c, s.parts[part.code], fmts["part_points"])
         r += 1
         for item in rubric.part_items(part.code):
             _detail_row(ws, fmts, r, item, part.name, header, scores)
             r += 1
     ws.write_row(r, 0, ["", "", "总分"], fmts["total_label"])
-    ws.write_number(r, 3, _num(rubric.total), fmts["part_points"])
+    put(ws, r, 3, rubric.total, fmts["part_points"])
     ws.write_string(r, 4, "", fmts["text"])
     for c, s in enumerate(scores, 5):
-        ws.write_number(r, c, _num(s.total), fmts["part_points"])
+        put(ws, r, c, s.total, fmts["part_points"])
 
 
 def _detail_row(ws, fmts, r: int, item: Item, part: str, header: str, scores: list[CityScore]) -> None:
     ws.write_row(r, 0, [item.code, part, item.title], fmts["text"])
-    ws.write_number(r, 3, _num(item.points), fmts["points"])
+    put(ws, r, 3, item.points, fmts["points"])
     ws.write_string(r, 4, "工具核算" if item.computed else header, fmts["center"])
     for c, s in enumerate(scores, 5):
         value = s.items.get(item.code)
@@ -178,7 +171,7 @@ def _detail_row(ws, fmts, r: int, item: Item, part: str, header: str, scores: li
             continue
         computed = s.computed.get(item.code)
         changed = computed is not None and computed.typed is not None and computed.typed != computed.points
-        ws.write_number(r, c, _num(value), fmts["changed" if changed else "points"])
+        put(ws, r, c, value, fmts["changed" if changed else "points"])
 
 
 # ---- 全区平均水平 ---------------------------------------------------------------------------------
@@ -192,9 +185,9 @@ def _rate_cell(ws, fmts, r: int, c: int, value: Decimal | None, item: Item) -> N
     if value is None:
         ws.write_string(r, c, "—", fmts["center"])
     elif item.scale == 100:
-        ws.write_number(r, c, _num(value / 100), fmts["pct"])
+        put(ws, r, c, value / 100, fmts["rate_2dp"])
     else:
-        ws.write_number(r, c, _num(value), fmts["num"])
+        put(ws, r, c, value, fmts["score_2dp"])
 
 
 def _write_averages(wb, fmts, result: CityResult) -> None:
@@ -210,7 +203,7 @@ def _write_averages(wb, fmts, result: CityResult) -> None:
         ws.write_row(r, 0, [item.code, item.title, unit_label(item)], fmts["text"])
         _rate_cell(ws, fmts, r, 3, avg.value, item)
         ws.write_string(r, 4, avg.basis, fmts["center"])
-        ws.write_number(r, 5, avg.cities_covered, fmts["int"])
+        put(ws, r, 5, avg.cities_covered, fmts["int"])
         _figure(ws, fmts, r, 6, avg.numerator)
         _figure(ws, fmts, r, 7, avg.denominator)
         ws.write_string(r, 8, _method(item, rubric), fmts["text"])
@@ -232,7 +225,7 @@ def _figure(ws, fmts, r: int, c: int, value: Decimal | None) -> None:
     if value is None:
         ws.write_string(r, c, "—", fmts["center"])
     else:
-        ws.write_number(r, c, _num(value), fmts["int"])
+        put(ws, r, c, value, fmts["int"])
 
 
 def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
@@ -244,36 +237,24 @@ def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
     ws.write_string(r, 5, computed.outcome, fmts["center"])
     _figure(ws, fmts, r, 6, rate.numerator if rate else None)
     _figure(ws, fmts, r, 7, rate.denominator if rate else None)
-    ws.write_number(r, 8, _num(computed.points), fmts["points"])
+    put(ws, r, 8, computed.points, fmts["points"])
 
 
 # ---- 校验问题 and 运行信息 --------------------------------------------------------------------------
 
+ISSUES_NOTE = "“错误”须改正后重新运行，有错误的评分表不参与评分和排名；“警告”请核对。"
+
+
 def _write_issues(wb, fmts, result: CityResult) -> None:
-    ws = wb.add_worksheet(SHEET_ISSUES)
-    info = "“错误”须改正后重新运行，有错误的评分表不参与评分和排名；“警告”请核对。"
-    _head(ws, fmts, "校验问题", info, ISSUE_HEADERS, [26, 10, 8, 24, 6, 90])
-    issues = result.issues
-    if not issues:
-        ws.write_string(FIRST, 0, "未发现问题", fmts["text"])
-    for r, issue in enumerate(issues, FIRST):
-        values = (issue.file, issue.sheet, issue.cell, issue.code, issue.severity, issue.message)
-        for c, value in enumerate(values):
-            ws.write_string(r, c, value, fmts["text"])
-        ws.set_row(r, row_height([(issue.file, 26), (issue.message, 90)]))
-    if issues:
-        ws.autofilter(2, 0, FIRST + len(issues) - 1, len(ISSUE_HEADERS) - 1)
+    write_issues_sheet(wb, fmts, SHEET_ISSUES, result.issues, note=ISSUES_NOTE)
 
 
-def _info_rows(result: CityResult) -> list[tuple[str, str]]:
-    rubric, run = result.rubric, result.run
-    stage = rubric.stage(run.stage)
+def _settings(result: CityResult) -> list[tuple[str, object]]:
+    """The city scoring's own 运行信息 rows: the averages' basis, the readings the rules leave open."""
+    rubric = result.rubric
     unit_rule = ("市本级未出台算少1个单位（扣1分）" if rubric.city.city_counts_as_unit
                  else "市本级不计入，只按县（市、区）扣分")
-    rows = [("工具版本", f"tuoyu_excel {__version__}"), ("评分规则", rubric.name),
-            ("规则编号 / 版本 / 校验码", f"{rubric.id} / {rubric.version} / {rubric.content_hash}"),
-            ("评分阶段", f"{stage.label}（“{stage.header}”列）"), ("评定日期", run.eval_date.isoformat()),
-            ("全区平均水平依据", result.basis_text())]
+    rows: list[tuple[str, object]] = [("全区平均水平依据", result.basis_text())]
     for item in comparative_items(rubric):
         avg = result.averages[item.code]
         rows.append((f"  第 {item.code} 项 {item.title}", f"{avg.basis}，覆盖 {avg.cities_covered} 个城市"))
@@ -281,28 +262,18 @@ def _info_rows(result: CityResult) -> list[tuple[str, str]]:
     rows += [("提示", n.message) for n in result.notices if n.code == "CITIES_MISSING"]
     rows += [("第4.1项联席会议制度", f"{unit_rule}（规则设置 city_counts_as_unit）"), ("并列规则", TIE_RULE)]
     if result.official:
-        rows.append(("官方平均水平文件", f"{result.official.file}  SHA-256：{result.official.sha256}"))
-    rows += [("运行时间", run.started.strftime("%Y-%m-%d %H:%M:%S")), ("用时", f"{run.seconds:.1f} 秒")]
+        rows += [("官方平均水平文件", result.official.file), ("官方平均水平文件 SHA-256", result.official.sha256)]
     return rows
 
 
 def _write_info(wb, fmts, result: CityResult) -> None:
-    ws = wb.add_worksheet(SHEET_INFO)
-    _head(ws, fmts, "运行信息", "本次运行所用的规则、设置和输入文件（SHA-256 可用于核对文件未被改动）。",
-          ["项目", "内容"], [28, 72, 10, 8, 32])
-    r = FIRST
-    for key, value in _info_rows(result):
-        ws.write_string(r, 0, key, fmts["label"])
-        ws.write_string(r, 1, value, fmts["text"])
-        ws.set_row(r, row_height([(key, 28), (value, 72)]))
-        r += 1
-    r += 1
-    ws.write_row(r, 0, ["输入文件", "SHA-256", "城市", "状态", "填报单位"], fmts["header"])
-    name_key = result.rubric.city.name_field
-    for f in result.run.files:
-        r += 1
-        reporter = f.submission.text(REPORTER_KEY) if f.submission else ""
-        city = f.submission.text(name_key) if f.submission else ""
-        for c, value in enumerate((f.file, f.sha256, city, f.status, reporter)):
-            ws.write_string(r, c, value, fmts["text"])
+    run = result.run
+    name_key = result.rubric.name_field
 
+    def text(f, key: str) -> str:
+        return f.submission.text(key) if f.submission else ""
+
+    files = [InputFile(f.file, f.sha256, f.status, text(f, name_key), (text(f, REPORTER_KEY),)) for f in run.files]
+    info = RunInfo(result.rubric, run.stage, run.eval_date, files, result.issues, run.started, run.seconds,
+                   _settings(result), file_extra=("填报单位",))
+    write_run_info(wb, fmts, info)

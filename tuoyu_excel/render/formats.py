@@ -1,4 +1,4 @@
-"""Cell formats and text-measuring helpers shared by every workbook we write."""
+"""The one cell-format factory, and the text-measuring and page helpers, of every workbook we write."""
 
 from __future__ import annotations
 
@@ -10,39 +10,87 @@ FONT = "宋体"  # the usual face of Chinese government forms; LibreOffice falls
 INPUT_FILL = "#FFF2CC"  # pale yellow: “黄色单元格为填写区”
 HEADER_FILL = "#DDEBF7"
 PART_FILL = "#E2EFDA"
+WARN_COLOR = "#C00000"
+PENDING_FILL = "#FCE4D6"
+ERROR_FILL = "#FFC7CE"  # light red: 错误
+WARNING_FILL = "#FFEB9C"  # light yellow: 警告
+OK_FILL = "#C6EFCE"  # light green: 通过
 LINE_HEIGHT = 14.0  # points per text line at 10 pt
 
 
-def make_formats(wb) -> dict:
-    """Create the named formats once per workbook."""
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
+CELL = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}  # a bordered table cell
 
-    def fmt(**extra):
-        return wb.add_format({**base, **extra})
 
-    return {
-        "title": wb.add_format({"font_name": FONT, "font_size": 16, "bold": True, "align": "center",
-                                "valign": "vcenter"}),
-        "info": wb.add_format({"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}),
-        "header": fmt(bold=True, align="center", bg_color=HEADER_FILL),
-        "text": fmt(),
-        "center": fmt(align="center"),
-        "part": fmt(bold=True, bg_color=PART_FILL),
-        "part_center": fmt(bold=True, align="center", bg_color=PART_FILL),
-        "part_number": fmt(bold=True, align="center", bg_color=PART_FILL, num_format="0.0#"),
-        "input": fmt(locked=False, bg_color=INPUT_FILL, align="center"),
-        "input_text": fmt(locked=False, bg_color=INPUT_FILL),
-        "input_date": fmt(locked=False, bg_color=INPUT_FILL, align="center", num_format="yyyy-mm-dd"),
-        "total": fmt(bold=True, align="center", num_format="0.0#"),
-        "total_label": fmt(bold=True),
-        "percent": fmt(bold=True, align="center", num_format="0.0%"),
-        "label": fmt(bold=True, bg_color=HEADER_FILL),
-        "hint": wb.add_format({"font_name": FONT, "font_size": 9, "font_color": "#595959", "valign": "vcenter",
-                               "text_wrap": True, "border": 1}),
-        "section": fmt(bold=True, bg_color=PART_FILL),
-        "guide": wb.add_format({"font_name": FONT, "font_size": 11, "valign": "top", "text_wrap": True}),
-        "guide_head": wb.add_format({"font_name": FONT, "font_size": 12, "bold": True, "valign": "vcenter"}),
-    }
+def cell(**extra) -> dict:
+    """The properties of a bordered table cell, plus `extra`."""
+    return {**CELL, **extra}
+
+
+def wrapped(**extra) -> dict:
+    """A bordered table cell whose text wraps, plus `extra`."""
+    return {**CELL, "text_wrap": True, **extra}
+
+
+# Every named format of every workbook we write. A workbook gets them all (XlsxWriter writes only the
+# formats a cell uses, so unused ones cost nothing); a writer adds its own few through `extra`.
+STANDARD: dict[str, dict] = {
+    # titles, guides and notes
+    "title": {"font_name": FONT, "font_size": 16, "bold": True, "align": "center", "valign": "vcenter"},
+    "info": {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True},
+    "note": {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True},
+    "hint": {"font_name": FONT, "font_size": 9, "font_color": "#595959", "valign": "vcenter", "text_wrap": True,
+             "border": 1},
+    "guide": {"font_name": FONT, "font_size": 11, "valign": "top", "text_wrap": True},
+    "guide_head": {"font_name": FONT, "font_size": 12, "bold": True, "valign": "vcenter"},
+    "warn": {"font_name": FONT, "font_size": 11, "bold": True, "font_color": WARN_COLOR, "valign": "vcenter",
+             "text_wrap": True, "border": 2, "border_color": WARN_COLOR},
+    "paragraph": wrapped(valign="top", font_size=11),
+    "sign": {"font_name": FONT, "font_size": 11, "valign": "vcenter"},
+    "remark": {"font_name": FONT, "font_size": 10, "valign": "vcenter"},  # one line, runs on over empty cells
+    # table cells: headers, labels, text
+    "header": wrapped(bold=True, align="center", bg_color=HEADER_FILL),
+    "label": wrapped(bold=True, bg_color=HEADER_FILL),
+    "text": wrapped(),
+    "plain": cell(),  # text that does not wrap
+    "center": wrapped(align="center"),
+    "section": wrapped(bold=True, bg_color=PART_FILL),
+    "block": wrapped(bold=True, font_size=12, bg_color=PART_FILL),
+    "part": wrapped(bold=True, bg_color=PART_FILL),
+    "part_center": wrapped(bold=True, align="center", bg_color=PART_FILL),
+    # numbers
+    "num": wrapped(align="center"),
+    "pct": wrapped(align="center", num_format="0.00%"),
+    "date_left": wrapped(align="left", num_format="yyyy-mm-dd"),
+    "part_number": wrapped(bold=True, align="center", bg_color=PART_FILL, num_format="0.0#"),
+    "total": wrapped(bold=True, align="center", num_format="0.0#"),
+    "total_label": wrapped(bold=True),
+    "percent": wrapped(bold=True, align="center", num_format="0.0%"),
+    "score_2dp": cell(align="center", num_format="0.00"),
+    "rate_2dp": cell(align="center", num_format="0.00%"),
+    # the typed columns of a results list (tables.Col kinds)
+    "score": cell(num_format="0.00"),
+    "rate": cell(num_format="0.0%"),
+    "int": cell(num_format="0", align="center"),
+    "date": cell(num_format="yyyy-mm-dd", align="center"),
+    "pending": {"bg_color": PENDING_FILL, "font_color": WARN_COLOR, "bold": True},
+    # row tints by severity (conditional formats of the 校验问题 sheet)
+    "error_row": {"bg_color": ERROR_FILL},
+    "warning_row": {"bg_color": WARNING_FILL},
+    # input cells of a template (yellow, unlocked)
+    "input": wrapped(locked=False, bg_color=INPUT_FILL, align="center"),
+    "input_text": wrapped(locked=False, bg_color=INPUT_FILL),
+    "input_date": wrapped(locked=False, bg_color=INPUT_FILL, align="center", num_format="yyyy-mm-dd"),
+    "input_block": wrapped(valign="top", locked=False, bg_color=INPUT_FILL),
+}
+
+
+def make_formats(wb, extra: dict[str, dict] | None = None) -> dict:
+    """The named formats of one workbook: STANDARD, plus a writer's own `extra` (name -> properties,
+    e.g. ``cell(num_format="0.##")``); an extra may not reuse a standard name."""
+    clash = sorted(set(extra or {}) & set(STANDARD))
+    if clash:
+        raise ValueError(f"format names already standard: {clash}")
+    return {name: wb.add_format(props) for name, props in {**STANDARD, **(extra or {})}.items()}
 
 
 @lru_cache(maxsize=65536)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tuoyu_excel.errors import OutputError
 from tuoyu_excel.layout import rubric_book as book
-from tuoyu_excel.render.formats import make_formats, row_height, setup_print, write_guide
+from tuoyu_excel.render.formats import FONT, make_formats, row_height, setup_print, wrapped, write_guide
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import FIELD_TYPES, Rubric
@@ -42,7 +42,7 @@ def write_rubric_workbook(rubric: Rubric, path: Path) -> Path:
     except OSError as exc:
         raise OutputError(f"无法创建文件夹 {path.parent}：{exc}") from exc
     with writing_workbook(path, f"{rubric.name}（规则）") as wb:
-        fmts = _formats(wb)
+        fmts = make_formats(wb, FORMATS)
         _write_guide(wb, fmts, rubric)
         items = _write_items(wb, fmts, rubric)
         _write_parts(wb, fmts, rubric)
@@ -51,16 +51,13 @@ def write_rubric_workbook(rubric: Rubric, path: Path) -> Path:
     return path
 
 
-def _formats(wb) -> dict:
-    fmts = make_formats(wb)
-    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
-    fmts["cell"] = wb.add_format(base)
-    fmts["code"] = wb.add_format({**base, "align": "center", "num_format": "@"})
-    fmts["textcell"] = wb.add_format({**base, "num_format": "@"})
-    fmts["num"] = wb.add_format({**base, "align": "center"})
-    fmts["note"] = wb.add_format({"font_name": "宋体", "font_size": 9, "font_color": "#595959", "valign": "vcenter"})
-    fmts["title_cell"] = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "font_color": "#1F4E78"})
-    return fmts
+# this workbook's own formats: text-typed cells (codes keep their leading zeros), notes beside a row
+FORMATS = {
+    "code": wrapped(align="center", num_format="@"),
+    "textcell": wrapped(num_format="@"),
+    "aside": {"font_name": FONT, "font_size": 9, "font_color": "#595959", "valign": "vcenter"},
+    "title_cell": {"font_name": FONT, "font_size": 11, "bold": True, "font_color": "#1F4E78"},
+}
 
 
 def _guide_lines(rubric: Rubric) -> list[str]:
@@ -91,7 +88,7 @@ def _write_guide(wb, fmts, rubric: Rubric) -> None:
 
 
 def _item_columns(rubric: Rubric) -> tuple:
-    return book.ITEM_COLUMNS + (book.CITY_ITEM_COLUMNS if rubric.kind == "city" else ())
+    return book.ITEM_COLUMNS + (book.CITY_ITEM_COLUMNS if kind_of(rubric).computes_items else ())
 
 
 def _item_value(item, attr: str):
@@ -124,7 +121,7 @@ def _write_items(wb, fmts, rubric: Rubric):
         for c, (_, attr, width) in enumerate(cols):
             value = _item_value(item, attr)
             if isinstance(value, str):
-                ws.write_string(r, c, value, fmts["code" if attr in ("code", "part") else "cell"])
+                ws.write_string(r, c, value, fmts["code" if attr in ("code", "part") else "text"])
                 texts.append((value, width))
             else:
                 ws.write_number(r, c, value, fmts["num"])
@@ -163,7 +160,7 @@ def _item_rules(rubric: Rubric, field_rows: tuple[int, int]) -> dict[str, dict]:
         "计分方式": _list(rules, "计分方式", "从下拉列表选择计分方式。"),
         "可不适用": _list([book.YES, book.NO], "可不适用", "本项可填“不适用”的选“是”。"),
     }
-    if rubric.kind == "city":
+    if kind_of(rubric).computes_items:  # the rate's figures (CITY_ITEM_COLUMNS)
         out["分子字段"] = _list(keys, "分子字段", "填基础数据字段代码。", strict=False)
         out["分母字段"] = _list(keys, "分母字段", "填基础数据字段代码。", strict=False)
     return out
@@ -178,7 +175,7 @@ def _write_parts(wb, fmts, rubric: Rubric) -> None:
     for r, part in enumerate(rubric.parts, start=1):
         got = sum((i.points for i in rubric.part_items(part.code)), Decimal(0))
         ws.write_string(r, 0, part.code, fmts["code"])
-        ws.write_string(r, 1, part.name, fmts["cell"])
+        ws.write_string(r, 1, part.name, fmts["text"])
         ws.write_number(r, 2, number(part.total), fmts["num"])
         ws.write_string(r, 3, book.YES if part.veto else "", fmts["num"])
         ws.write_formula(r, 4, f"=SUMIF({items_sheet}!$B:$B,A{r + 1},{items_sheet}!$F:$F)", fmts["num"], number(got))
@@ -208,7 +205,7 @@ class _Table:
         """One row of `values`; `note` goes after them unwrapped (it may run over the empty cells to its right)."""
         texts = []
         if note:
-            self.ws.write_string(self.row, len(values), note, self.fmts["note"])
+            self.ws.write_string(self.row, len(values), note, self.fmts["aside"])
         for c, value in enumerate(values):
             if isinstance(value, str):
                 self.ws.write_string(self.row, c, value, self.fmts["textcell"])
@@ -242,7 +239,7 @@ def _write_settings(wb, fmts, rubric: Rubric) -> tuple[int, int]:
     for s in rubric.stages:
         t.add([s.key, s.label, s.header])
     t.close(first)
-    if rubric.star is not None:
+    if kind_of(rubric).ranks_in_zones:
         _zone_tables(t, rubric)
     field_rows = _field_table(t, rubric)
     t.open(book.T_LIMITS, book.LIMIT_HEADERS)
@@ -302,7 +299,7 @@ def _zone_tables(t: _Table, rubric: Rubric) -> None:
 
 
 def _field_table(t: _Table, rubric: Rubric) -> tuple[int, int]:
-    t.open(book.fields_title(rubric.kind), book.FIELD_HEADERS)
+    t.open(kind_of(rubric).fields_title, book.FIELD_HEADERS)
     first = t.row
     for f in rubric.form:
         t.add([f.key, f.label, book.FIELD_TYPE_LABELS.get(f.type, f.type), book.YES if f.required else book.NO,

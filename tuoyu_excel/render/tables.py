@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tuoyu_excel.render.formats import FONT, HEADER_FILL, display_width, row_height, setup_print
+from tuoyu_excel.render.cells import put
+from tuoyu_excel.render.formats import display_width, row_height, setup_print
 
 TEXT = "text"
 SCORE = "score"  # 0.00
@@ -21,11 +22,8 @@ RATE = "rate"  # 0.0%
 INT = "int"
 DATE = "date"
 
-MAX_TEXT = 32767  # Excel's limit on the characters in one cell
 MIN_WIDTH = 6
 NUMBER_WIDTH = 10
-WARN_COLOR = "#C00000"
-PENDING_FILL = "#FCE4D6"
 
 
 @dataclass(frozen=True)
@@ -33,44 +31,6 @@ class Col:
     header: str
     kind: str = TEXT
     max_width: float = 50  # wider text wraps
-
-
-def report_formats(wb) -> dict:
-    """The named formats of a results workbook, created once."""
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-
-    def fmt(**extra):
-        return wb.add_format({**base, **extra})
-
-    return {
-        "header": fmt(bold=True, align="center", text_wrap=True, bg_color=HEADER_FILL),
-        TEXT: fmt(text_wrap=True),
-        SCORE: fmt(num_format="0.00"),
-        RATE: fmt(num_format="0.0%"),
-        INT: fmt(num_format="0", align="center"),
-        DATE: fmt(num_format="yyyy-mm-dd", align="center"),
-        "label": fmt(bold=True, text_wrap=True, bg_color=HEADER_FILL),
-        "warn": wb.add_format({"font_name": FONT, "font_size": 11, "bold": True, "font_color": WARN_COLOR,
-                               "valign": "vcenter", "text_wrap": True, "border": 2, "border_color": WARN_COLOR}),
-        "note": wb.add_format({"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}),
-        "pending": wb.add_format({"bg_color": PENDING_FILL, "font_color": WARN_COLOR, "bold": True}),
-    }
-
-
-def put(ws, row: int, col: int, value: object, fmt=None) -> None:
-    """Write one value by its type; strings always as strings, never as formulas."""
-    if value is None or (isinstance(value, str) and value == ""):
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, (Decimal, int, float)):
-        ws.write_number(row, col, float(value), fmt)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt)
-    else:
-        ws.write_string(row, col, str(value)[:MAX_TEXT], fmt)
 
 
 def shown(value: object) -> str:

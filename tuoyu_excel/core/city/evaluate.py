@@ -28,8 +28,10 @@ from pathlib import Path
 
 from tuoyu_excel.core.pipeline import FileResult, Progress, RunResult, run
 from tuoyu_excel.core.scoring import ScoreCard, rebase
+from tuoyu_excel.intake.averages import OfficialAverages
 from tuoyu_excel.intake.validate import Submission
 from tuoyu_excel.issues import Issue, make_issue
+from tuoyu_excel.spec.comparative import comparative_items
 from tuoyu_excel.spec.model import COMPARATIVE, NO, PER_UNIT, Item, Rubric
 
 BASIS_COMPUTED = "计算（Σ分子÷Σ分母）"
@@ -76,25 +78,6 @@ class Average:
     exact: Fraction | None = None
     numerator: Decimal | None = None  # Σ numerators (computed basis)
     denominator: Decimal | None = None  # Σ denominators (computed basis)
-
-
-@dataclass
-class OfficialAverages:
-    """An official averages workbook, read: item code -> value in the rate's unit (每千人, %)."""
-
-    file: str
-    sha256: str
-    values: dict[str, Decimal]
-    issues: list[Issue] = field(default_factory=list)
-
-
-def comparative_items(rubric: Rubric) -> tuple[Item, ...]:
-    return tuple(i for i in rubric.items if i.rule == COMPARATIVE)
-
-
-def unit_label(item: Item) -> str:
-    """每千人 for scale 1000, % for scale 100."""
-    return {Decimal(1000): "每千人", Decimal(100): "%", Decimal(1): ""}.get(item.scale, f"每{item.scale}")
 
 
 def rate_of(sub: Submission, item: Item) -> Rate | None:

@@ -17,19 +17,10 @@ from tuoyu_excel.core.pipeline import FileResult, Progress, RunResult, run
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.core.star.eligibility import add_years, check_eligibility
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
+from tuoyu_excel.intake.history import HistoryRecord
+from tuoyu_excel.layout.history import REVOKED
 from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import Rubric
-
-REVOKED = "撤销"
-
-
-@dataclass(frozen=True)
-class HistoryRecord:
-    key: str  # 统一社会信用代码
-    name: str
-    star: str
-    date: dt.date  # 评定日期
-    status: str  # 有效 / 撤销 / …
 
 
 @dataclass

@@ -8,7 +8,8 @@ A block holds the 申报 data (with a blank 核实情况 column to record what w
 from __future__ import annotations
 
 from tuoyu_excel.core.star.county import CountyReport, Institution
-from tuoyu_excel.render.county.style import DETAIL_SHEET, protect, setup_page, span, text_height
+from tuoyu_excel.render.cells import span
+from tuoyu_excel.render.county.style import DETAIL_SHEET, protect, setup_page, text_height
 
 WIDTHS = (8, 28, 12, 12, 12, 46)
 LAST_COL = len(WIDTHS) - 1

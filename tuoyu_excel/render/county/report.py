@@ -1,4 +1,4 @@
-"""Write a county's 初评报告 workbook: 初评报告 / 机构明细 / 上报名单 / 校验问题.
+"""Write a county's 初评报告 workbook: 初评报告 / 机构明细 / 上报名单 / 校验问题 / 运行信息.
 
 A printable report an official signs and forwards with the institutions' forms (A4, header
 rows repeated, one page wide). Sheets are protected without a password; only the cells to
@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tuoyu_excel.core.pipeline import FileResult, RunResult
 from tuoyu_excel.core.star.county import CountyReport, Institution, UnscoredFile
 from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.render.cells import put, span
 from tuoyu_excel.render.county.detail import write_detail_sheet
-from tuoyu_excel.render.county.style import (
-    FORWARD_SHEET,
-    ISSUES_SHEET,
-    REPORT_SHEET,
-    make_report_formats,
-    protect,
-    put,
-    setup_page,
-    span,
-    text_height,
-)
+from tuoyu_excel.render.county.style import FORWARD_SHEET, ISSUES_SHEET, REPORT_SHEET, protect, setup_page, text_height
+from tuoyu_excel.render.formats import make_formats
+from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.run_info import InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import YES
 
@@ -38,8 +33,6 @@ LAST_COL = len(MAIN_COLUMNS) - 1
 PANEL_LINES = 5
 FORWARD_COLUMNS = (("序号", 6, "center"), ("机构名称", 32, "text"), ("统一社会信用代码", 22, "center"),
                    ("所在县区", 10, "center"), ("初评总分", 10, "num"), ("核心指标得分率", 12, "pct"))
-ISSUE_COLUMNS = (("文件", 26, "text"), ("工作表", 10, "center"), ("单元格", 8, "center"), ("代码", 22, "text"),
-                 ("级别", 6, "center"), ("说明", 70, "text"))
 SHOWN_PROBLEMS = 3  # errors quoted per unscored file; the rest are in 校验问题
 
 
@@ -47,15 +40,17 @@ def report_filename(county: str, eval_date: dt.date) -> str:
     return f"{county}初评报告_{eval_date:%Y%m%d}.xlsx"
 
 
-def write_county_report(report: CountyReport, wanted) -> OutputPath:
-    """Write the report to `wanted`, or to the next free name if it is taken; never overwrites."""
+def write_county_report(report: CountyReport, wanted, run: RunResult | None = None) -> OutputPath:
+    """Write the report to `wanted`, or to the next free name if it is taken; never overwrites.
+    `run`: the run the report was built from, for the files' SHA-256 and the run time in 运行信息."""
     out = prepare_output(wanted)
     with writing_workbook(out.path, f"{report.county}托育机构星级评定初评报告") as wb:
-        fmts = make_report_formats(wb)
+        fmts = make_formats(wb)
         _write_report_sheet(wb, fmts, report)
         write_detail_sheet(wb, fmts, report)
         _write_forward_sheet(wb, fmts, report)
         _write_issues_sheet(wb, fmts, report)
+        write_run_info(wb, fmts, county_run_info(report, run))
     return out
 
 
@@ -71,7 +66,7 @@ def _write_report_sheet(wb, fmts, report: CountyReport) -> None:
     header_row = r + 1
     r = _write_table(ws, fmts, report, header_row)
     r = _write_unscored(ws, fmts, report.unscored, r + 1)
-    _write_signature(ws, fmts, r + 1)
+    _write_signature(ws, fmts, report, r + 1)
     protect(ws)
     setup_page(ws, landscape=True, repeat=header_row)
     ws.activate()
@@ -86,7 +81,7 @@ def _write_head(ws, fmts, report: CountyReport) -> int:
     for n, (label, value) in enumerate(rows, start=1):
         ws.set_row(n, 20)
         span(ws, n, 0, 1, label, fmts["label"])
-        span(ws, n, 2, 4 if n < 3 else LAST_COL, value, fmts["date" if isinstance(value, dt.date) else "text"])
+        span(ws, n, 2, 4 if n < 3 else LAST_COL, value, fmts["date_left" if isinstance(value, dt.date) else "text"])
     return len(rows)
 
 
@@ -106,7 +101,8 @@ def _write_panel(ws, fmts, r: int) -> int:
 
 
 def summary_text(report: CountyReport) -> str:
-    text = (f"按照《柳州市托育机构星级评定工作方案》，{report.county}卫生健康局对申报机构进行了初评，"
+    words = report.rubric.report
+    text = (f"按照《{words.plan}》，{county_unit(report)}对申报机构进行了初评，"
             f"通过查阅资料、查看台账、实地核验等方式审核申报材料，对照《{report.rubric.name}》进行综合评分。"
             f"本次共申报 {report.applied} 家，其中符合申报条件 {len(report.eligible)} 家，"
             f"不符合申报条件 {len(report.ineligible)} 家")
@@ -114,7 +110,7 @@ def summary_text(report: CountyReport) -> str:
         text += f"，表格有错误未能评分 {len(report.unscored)} 份（见下表及“{ISSUES_SHEET}”工作表，须改正后重新初评）"
     text += "。"
     if report.eligible:
-        text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报柳州市卫生健康委参加市级核验。"
+        text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报{words.issuer}参加市级核验。"
     return text
 
 
@@ -192,9 +188,15 @@ def _main_problems(issues: list[Issue]) -> str:
     return "；".join(shown) + more
 
 
-def _write_signature(ws, fmts, r: int) -> None:
+def county_unit(report: CountyReport) -> str:
+    """The county's own unit: the rubric's county_body, “县区” in it standing for the county's name
+    (县区卫生健康局 → 柳北区卫生健康局)."""
+    return report.rubric.report.county_body.replace("县区", report.county, 1)
+
+
+def _write_signature(ws, fmts, report: CountyReport, r: int) -> None:
     lines = ("评估组组长（签字）：____________________        日期：________年____月____日",
-             "县区卫生健康局（盖章）：____________________        日期：________年____月____日")
+             f"{report.rubric.report.county_body}（盖章）：____________________        日期：________年____月____日")
     for n, line in enumerate(lines):
         ws.set_row(r + 1 + 2 * n, 30)
         span(ws, r + 1 + 2 * n, 0, LAST_COL, line, fmts["sign"])
@@ -229,31 +231,32 @@ def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
         r += 1
         span(ws, r, 0, last, "（没有符合申报条件的机构）", fmts["text"])
     ws.set_row(r + 2, 30)
-    span(ws, r + 2, 0, last, "县区卫生健康局（盖章）：____________        日期：______年___月___日", fmts["sign"])
+    span(ws, r + 2, 0, last, f"{report.rubric.report.county_body}（盖章）：____________        日期：______年___月___日",
+         fmts["sign"])
     protect(ws)
     setup_page(ws, landscape=False, repeat=2)
 
 
-# ---- 校验问题 ----------------------------------------------------------------------------------
-
-def issue_row(issue: Issue) -> list[str]:
-    return [issue.file, issue.sheet, issue.cell, issue.code, issue.severity, issue.message]
-
+# ---- 校验问题 and 运行信息 -----------------------------------------------------------------------
 
 def _write_issues_sheet(wb, fmts, report: CountyReport) -> None:
-    ws = wb.add_worksheet(ISSUES_SHEET)
-    for c, (header, width, _) in enumerate(ISSUE_COLUMNS):
-        ws.set_column(c, c, width)
-        put(ws, 0, c, header, fmts["header"])
-    for n, issue in enumerate(report.issues, start=1):
-        row = issue_row(issue)
-        ws.set_row(n, text_height([(row[0], ISSUE_COLUMNS[0][1]), (row[5], ISSUE_COLUMNS[5][1])], minimum=20))
-        for c, value in enumerate(row):
-            put(ws, n, c, value, fmts[ISSUE_COLUMNS[c][2]])
-    if report.issues:
-        ws.autofilter(0, 0, len(report.issues), len(ISSUE_COLUMNS) - 1)
-    else:
-        span(ws, 1, 0, len(ISSUE_COLUMNS) - 1, "（本县区的表格没有校验问题）", fmts["text"])
-    ws.freeze_panes(1, 0)
+    ws = write_issues_sheet(wb, fmts, ISSUES_SHEET, report.issues)
     protect(ws, autofilter=True)
-    setup_page(ws, landscape=True, repeat=0)
+
+
+def county_run_info(report: CountyReport, run: RunResult | None = None) -> RunInfo:
+    """This county's files (hashed when the run they came from is given) and the report's counts."""
+    by_file = {f.file: f for f in run.files} if run else {}
+    files = [InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name) for i in report.institutions]
+    files += [InputFile(u.file, _sha(by_file, u.file), u.status, u.name) for u in report.unscored]
+    settings: list[tuple[str, object]] = [
+        ("县区", report.county),
+        ("申报机构数", report.applied), ("符合申报条件", len(report.eligible)),
+        ("不符合申报条件", len(report.ineligible)), ("表格有错误未能评分", len(report.unscored)),
+        ("其他县区的表格（未纳入）", report.other_county)]
+    return RunInfo(report.rubric, report.stage, report.eval_date, files, report.issues,
+                   run.started if run else None, run.seconds if run else None, settings)
+
+
+def _sha(by_file: dict[str, FileResult], file: str) -> str:
+    return by_file[file].sha256 if file in by_file else ""

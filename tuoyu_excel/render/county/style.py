@@ -1,59 +1,14 @@
-"""Sheet names, cell formats and cell writers shared by the sheets of the county 初评报告.
-
-``put`` is the only way a value reaches a cell: text goes through ``write_string`` (never a
-formula), ``Decimal`` points become numbers, dates become dates.
-"""
+"""Sheet names and page helpers shared by the sheets of the county 初评报告 (cells are written
+through ``render/cells.py``, formats come from ``render/formats.make_formats``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
-from tuoyu_excel.render.formats import FONT, PART_FILL, make_formats, row_height
+from tuoyu_excel.render.formats import row_height
 
 REPORT_SHEET = "初评报告"
 DETAIL_SHEET = "机构明细"
 FORWARD_SHEET = "上报名单"
 ISSUES_SHEET = "校验问题"
-
-
-def make_report_formats(wb) -> dict:
-    """The template formats plus the report's own (numbers, percentages, paragraphs, signature lines)."""
-    fmts = make_formats(wb)
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1, "text_wrap": True}
-    fmts.update({
-        "num": wb.add_format({**base, "align": "center"}),
-        "pct": wb.add_format({**base, "align": "center", "num_format": "0.00%"}),
-        "date": wb.add_format({**base, "align": "left", "num_format": "yyyy-mm-dd"}),
-        "paragraph": wb.add_format({**base, "valign": "top", "font_size": 11}),
-        "sign": wb.add_format({"font_name": FONT, "font_size": 11, "valign": "vcenter"}),
-        "block": wb.add_format({**base, "bold": True, "font_size": 12, "bg_color": PART_FILL}),
-        "input_block": wb.add_format({**base, "valign": "top", "locked": False, "bg_color": "#FFF2CC"}),
-    })
-    return fmts
-
-
-def put(ws, r: int, c: int, value: object, fmt) -> None:
-    """Write one cell by the value's type; text is always a string, never a formula."""
-    if value is None or value == "":
-        ws.write_blank(r, c, None, fmt)
-    elif isinstance(value, bool):
-        raise TypeError("a bool is not a report value")
-    elif isinstance(value, (int, float, Decimal)):
-        ws.write_number(r, c, int(value) if isinstance(value, int) else float(value), fmt)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(r, c, value, fmt)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
-    else:
-        ws.write_string(r, c, str(value), fmt)
-
-
-def span(ws, r: int, first: int, last: int, value: object, fmt) -> None:
-    """`value` across columns first..last of row r (merged when more than one column)."""
-    if first != last:
-        ws.merge_range(r, first, r, last, None, fmt)
-    put(ws, r, first, value, fmt)
 
 
 def text_height(cells: str | list[tuple[str, float]], width: float = 0, minimum: float = 18.0) -> float:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tuoyu_excel.render.cells import put
 from tuoyu_excel.render.star.data import StarReport
-from tuoyu_excel.render.tables import INT, SCORE, TEXT, Col, put
+from tuoyu_excel.render.tables import INT, SCORE, TEXT, Col
 
 CHART_SHEET = "图表"
 CHART_COLS = (Col("片区排名", INT), Col("机构名称", TEXT), Col("综合得分", SCORE), Col("合格线", SCORE))

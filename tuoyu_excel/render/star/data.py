@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from tuoyu_excel.core.pipeline import FileResult
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Placement, rank_all
-from tuoyu_excel.core.star.rating import HistoryRecord, StarResult, candidate_of
+from tuoyu_excel.core.star.rating import StarResult, candidate_of
+from tuoyu_excel.intake.history import HistoryRead, HistoryRecord
 from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import Rubric
@@ -19,9 +19,7 @@ OUTCOMES = (NO_STAR, PENDING)
 @dataclass
 class StarReport:
     result: StarResult
-    history_path: Path | None = None
-    history_sha256: str = ""
-    history_issues: list[Issue] = field(default_factory=list)
+    history: HistoryRead | None = None  # the history workbook read for this run, if any
 
     @property
     def rubric(self) -> Rubric:
@@ -99,7 +97,11 @@ class StarReport:
 
     @property
     def issues(self) -> list[Issue]:
-        return self.result.run.issues + list(self.history_issues)
+        return self.result.run.issues + self.history_issues
+
+    @property
+    def history_issues(self) -> list[Issue]:
+        return list(self.history.issues) if self.history else []
 
     @property
     def review_due(self) -> list[HistoryRecord]:

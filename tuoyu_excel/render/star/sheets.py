@@ -9,6 +9,7 @@ from decimal import Decimal
 from tuoyu_excel.core.pipeline import FileResult
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.core.star.ranking import PENDING
+from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.star.data import StarReport
 from tuoyu_excel.render.tables import INT, RATE, SCORE, TEXT, Col, table_sheet
 from tuoyu_excel.spec.model import NOT_APPLICABLE, Stage
@@ -25,8 +26,6 @@ RESULTS_COLS = (Col("片区"), Col("片区排名", INT), Col("机构名称", max
                 Col("评定星级"), Col("备注", max_width=60))
 INELIGIBLE_COLS = (Col("机构名称", max_width=40), Col("统一社会信用代码"), Col("所在县区"), Col("综合得分", SCORE),
                    Col("原因", max_width=80))
-ISSUES_COLS = (Col("文件", max_width=40), Col("工作表"), Col("单元格"), Col("行号", INT), Col("代码"), Col("级别"),
-               Col("说明", max_width=80))
 PUBLIC_COLS = (Col("序号", INT), Col("星级"), Col("机构名称", max_width=50), Col("所在县区"))
 GAP_FLAG = "差异较大"
 REASON_SEP = "；"
@@ -135,8 +134,7 @@ def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 def write_issues(wb, fmts: dict, rep: StarReport) -> None:
-    rows = [[i.file, i.sheet, i.cell, i.row, i.code, i.severity, i.message] for i in rep.issues]
-    table_sheet(wb, fmts, ISSUES_SHEET, ISSUES_COLS, rows)
+    write_issues_sheet(wb, fmts, ISSUES_SHEET, rep.issues)
 
 
 def public_title(rep: StarReport) -> str:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tuoyu_excel import __version__
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import StarResult
-from tuoyu_excel.intake.preflight import sha256_file
-from tuoyu_excel.issues import Issue
-from tuoyu_excel.render.formats import row_height, setup_print
+from tuoyu_excel.intake.history import HistoryRead
+from tuoyu_excel.render.cells import put
+from tuoyu_excel.render.check_report import run_info
+from tuoyu_excel.render.formats import make_formats, row_height, setup_print
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.run_info import NOT_USED
+from tuoyu_excel.render.run_info import write_run_info as write_run
 from tuoyu_excel.render.star.chart import write_charts
 from tuoyu_excel.render.star.data import OUTCOMES, StarReport
 from tuoyu_excel.render.star.sheets import (
@@ -27,27 +29,23 @@ from tuoyu_excel.render.star.sheets import (
     write_public,
     write_results,
 )
-from tuoyu_excel.render.tables import INT, TEXT, Col, put, report_formats, write_table
+from tuoyu_excel.render.tables import INT, TEXT, Col, write_table
 from tuoyu_excel.render.xlsx import writing_workbook
 
 SUMMARY_SHEET = "汇总"
-RUN_SHEET = "运行信息"
 TOTAL = "合计"
 SUMMARY_WIDTHS = (34, 10, 10, 10, 10, 10, 10)  # column A holds zone names and parameter labels
 
 
-def write_star_results(result: StarResult, wanted: Path, *, history_path: Path | None = None,
-                       history_issues: list[Issue] | None = None) -> OutputPath:
-    """Write the results workbook at `wanted`, or beside it under a free name (see OutputPath.notice)."""
+def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead | None = None) -> OutputPath:
+    """Write the results workbook at `wanted`, or beside it under a free name (see OutputPath.notice).
+    `history`: the history workbook the run used (its name, hash and issues are shown)."""
     out = prepare_output(Path(wanted))
-    rep = StarReport(result, history_path=Path(history_path) if history_path else None,
-                     history_issues=list(history_issues or []))
-    if rep.history_path is not None and rep.history_path.is_file():
-        rep.history_sha256 = sha256_file(rep.history_path)
+    rep = StarReport(result, history=history)
     # constant memory: rows stream to disk as written (10 000 institutions stay small); every sheet
     # writer here writes strictly row by row, and the tests read every sheet back
     with writing_workbook(out.path, f"星级评定结果（{rep.stage_label}）", constant_memory=True) as wb:
-        fmts = report_formats(wb)
+        fmts = make_formats(wb)
         for write in (write_summary, write_results, write_ineligible, write_details, write_gaps, write_issues,
                       write_public, write_charts, write_run_info):
             write(wb, fmts, rep)
@@ -97,7 +95,7 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
     if rep.pending:
         names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in rep.pending)
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.pending)} 家机构{PENDING}——综合得分与核心指标得分完全相同且跨越星级分界，"
-                                   f"须由市卫生健康委裁定后再公示：{names}。公示名单中暂未列入这些机构。")
+                                   f"须由{rep.rubric.report.ruling_body}裁定后再公示：{names}。公示名单中暂未列入这些机构。")
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
@@ -147,10 +145,10 @@ def _parameters(rep: StarReport) -> list[tuple[str, object]]:
         ("合格分", f"综合得分不低于 {s.pass_mark.normalize():f} 分（含）"),
         ("核心指标得分率", rep.core_rate_reading()),
         ("排名规则", "同一片区内按综合得分从高到低；综合得分相同的，核心指标得分高的在前；"
-                     f"两项均相同且跨越星级分界或名额界限的为“{PENDING}”，由市卫生健康委裁定"),
+                     f"两项均相同且跨越星级分界或名额界限的为“{PENDING}”，由{r.report.ruling_body}裁定"),
     ]
     pairs += [(f"片区：{z.name}", rep.zone_rule(z)) for z in s.zones]
-    pairs.append(("历史评定记录", rep.history_path.name if rep.history_path else "未使用"))
+    pairs.append(("历史评定记录", rep.history.file if rep.history else "未使用"))
     return pairs
 
 
@@ -158,37 +156,24 @@ def _parameters(rep: StarReport) -> list[tuple[str, object]]:
 
 
 def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
-    ws = wb.add_worksheet(RUN_SHEET)
-    row = write_table(ws, fmts, [Col("项目", TEXT), Col("内容", TEXT, max_width=70)], _run_pairs(rep))
-    files = [[f.file, f.sha256, f.status] for f in rep.files]
-    row = write_table(ws, fmts, [Col("输入文件"), Col("SHA-256", max_width=70), Col("状态")], files, row + 1)
+    """The shared 运行信息, then the institutions whose rating is due for review."""
+    ws, row = write_run(wb, fmts, run_info(rep.result.run, _run_settings(rep), rep.issues))
     due = [[h.name, h.key, h.star, h.date] for h in rep.review_due]
     cols = [Col(f"复审到期（评定满 {rep.rubric.star.review_years} 年）"), Col("统一社会信用代码"), Col("星级"),
             Col("评定日期", "date")]
     write_table(ws, fmts, cols, due or [["无", "", "", None]], row + 1)
-    for c, width in enumerate((40, 70, 12, 12)):
+    for c, width in enumerate((40, 70, 12, 30)):
         ws.set_column(c, c, width)
-    ws.freeze_panes(1, 0)
-    setup_print(ws, 0)
 
 
-def _run_pairs(rep: StarReport) -> list[list[object]]:
-    run, r = rep.result.run, rep.rubric
-    history = "未使用"
-    if rep.history_path is not None:
-        history = f"{rep.history_path.name}（{len(rep.result.history)} 条有效记录，{len(rep.history_issues)} 个问题）"
+def _run_settings(rep: StarReport) -> list[tuple[str, object]]:
+    history, sha = "未使用", NOT_USED
+    if rep.history is not None:
+        history = f"{rep.history.file}（{len(rep.result.history)} 条有效记录，{len(rep.history_issues)} 个问题）"
+        sha = rep.history.sha256
     return [
-        ["工具版本", f"tuoyu_excel {__version__}"],
-        ["规则", r.id],
-        ["规则版本", r.version],
-        ["规则校验码", r.content_hash],
-        ["评分阶段", f"{rep.stage_label}（{rep.stage_key}）"],
-        ["评定日期", run.eval_date.isoformat()],
-        ["运行开始时间", run.started.strftime("%Y-%m-%d %H:%M:%S")],
-        ["运行用时（秒）", f"{run.seconds:.2f}"],
-        ["输入文件数", str(len(run.files))],
-        ["历史评定记录文件", history],
-        ["历史评定记录文件 SHA-256", rep.history_sha256 or "—"],
-        ["复审到期机构数", str(len(rep.review_due))],
-        ["因定级未满期限保持原星级的机构数", str(len(rep.capped))],
+        ("历史评定记录文件", history),
+        ("历史评定记录文件 SHA-256", sha),
+        ("复审到期机构数", len(rep.review_due)),
+        ("因定级未满期限保持原星级的机构数", len(rep.capped)),
     ]

@@ -12,6 +12,7 @@ from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.layout.submission import cell_name
 from tuoyu_excel.render.formats import row_height, setup_print
 from tuoyu_excel.render.template.validation import item_validation, note_validation
+from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import NOT_APPLICABLE, Rubric
 
 
@@ -67,7 +68,7 @@ def write_score_sheet(wb, fmts, rubric: Rubric) -> None:
 def _write_info_row(ws, fmts, rubric: Rubric, last: int) -> None:
     form = layout.form_sheet(rubric)
     name_row = layout.form_field_rows(rubric)[layout.name_field_key(rubric)]
-    who = "机构名称" if rubric.kind == "star" else "城市名称"
+    who = kind_of(rubric).name_header
     ref = f"'{form}'!{cell_name(name_row, layout.FORM_VALUE_COL)}"
     text = f'="{who}："&{ref}&"    （只填黄色单元格；每部分标题行与表末合计自动计算，仅供参考）"'
     ws.merge_range(layout.SCORE_INFO_ROW, 0, layout.SCORE_INFO_ROW, last, "", fmts["info"])

@@ -77,9 +77,7 @@ def field_validation(field: FormField, rubric: Rubric) -> dict:
     hint = f"{field.hint}。" if field.hint else ""
     t = field.type
     if t in ("district", "city", "yesno", "choice"):
-        choices = {"district": list(rubric.star.districts) if rubric.star else [],
-                   "city": list(rubric.city.cities) if rubric.city else [],
-                   "yesno": [YES, NO], "choice": list(field.choices)}[t]
+        choices = {"yesno": [YES, NO], "choice": list(field.choices)}.get(t) or list(rubric.choices_for(t))
         return _stop(label, f"请从下拉列表选择。{hint}", f"“{field.label}”只能从下拉列表中选择。", **_list(choices))
     if t == "date":
         return _stop(label, f"填日期，如 2024-03-15。{hint}", "请填写有效日期，格式如 2024-03-15。",

@@ -14,7 +14,8 @@ from tuoyu_excel.render import xlsx as xlsx_out
 from tuoyu_excel.render.formats import make_formats, row_height, setup_print, write_guide
 from tuoyu_excel.render.template.score_sheet import write_score_sheet
 from tuoyu_excel.render.template.validation import field_validation
-from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.spec.kinds import kind_of
+from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, PASS, Rubric
 
 
 def write_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -> Path:
@@ -42,14 +43,24 @@ def _guide_lines(rubric: Rubric) -> list[str]:
         "5. 分数只填数字（如 8 或 8.5），不要带“分”字；只能得 0 分或满分的项目、按固定分数扣分的项目可从下拉列表选择。",
         "6. 扣分时请在“扣分说明”列写明扣分原因；确不适用的项目（表中注明可不适用的）选择“不适用”，总分按应得分折算。",
     ]
-    if rubric.kind == "star":
-        lines.append("7. “必备条件”各项只能选择“符合”或“不符合”（1-05 供餐资质可选“不适用”），任一项不符合的不予评定星级。")
-        lines.append("8. 每部分标题行和表末的合计、核心指标得分会自动计算，仅供填表时参考；最终得分以工具核算为准。")
-    else:
-        lines.append("7. 与全区平均水平比较的项目和联席会议制度项目，由工具根据“基础数据”核算，评分表中的填写仅供核对。")
-        lines.append("8. 每部分标题行和表末的合计会自动计算，仅供填表时参考；最终得分以工具核算为准。")
-    lines.append("9. 填好后直接保存为 .xlsx（WPS 用户也可另存为 .xls），按原文件发回，不要另存为图片或 PDF。")
+    kind_lines = _kind_lines(rubric) + [
+        f"每部分标题行和表末的合计{'、核心指标得分' if rubric.core_total else ''}会自动计算，仅供填表时参考；最终得分以工具核算为准。",
+        "填好后直接保存为 .xlsx（WPS 用户也可另存为 .xls），按原文件发回，不要另存为图片或 PDF。"]
+    lines += [f"{n}. {line}" for n, line in enumerate(kind_lines, start=len(lines) + 1)]
     lines.append(f"规则版本：{rubric.id} {rubric.version}（校验码 {rubric.content_hash}）。工作表保护无密码。")
+    return lines
+
+
+def _kind_lines(rubric: Rubric) -> list[str]:
+    """What this kind of workbook adds to the guide: 必备条件, or the items the tool computes."""
+    kind = kind_of(rubric)
+    lines = []
+    if kind.has_veto_part:
+        na = "、".join(f"{i.code} {i.title}" for i in rubric.veto_items if i.allow_na)
+        na = f"（{na}可选“{NOT_APPLICABLE}”）" if na else ""
+        lines.append(f"“必备条件”各项只能选择“{PASS}”或“{FAIL}”{na}，任一项不符合的不予评定星级。")
+    if kind.computes_items:
+        lines.append("与全区平均水平比较的项目和联席会议制度项目，由工具根据“基础数据”核算，评分表中的填写仅供核对。")
     return lines
 
 

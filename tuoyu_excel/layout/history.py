@@ -1,0 +1,29 @@
+"""Where things sit in the rating-history workbook (星级评定历史记录): its sheets, headers and statuses.
+
+Shared by the reader (intake/history.py) and the blank-template writer (render/history_template.py).
+"""
+
+from __future__ import annotations
+
+from tuoyu_excel.spec.model import Rubric
+
+VALID = "有效"
+REVOKED = "撤销"  # no current star (the rating rules, core/star/rating.py, read it too)
+DOWNGRADED = "降级"
+STATUSES = (VALID, REVOKED, DOWNGRADED)
+
+H_CODE = "统一社会信用代码"
+H_NAME = "机构名称"
+H_STAR = "星级"
+H_DATE = "评定日期"
+H_STATUS = "状态"
+HEADERS = (H_CODE, H_NAME, H_STAR, H_DATE, H_STATUS)
+WIDTHS = {H_CODE: 24, H_NAME: 40, H_STAR: 10, H_DATE: 14, H_STATUS: 10}
+
+HISTORY_SHEET = "历史记录"
+GUIDE_SHEET = "说明"
+INPUT_ROWS = 200  # formatted, validated blank rows in the template
+
+
+def history_template_name(rubric: Rubric) -> str:
+    return f"星级评定历史记录_{rubric.id}.xlsx"
