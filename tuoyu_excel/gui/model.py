@@ -161,7 +161,8 @@ class Settings:
             data = json.loads((path or settings_path()).read_text(encoding="utf-8"))
             known = {k: str(v) for k, v in data.get("last", {}).items() if k in TaskParams.__dataclass_fields__}
             params = TaskParams(**known)
-            params.task = TASK_TEMPLATE  # the window opens on step 1; folders and choices are remembered
+            if params.task not in TASKS:  # a new official (no settings) starts at step 1: TaskParams' default
+                params.task = TASK_TEMPLATE
             return cls(params)
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()
