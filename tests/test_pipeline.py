@@ -187,7 +187,7 @@ def test_parallel_run_gives_exactly_the_serial_result(tmp_path, monkeypatch, sta
     window and on Windows): the same files, issues, scores and checksums, in the same order, as one process."""
     import multiprocessing
 
-    import tuoyu_excel.core.pipeline as pipeline
+    import tuoyu_excel.core.supervisor as supervisor
 
     folder = tmp_path / "收到的材料"
     make_folder(folder)
@@ -195,7 +195,7 @@ def test_parallel_run_gives_exactly_the_serial_result(tmp_path, monkeypatch, sta
     monkeypatch.setenv("TUOYU_WORKERS", "1")
     serial = run(folder, STAR, "city", EVAL_DATE)
     monkeypatch.setenv("TUOYU_WORKERS", "2")
-    monkeypatch.setattr(pipeline, "_pool_context", lambda: multiprocessing.get_context(start))
+    monkeypatch.setattr(supervisor, "pool_context", lambda: multiprocessing.get_context(start))
     progress = []
     parallel = run(folder, STAR, "city", EVAL_DATE, progress=lambda n, total, name: progress.append((n, name)))
 

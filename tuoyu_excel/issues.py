@@ -89,6 +89,7 @@ TITLES: dict[str, str] = {
     "FILE_CORRUPT": "文件已损坏",
     "FILE_TOO_LARGE": "文件过大",
     "FILE_UNREADABLE": "文件无法读取",
+    "FILE_PROCESS_FAILED": "读取时程序异常",
     "FILE_UNSAFE_XML": "文件内容不安全",
     "SHEET_TOO_LARGE": "工作表过大",
     "FILE_NOT_TEMPLATE": "不是本工具模板",
