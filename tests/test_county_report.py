@@ -136,9 +136,11 @@ def _table(ws, first_header: str, second_header: str) -> tuple[int, list[tuple]]
 def test_only_this_county_taken_in_others_counted(report):
     """“县区卫生健康局对申报机构进行初评”: only workbooks whose 所在县区 is the county; others counted."""
     assert [i.file for i in report.institutions] == ["01_阳光.xlsx", "02_链接.xlsx", "03_小星星.xlsx", "04_彩虹.xlsx"]
-    assert [f.file for f in report.unscored] == ["05_错误.xlsx", NOT_A_WORKBOOK]
+    assert [f.file for f in report.unscored] == ["05_错误.xlsx"]
+    # a file naming no county is no county's application (issue: it showed as one of 三江's 申报)
+    assert [f.file for f in report.unattributed] == [NOT_A_WORKBOOK]
     assert report.other_county == 1
-    assert (report.applied, len(report.eligible), len(report.ineligible)) == (6, 3, 1)
+    assert (report.applied, len(report.eligible), len(report.ineligible)) == (5, 3, 1)
     assert {i.file for i in report.issues} <= {"05_错误.xlsx", NOT_A_WORKBOOK, "01_阳光.xlsx", "02_链接.xlsx",
                                                "03_小星星.xlsx", "04_彩虹.xlsx"}
 
@@ -183,7 +185,7 @@ def test_incomplete_self_stage_leaves_difference_blank(rubric, tmp_path):
 
 def test_unscored_files_listed_with_their_issues(report):
     """The county must know which forms it cannot yet forward (“审核申报材料的真实性和准确性”)."""
-    error_file, unread = report.unscored
+    [error_file], [unread] = report.unscored, report.unattributed
     assert error_file.name == "鹿寨县错误托育园" and error_file.errors >= 1
     assert "SCORE_OVER_MAX" in [i.code for i in error_file.issues]
     assert unread.status == "无法读取" and unread.issues
@@ -216,7 +218,7 @@ def test_report_sheet_head_summary_and_table(book):
     assert rows[2][0] == "报告日期" and rows[2][2] == dt.datetime(2026, 11, 22)
     texts = [v for r in rows for v in r if isinstance(v, str)]
     summary = next(t for t in texts if t.startswith("按照"))
-    assert "共申报 6 家，其中符合申报条件 3 家，不符合申报条件 1 家" in summary
+    assert "共申报 5 家，其中符合申报条件 3 家，不符合申报条件 1 家" in summary
     assert "注：另有 1 份其他县区的表格未纳入本报告。" in texts
     panel = next(n for n, r in enumerate(rows) if r[1] == "姓名")
     assert all(not ws.cell(panel + 2 + k, c).protection.locked for k in range(5) for c in (2, 3, 7))
@@ -236,8 +238,10 @@ def test_report_sheet_lists_unscored_files(book):
     """Forms with errors are named, so the county can have them corrected before forwarding."""
     rows = _rows(book["初评报告"])
     h = next(n for n, r in enumerate(rows) if r[1] == "文件" and r[2] == "机构名称")
-    listed = [(r[1], r[3]) for r in rows[h + 1:h + 3]]
-    assert listed == [("05_错误.xlsx", "有错误"), (NOT_A_WORKBOOK, "无法读取")]
+    listed = [(r[1], r[3]) for r in rows[h + 1:h + 2]]
+    assert listed == [("05_错误.xlsx", "有错误")]
+    apart = next(n for n, r in enumerate(rows) if str(r[0]).startswith("无法确定县区的文件 1 个"))
+    assert (rows[apart + 2][1], rows[apart + 2][3]) == (NOT_A_WORKBOOK, "无法读取")
     assert "SCORE_OVER_MAX" not in rows[h + 1][9] and "超过本项满分" in rows[h + 1][9]
 
 
@@ -281,7 +285,7 @@ def test_issues_sheet(book, report):
     over = next(r for r in rows if r[8] == "SCORE_OVER_MAX")
     assert over[:3] == ("05_错误.xlsx", "评分表", over[2]) and re.fullmatch(r"[A-Z]+\d+", over[2])
     assert over[3:5] == ("错误", "分数超过满分") and "超过本项满分 10" in over[5] and over[7] == "10"
-    assert {r[0] for r in rows[1:]} >= {"05_错误.xlsx", NOT_A_WORKBOOK}
+    assert {r[0] for r in rows[1:]} >= {"05_错误.xlsx"} and NOT_A_WORKBOOK not in {r[0] for r in rows[1:]}
     assert "06_柳城.xlsx" not in {r[0] for r in rows}
 
 
@@ -339,7 +343,8 @@ def test_cli_default_name_and_exit_code(folder, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert code == 1
     assert (tmp_path / "鹿寨县初评报告_20261122.xlsx").is_file()
-    assert "申报 6 家：符合申报条件 3 家，不符合申报条件 1 家，表格有错误未能评分 2 份" in out
+    assert "申报 5 家：符合申报条件 3 家，不符合申报条件 1 家，表格有错误未能评分 1 份" in out
+    assert f"无法确定县区的文件 1 个（不计入本县区申报）：{NOT_A_WORKBOOK}" in out
     assert "另有 1 份其他县区的表格未纳入" in out
 
 

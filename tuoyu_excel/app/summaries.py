@@ -106,6 +106,9 @@ def county_summary(report: CountyReport) -> list[str]:
     lines += [f"  上报：{inst.name}，初评总分 {points(inst.county.total)} 分" for inst in report.forward]
     lines += [f"  不符合：{inst.name}：{'；'.join(inst.reasons)}" for inst in report.ineligible]
     lines += [f"  未能评分：{f.file}（{f.status}，错误 {f.errors} 条）" for f in report.unscored]
+    if report.unattributed:
+        lines.append(f"无法确定县区的文件 {len(report.unattributed)} 个（不计入本县区申报）："
+                     + "、".join(f.file for f in report.unattributed))
     note = other_county_note(report)
     if note:
         lines.append(note)

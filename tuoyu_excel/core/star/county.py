@@ -123,7 +123,8 @@ class CountyReport:
     rubric: Rubric
     stage: str  # the stage assessed (county)
     institutions: list[Institution] = field(default_factory=list)
-    unscored: list[UnscoredFile] = field(default_factory=list)
+    unscored: list[UnscoredFile] = field(default_factory=list)  # this county's workbooks that could not be scored
+    unattributed: list[UnscoredFile] = field(default_factory=list)  # files naming no county: not applications
     other_county: int = 0  # workbooks of other counties, left out
     issues: list[Issue] = field(default_factory=list)  # every issue of the files taken in
 
@@ -163,8 +164,11 @@ def build_county_report(result: RunResult, rubric: Rubric, county: str) -> Count
         if district and district != county:
             report.other_county += 1
             continue
+        if not district:  # a stray file, an unreadable one, a form without 所在县区: no county's application
+            report.unattributed.append(_unscored(f, rubric))
+            continue
         report.issues += f.issues
-        if f.card is None or district != county:
+        if f.card is None:
             report.unscored.append(_unscored(f, rubric))
         else:
             report.institutions.append(institution_of(f, rubric, cards.get(f.file, {}).get(compare)))

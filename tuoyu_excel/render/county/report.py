@@ -66,6 +66,7 @@ def _write_report_sheet(wb, fmts, report: CountyReport) -> None:
     header_row = r + 1
     r = _write_table(ws, fmts, report, header_row)
     r = _write_unscored(ws, fmts, report.unscored, r + 1)
+    r = _write_unscored(ws, fmts, report.unattributed, r + 1, UNATTRIBUTED_TITLE)
     _write_signature(ws, fmts, report, r + 1)
     protect(ws)
     setup_page(ws, landscape=True, repeat=header_row)
@@ -163,11 +164,16 @@ def _write_table(ws, fmts, report: CountyReport, r: int) -> int:
     return r + len(report.institutions)
 
 
-def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int) -> int:
+UNATTRIBUTED_TITLE = ("无法确定县区的文件 {n} 个：读不出“所在县区”（不是模板表格、无法打开或未填写），"
+                      "不计入本县区申报，请核实后放到对应县区的文件夹：")
+
+
+def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int, title: str = "") -> int:
     if not unscored:
         return r - 1
-    span(ws, r, 0, LAST_COL, f"以下 {len(unscored)} 份表格有错误，未能评分，请退回机构改正后重新初评"
-         f"（全部问题见“{ISSUES_SHEET}”工作表）：", fmts["section"])
+    title = title or ("以下 {n} 份表格有错误，未能评分，请退回机构改正后重新初评"
+                      f"（全部问题见“{ISSUES_SHEET}”工作表）：")
+    span(ws, r, 0, LAST_COL, title.format(n=len(unscored)), fmts["section"])
     cols = ((0, 0, "序号"), (1, 1, "文件"), (2, 2, "机构名称"), (3, 5, "状态"), (6, 8, "问题数"), (9, LAST_COL, "主要问题"))
     for first, last, header in cols:
         span(ws, r + 1, first, last, header, fmts["header"])
