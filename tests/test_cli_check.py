@@ -93,11 +93,12 @@ def test_second_run_does_not_overwrite(built, work, capsys):
     assert check(str(folder)) == 0
     first = (work / REPORT).read_bytes()
     capsys.readouterr()
-    assert check(str(folder)) == 0
-    out = capsys.readouterr().out
-    second = REPORT.replace(".xlsx", "(2).xlsx")
-    assert (work / second).is_file() and (work / REPORT).read_bytes() == first
-    assert f"为避免覆盖，结果另存为 {second}" in out
+    assert check(str(folder)) == 2  # overwriting is explicit: refused, nothing written
+    err = capsys.readouterr().err
+    assert "已存在，未写入" in err and "--overwrite" in err
+    assert (work / REPORT).read_bytes() == first and sorted(p.name for p in work.glob("*.xlsx")) == [REPORT]
+    assert check(str(folder), "--overwrite") == 0
+    assert sorted(p.name for p in work.glob("*.xlsx")) == [REPORT]
 
 
 def test_single_file(built, work, capsys):

@@ -51,10 +51,10 @@ def test_export_default_name_and_no_overwrite(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "rubric", "export", "liuzhou_star")[0] == 0
     assert (tmp_path / "规则_liuzhou_star.xlsx").is_file()
-    code, out, _ = run(capsys, "rubric", "export", "liuzhou_star")
-    assert code == 0 and "规则_liuzhou_star(2).xlsx" in out
+    code, _, err = run(capsys, "rubric", "export", "liuzhou_star")
+    assert code == 2 and "已存在，未写入" in err and "--overwrite" in err
     assert run(capsys, "rubric", "export", "liuzhou_star", "--overwrite")[0] == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["规则_liuzhou_star(2).xlsx", "规则_liuzhou_star.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["规则_liuzhou_star.xlsx"]
 
 
 def test_export_refuses_other_suffixes(capsys, tmp_path):

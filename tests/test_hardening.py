@@ -605,14 +605,13 @@ def test_a_results_file_is_never_overwritten(tmp_path: Path, command: str):
     out.mkdir()
     tuoyu(*COMMANDS[command](source, out / "结果.xlsx"))
     first = (out / "结果.xlsx").read_bytes()
-    tuoyu(*COMMANDS[command](source, out / "结果.xlsx"))
+    assert tuoyu(*COMMANDS[command](source, out / "结果.xlsx")) == 2  # refused: overwriting is explicit
     assert (out / "结果.xlsx").read_bytes() == first
-    assert (out / "结果(2).xlsx").is_file()
 
     (out / "~$打开中.xlsx").write_bytes(b"\x08zhangsan" + bytes(150))  # Excel holds 打开中.xlsx open
-    tuoyu(*COMMANDS[command](source, out / "打开中.xlsx"))
-    assert not (out / "打开中.xlsx").exists() and (out / "打开中(2).xlsx").is_file()
-    assert sorted(p.name for p in out.iterdir()) == ["~$打开中.xlsx", "打开中(2).xlsx", "结果(2).xlsx", "结果.xlsx"]
+    assert tuoyu(*COMMANDS[command](source, out / "打开中.xlsx"), "--overwrite") == 2  # not even when asked
+    assert not (out / "打开中.xlsx").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["~$打开中.xlsx", "结果.xlsx"]
 
 
 def test_annotated_copies_are_never_overwritten(tmp_path: Path):

@@ -379,8 +379,9 @@ def test_cli_star_clean_pending_and_default_name(tie_run, tmp_path, monkeypatch,
         if f.file in ("inst510.xlsx", "inst511.xlsx"):
             shutil.copy(f.path, clean)
     assert main(["star", str(clean), "--date", "2026-11-22", "-o", str(tmp_path / "r.xlsx")]) == 0
-    assert main(["star", str(clean), "--date", "2026-11-22", "-o", str(tmp_path / "r.xlsx")]) == 0
-    assert "为避免覆盖，结果另存为 r(2).xlsx" in capsys.readouterr().out
+    assert main(["star", str(clean), "--date", "2026-11-22", "-o", str(tmp_path / "r.xlsx")]) == 2
+    assert "r.xlsx 已存在，未写入。要覆盖它请加 --overwrite" in capsys.readouterr().err
+    assert not (tmp_path / "r(2).xlsx").exists()
 
 
 def test_cli_star_county_stage_is_provisional(tie_run, tmp_path, capsys):

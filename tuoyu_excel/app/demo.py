@@ -86,7 +86,8 @@ def run_demo(out: Path, say: Callable[[str], None] = print, complain: Callable[[
 
 def _steps(samples: Path, out: Path, say: Callable[[str], None]) -> list[tuple[str, Callable]]:
     def job(name: str, **kw) -> JobParams:
-        return JobParams(job=name, output=out, eval_date=dt.date.fromisoformat(DEMO_DATE), **kw)
+        return JobParams(job=name, output=out, output_is_folder=True, eval_date=dt.date.fromisoformat(DEMO_DATE),
+                         overwrite=True, **kw)  # the demo's own folder: a second demo replaces the first
 
     star, city = samples / "star", samples / "city"
     return [

@@ -35,7 +35,7 @@ from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.render.annotate import annotate_copies
 from tuoyu_excel.render.check_report import write_check_report
 from tuoyu_excel.render.county.report import report_filename, write_county_report
-from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.output import OVERWRITE, OutputPath, output_policy, prepare_output
 from tuoyu_excel.spec.kinds import KINDS
 from tuoyu_excel.spec.model import Rubric
 
@@ -151,7 +151,7 @@ def run_template(p: JobParams, progress: Progress | None = None) -> Outcome:
         rubric = rubric_for(p, kind.rubric_kind)
         folder = Path(p.output) if p.output else Path.cwd()
         wanted = folder / kind.filename(rubric)
-        out = OutputPath(wanted) if p.overwrite else prepare_output(wanted)
+        out = prepare_output(wanted)
         if out.notice:
             outcome.lines.append(out.notice)
         path = kind.write(rubric, out.path.parent, out.path.name)
@@ -228,7 +228,7 @@ def run_report(p: JobParams, progress: Progress | None = None) -> Outcome:
         raise JobError(f"{p.source} 中没有{p.county}的表格（共 {len(result.files)} 个文件，其他县区 "
                        f"{report.other_county} 份）。请确认县区名称和文件夹")
     outcome = Outcome(TITLES[JOB_REPORT], county_summary(report),
-                      status=DONE_WITH_ISSUES if report.issues else DONE_CLEAN)
+                      status=DONE_WITH_ISSUES if report.issues or report.unattributed else DONE_CLEAN)
     out = write_county_report(report, output_for(p, report_filename(p.county, p.date())), run=result)
     _saved(outcome, "初评报告", out, Path(p.source))
     return outcome
@@ -262,7 +262,8 @@ def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:
     """Run one job. Raises JobError (or another TuoyuError) when it cannot run."""
     if p.job not in RUNNERS:
         raise JobError(f"没有“{p.job}”这项工作")
-    return RUNNERS[p.job](p, progress)
+    with output_policy(OVERWRITE if p.overwrite else p.on_exists):
+        return RUNNERS[p.job](p, progress)
 
 
 def today() -> dt.date:

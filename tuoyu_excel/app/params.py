@@ -44,7 +44,8 @@ class JobParams:
     eval_date: dt.date | None = None  # None = today
     output: Path | None = None  # a file, or a folder for the default file name; None = the current folder
     output_is_folder: bool = False  # `output` names a folder even before it exists (the window's 输出文件夹)
-    overwrite: bool = False  # template job: replace an existing file instead of choosing a new name
+    overwrite: bool = False  # replace an existing output file (asked for explicitly)
+    on_exists: str = "refuse"  # otherwise: "refuse" (exit 2, nothing written) or "rename" (name(2).xlsx)
     template: str = ""  # template job: "star", "city", "history" or "averages"; "" = both submission templates
     county: str = ""  # report job: the 县区
     history: Path | None = None  # star job: the rating-history workbook

@@ -12,7 +12,7 @@ from pathlib import Path
 from tuoyu_excel.app.params import DONE_WITH_ISSUES, JobError, JobParams, Outcome
 from tuoyu_excel.errors import OutputError, RubricError, os_reason
 from tuoyu_excel.intake.rubric_file import SHIPPED, is_rubric_workbook, load_rubric, workbook_problems
-from tuoyu_excel.render.output import prepare_output
+from tuoyu_excel.render.output import atomic_path, prepare_output
 from tuoyu_excel.render.rubric_book import write_rubric_workbook
 from tuoyu_excel.spec.dump import dump_rubric_toml
 from tuoyu_excel.spec.kinds import KIND_LABELS
@@ -107,9 +107,7 @@ def _list(p: JobParams, outcome: Outcome) -> None:
 # ---- export / check / import ----------------------------------------------------------------------
 
 def _output(wanted: Path, overwrite: bool, outcome: Outcome) -> Path:
-    if overwrite:
-        return wanted
-    out = prepare_output(wanted)
+    out = prepare_output(wanted)  # the job's output policy decides about an existing file
     if out.notice:
         outcome.lines.append(out.notice)
     return out.path
@@ -118,7 +116,8 @@ def _output(wanted: Path, overwrite: bool, outcome: Outcome) -> Path:
 def _write_text(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with atomic_path(path) as temporary:
+            temporary.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"无法写入 {path}：{os_reason(exc)}。请确认文件夹可写") from exc
 

@@ -33,7 +33,9 @@ def _path(value: str | None) -> Path | None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    """Options most jobs share: --rubric and --date."""
+    """Options most jobs share: --rubric, --date and --overwrite."""
+    parser.add_argument("--overwrite", action="store_true",
+                        help="输出文件已存在时直接覆盖（默认不覆盖：提示后退出，什么也不写）")
     parser.add_argument("--rubric", default="", metavar="规则",
                         help=f"规则文件路径，或内置规则名（{SHIPPED_TEXT}）；不指定时用内置规则")
     parser.add_argument("--date", type=parse_date_arg, default=None, metavar="日期",
@@ -54,7 +56,7 @@ def _template(sub) -> None:
     t.add_argument("kind", choices=sorted(TEMPLATES), metavar="模板", help="star、city、averages 或 history")
     t.add_argument("-o", "--output", default=".", metavar="文件夹", help="输出文件夹（默认当前文件夹）")
     t.add_argument("--rubric", default="", metavar="规则", help=f"规则文件路径，或内置规则名（{SHIPPED_TEXT}）")
-    t.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认另存为新文件名）")
+    t.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认不覆盖：提示后退出）")
     t.set_defaults(build=_job(JOB_TEMPLATE, template="kind", rubric="rubric", overwrite="overwrite",
                              output=lambda a: Path(a.output)))
 
@@ -70,7 +72,7 @@ def _check(sub) -> None:
     p.add_argument("--annotate", metavar="文件夹2", default=None,
                    help="把有问题的表格复制到此文件夹，并在副本中标出问题单元格（原文件不会改动）")
     _common(p)
-    p.set_defaults(build=_job(JOB_CHECK, source=lambda a: Path(a.path), stage="stage", rubric="rubric",
+    p.set_defaults(build=_job(JOB_CHECK, overwrite="overwrite", source=lambda a: Path(a.path), stage="stage", rubric="rubric",
                              eval_date="date", output=lambda a: _path(a.output), annotate=lambda a: _path(a.annotate)))
 
 
@@ -82,7 +84,7 @@ def _report(sub) -> None:
     p.add_argument("-o", "--output", default=None, metavar="文件",
                    help="初评报告保存路径（默认当前文件夹下的 <县区>初评报告_<评定日期>.xlsx；给出文件夹则保存到该文件夹）")
     _common(p)
-    p.set_defaults(build=_job(JOB_REPORT, source=lambda a: Path(a.folder), county="county", rubric="rubric",
+    p.set_defaults(build=_job(JOB_REPORT, overwrite="overwrite", source=lambda a: Path(a.folder), county="county", rubric="rubric",
                              eval_date="date", output=lambda a: _path(a.output)))
 
 
@@ -98,7 +100,7 @@ def _star(sub) -> None:
     p.add_argument("-o", "--output", metavar="文件", default=None,
                    help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段>_<评定日期>.xlsx）")
     _common(p)
-    p.set_defaults(build=_job(JOB_STAR, source=lambda a: Path(a.source), stage="stage", rubric="rubric",
+    p.set_defaults(build=_job(JOB_STAR, overwrite="overwrite", source=lambda a: Path(a.source), stage="stage", rubric="rubric",
                              eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output)))
 
 
@@ -114,7 +116,7 @@ def _city(sub) -> None:
     p.add_argument("-o", "--output", metavar="文件",
                    help="结果文件路径或文件夹（默认当前文件夹下“示范城市创建评分结果_日期.xlsx”）；同名文件已存在时另存为新名")
     _common(p)
-    p.set_defaults(build=_job(JOB_CITY, source=lambda a: Path(a.folder), stage="stage", rubric="rubric",
+    p.set_defaults(build=_job(JOB_CITY, overwrite="overwrite", source=lambda a: Path(a.folder), stage="stage", rubric="rubric",
                              eval_date="date", averages=lambda a: _path(a.averages), output=lambda a: _path(a.output)))
 
 

@@ -169,7 +169,9 @@ class _Pool:
 
     def _lost(self, slot: _Slot, pending: list[list[int]], results: dict[int, Any]) -> None:
         """A worker died or overran: retry each item of its chunk alone; a lone item fails for good."""
-        overran = slot.process.is_alive()
+        overran = time.monotonic() > slot.deadline
+        if not overran:
+            slot.process.join(5)  # its pipes close a moment before it can be reaped: wait for its exit code
         code = slot.process.exitcode
         slot.process.kill()
         slot.process.join(5)

@@ -67,6 +67,7 @@ class TaskParams:
     template: str = ""  # template task: which blank form ("" = all)
     annotate: str = ""  # check task: folder for annotated copies (optional)
     action: str = "export"  # rubric task: export, check or import
+    on_exists: str = "refuse"  # an existing output: refuse (then the window asks), overwrite, or rename
 
     def job_params(self) -> JobParams:
         need = NEEDS[self.task]
@@ -80,7 +81,9 @@ class TaskParams:
                          county=self.county if "county" in need else "", history=path("history", self.history),
                          averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
                          template=self.template if "template" in need else "",
-                         action=self.action if "action" in need else "")
+                         action=self.action if "action" in need else "",
+                         overwrite=self.on_exists == "overwrite",
+                         on_exists="rename" if self.on_exists == "rename" else "refuse")
 
 
 def task_rubric(p: TaskParams):
@@ -159,7 +162,8 @@ class Settings:
     def load(cls, path: Path | None = None) -> Settings:
         try:
             data = json.loads((path or settings_path()).read_text(encoding="utf-8"))
-            known = {k: str(v) for k, v in data.get("last", {}).items() if k in TaskParams.__dataclass_fields__}
+            known = {k: str(v) for k, v in data.get("last", {}).items()
+                     if k in TaskParams.__dataclass_fields__ and k != "on_exists"}  # asked again every time
             params = TaskParams(**known)
             if params.task not in TASKS:  # a new official (no settings) starts at step 1: TaskParams' default
                 params.task = TASK_TEMPLATE

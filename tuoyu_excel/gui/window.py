@@ -37,6 +37,7 @@ from tuoyu_excel.gui.model import (
 )
 from tuoyu_excel.platform_support import open_with_default_program as open_path
 from tuoyu_excel.platform_support import setup_console_streams, ui_font
+from tuoyu_excel.render.output import OutputExists
 
 log = logging.getLogger("tuoyu_excel.gui.window")
 
@@ -243,6 +244,9 @@ class App:
             return
         self.settings.last = params
         self.settings.save()
+        self._launch(params)
+
+    def _launch(self, params: TaskParams) -> None:
         self.start.configure(state="disabled")
         self.open_file.configure(state="disabled")
         self.open_dir.configure(state="disabled")
@@ -258,6 +262,8 @@ class App:
 
         try:
             self.events.put(("done", self.run_task(params, progress)))
+        except OutputExists as exc:  # the official decides: 覆盖 / 另存为 / 取消
+            self.events.put(("exists", params, exc.path))
         except TuoyuError as exc:
             self.events.put(("error", str(exc), ""))
         except OSError as exc:  # the system refused something the job did not foresee
@@ -283,11 +289,25 @@ class App:
             self.status.configure(text=f"已处理 {done}/{total}：{name}")
             return False
         self.start.configure(state="normal")
-        if event[0] == "done":
+        if event[0] == "exists":
+            self._ask_about_existing(event[1], event[2])
+        elif event[0] == "done":
             self._show_outcome(event[1])
         else:
             self._show_error(event[1], event[2])
         return True
+
+    def _ask_about_existing(self, params: TaskParams, path: Path) -> None:
+        from tkinter import messagebox  # as above: tkinter only with a window
+
+        answer = messagebox.askyesnocancel(
+            "文件已存在", f"{path.name} 已存在（{path.parent}）。\n\n是：覆盖它\n否：另存为新文件名（如 {path.stem}(2){path.suffix}）"
+                        "\n取消：这次不运行", parent=self.root)
+        if answer is None:
+            self.status.configure(text="已取消，没有写入任何文件。")
+            return
+        params.on_exists = "overwrite" if answer else "rename"
+        self._launch(params)
 
     def _show_outcome(self, outcome) -> None:
         self.outcome = outcome

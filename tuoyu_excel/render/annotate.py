@@ -29,7 +29,7 @@ from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.render.check_report import sorted_issues
 from tuoyu_excel.render.formats import display_width, row_height
 from tuoyu_excel.render.issues_sheet import ISSUE_HEADERS, SEVERITY_COL, issue_row
-from tuoyu_excel.render.output import prepare_output
+from tuoyu_excel.render.output import OVERWRITE, RENAME, atomic_path, current_policy, output_policy, prepare_output
 
 OPINION_SHEET = "校验意见"
 AUTHOR = "tuoyu_excel"
@@ -53,7 +53,9 @@ Annotation = tuple[str, Path | None, str]  # (file, annotated copy or None, what
 
 def annotate_copies(result: RunResult, out_dir: Path) -> list[Annotation]:
     """An annotated copy in `out_dir` of every input with issues; one (file, path, note) per such input."""
-    return [annotate_file(f, Path(out_dir)) for f in result.files if f.issues]
+    # copies sit beside earlier copies: a new name rather than a refusal, unless overwriting was asked for
+    with output_policy(OVERWRITE if current_policy() == OVERWRITE else RENAME):
+        return [annotate_file(f, Path(out_dir)) for f in result.files if f.issues]
 
 
 def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
@@ -89,7 +91,8 @@ def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
 def _save(wb, path: Path) -> str:
     """Save to the (new, free) `path`; "" when done, else why not. A half-written copy is removed."""
     try:
-        wb.save(path)
+        with atomic_path(path) as temporary:  # complete, or not there at all
+            wb.save(temporary)
     except OSError as exc:
         path.unlink(missing_ok=True)
         raise OutputError(f"无法写入标注副本 {path}：{exc}。请确认文件夹可写。") from exc

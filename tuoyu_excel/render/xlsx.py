@@ -27,7 +27,8 @@ from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.xmlwriter import XMLwriter
 
 from tuoyu_excel import __version__
-from tuoyu_excel.errors import OutputError
+from tuoyu_excel.errors import OutputError, os_reason
+from tuoyu_excel.render.output import atomic_path
 
 FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
 
@@ -144,11 +145,14 @@ def new_workbook(path: Path, title: str, constant_memory: bool = False) -> xlsxw
 @contextmanager
 def writing_workbook(path: Path, title: str, constant_memory: bool = False) -> Iterator[xlsxwriter.Workbook]:
     """``with writing_workbook(path, "标题") as wb: ...`` — closed (written) on leaving the block."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), atomic_path(Path(path)) as temporary:  # complete, or not there at all
         warnings.simplefilter("error")
-        wb = new_workbook(Path(path), title, constant_memory)
-        yield wb
+        wb = new_workbook(temporary, title, constant_memory)
         try:
-            wb.close()
-        except (OSError, XlsxWriterException) as exc:
-            raise OutputError(f"无法写入 {path}：{exc}。请确认文件夹存在且可写、文件未被 Excel/WPS 打开。") from exc
+            yield wb
+        finally:
+            try:
+                wb.close()  # also on failure: XlsxWriter's temporary files go, and the zip handle is closed
+            except (OSError, XlsxWriterException) as exc:
+                raise OutputError(f"无法写入 {path}：{os_reason(exc) if isinstance(exc, OSError) else exc}。"
+                                  "请确认文件夹存在且可写、磁盘有空间、文件未被 Excel/WPS 打开") from exc
