@@ -154,5 +154,6 @@ def writing_workbook(path: Path, title: str, constant_memory: bool = False) -> I
             try:
                 wb.close()  # also on failure: XlsxWriter's temporary files go, and the zip handle is closed
             except (OSError, XlsxWriterException) as exc:
-                raise OutputError(f"无法写入 {path}：{os_reason(exc) if isinstance(exc, OSError) else exc}。"
+                system = exc if isinstance(exc, OSError) else (exc.__cause__ or exc.__context__)  # XlsxWriter wraps it
+                raise OutputError(f"无法写入 {path}：{os_reason(system) if isinstance(system, OSError) else exc}。"
                                   "请确认文件夹存在且可写、磁盘有空间、文件未被 Excel/WPS 打开") from exc
