@@ -24,7 +24,7 @@ def rubric():
 
 def test_template_rows_come_from_the_rubric(rubric, tmp_path):
     path = write_averages_template(rubric, tmp_path)
-    assert path.name == "全区平均水平_guangxi_demo_city_v2026.1.xlsx"
+    assert path.name == "全区平均水平表_2026.1版.xlsx"
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert [c.value for c in ws[3]] == ["指标", "数值", "说明"]
     assert [ws.cell(r, 1).value for r in range(4, 8)] == TITLES

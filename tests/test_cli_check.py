@@ -17,7 +17,7 @@ from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
 
 DATE = "2026-11-22"
-REPORT = "校验报告_self_20261122.xlsx"
+REPORT = "校验报告_机构自评_20261122.xlsx"
 
 
 @pytest.fixture(scope="module")

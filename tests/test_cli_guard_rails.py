@@ -76,7 +76,7 @@ def test_a_folder_mixing_kinds_gets_one_report_per_kind(tmp_path, capsys):
     assert code in (0, 1)
     assert "【星级评定】3 个文件" in out and "【示范城市创建评分】2 个文件" in out
     written = sorted(p.name for p in (tmp_path / "报告").iterdir())
-    assert written == ["校验报告_星级评定_self_20261122.xlsx", "校验报告_示范城市创建评分_self_20261122.xlsx"]
+    assert written == ["校验报告_星级评定_机构自评_20261122.xlsx", "校验报告_示范城市创建评分_市级自评_20261122.xlsx"]
     assert "FILE_WRONG_KIND" not in out and "这是“" not in out
 
 

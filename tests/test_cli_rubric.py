@@ -50,11 +50,11 @@ def test_export_to_toml(capsys, tmp_path):
 def test_export_default_name_and_no_overwrite(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "rubric", "export", "liuzhou_star")[0] == 0
-    assert (tmp_path / "规则_liuzhou_star.xlsx").is_file()
+    assert (tmp_path / "评分规则_星级评定_2026.1版.xlsx").is_file()
     code, _, err = run(capsys, "rubric", "export", "liuzhou_star")
     assert code == 2 and "已存在，未写入" in err and "--overwrite" in err
     assert run(capsys, "rubric", "export", "liuzhou_star", "--overwrite")[0] == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["规则_liuzhou_star.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["评分规则_星级评定_2026.1版.xlsx"]
 
 
 def test_export_refuses_other_suffixes(capsys, tmp_path):

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,11 +31,11 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     assert cli.main(["demo", "-o", str(out)]) == 0
     star, city = load_rubric("liuzhou_star"), load_rubric("guangxi_demo_city")
     expected = {TEMPLATES[k].filename(star if TEMPLATES[k].rubric_kind == "star" else city) for k in TEMPLATES}
-    expected |= {"校验报告_self_20261122.xlsx",
-                "星级评定结果_city_20261122.xlsx", results_filename(DEMO_DATE)}
+    expected |= {"校验报告_机构自评_20261122.xlsx", "星级评定结果_市级核验_20261122.xlsx", results_filename(DEMO_DATE)}
     expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
     written = {p.name for p in out.iterdir()}
     assert written == expected  # every name carries the samples' date, never today's
+    assert not [n for n in written if re.search(r"[A-Za-z]", n.removesuffix(".xlsx"))]  # Chinese names only
     printed = capsys.readouterr().out
     assert all(str((out / n).resolve()) in printed for n in written)  # the closing list names every file
     assert "无法运行" not in printed

@@ -61,7 +61,7 @@ def history_book(path: Path, rows: list[list[object]], sheet: str = "历史记�
 
 def test_template_has_header_validations_and_guide(rubric, tmp_path):
     path = write_history_template(rubric, tmp_path)
-    assert path.name == "星级评定历史记录_liuzhou_star.xlsx"
+    assert path.name == "星级评定历史记录表.xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["历史记录", "说明"]
     ws = wb["历史记录"]
@@ -90,7 +90,7 @@ def test_template_is_deterministic_and_never_overwrites(rubric, tmp_path):
     history_book(a, [[CODE_A, "甲", "一星级", dt.date(2025, 1, 1), "有效"]])  # an official filled it in place
     filled = a.read_bytes()
     again = write_history_template(rubric, tmp_path / "a")
-    assert again.name == "星级评定历史记录_liuzhou_star(2).xlsx" and a.read_bytes() == filled
+    assert again.name == "星级评定历史记录表(2).xlsx" and a.read_bytes() == filled
     named = write_history_template(rubric, tmp_path / "a", a.name)  # a name the caller chose: written as asked
     assert named == a and a.read_bytes() == b.read_bytes()
 

@@ -370,9 +370,9 @@ def test_cli_star_clean_pending_and_default_name(tie_run, tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert main(["star", str(folder), "--date", "2026-11-22"]) == 1  # 待裁定 present
     out = capsys.readouterr().out
-    assert (tmp_path / "星级评定结果_city_20261122.xlsx").is_file()
+    assert (tmp_path / "星级评定结果_市级核验_20261122.xlsx").is_file()
     assert "县：三星级 1 家，二星级 1 家，一星级 0 家，未获评 0 家，待裁定 2 家" in out
-    assert "有 2 家机构待裁定" in out and "星级评定结果_city_20261122.xlsx" in out
+    assert "有 2 家机构待裁定" in out and "星级评定结果_市级核验_20261122.xlsx" in out
     clean = tmp_path / "clean"
     clean.mkdir()
     for f in result.run.files:

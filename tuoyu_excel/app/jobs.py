@@ -176,7 +176,8 @@ def run_check(p: JobParams, progress: Progress | None = None) -> Outcome:
         outcome.lines += check_summary(result)
         outcome.status = max(outcome.status, DONE_CLEAN if result.clean else DONE_WITH_ISSUES)
         kind = f"{KINDS[rubric.kind].title}_" if len(groups) > 1 else ""
-        out = write_check_report(result, output_for(p, f"校验报告_{kind}{stage}_{p.date():%Y%m%d}.xlsx", len(groups) > 1))
+        name = f"校验报告_{kind}{rubric.stage(stage).label}_{p.date():%Y%m%d}.xlsx"
+        out = write_check_report(result, output_for(p, name, len(groups) > 1))
         _saved(outcome, "校验报告", out, source)
         if p.annotate:
             outcome.lines += _annotate(result, Path(p.annotate), outcome)

@@ -70,7 +70,7 @@ def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
 
 EVALUATIONS: dict[str, Evaluation] = {
     "star": Evaluation("star", "star", check_eligibility, _star,
-                       lambda rubric, stage, day: f"星级评定结果_{stage}_{day:%Y%m%d}.xlsx", "结果工作簿",
+                       lambda rubric, stage, day: f"星级评定结果_{rubric.stage(stage).label}_{day:%Y%m%d}.xlsx", "结果工作簿",
                        ("history",)),
     "city": Evaluation("city", "city", None, _city, lambda rubric, stage, day: results_filename(day), "结果已保存",
                        ("averages",)),

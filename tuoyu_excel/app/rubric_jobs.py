@@ -15,7 +15,7 @@ from tuoyu_excel.intake.rubric_file import SHIPPED, is_rubric_workbook, load_rub
 from tuoyu_excel.render.output import atomic_path, prepare_output
 from tuoyu_excel.render.rubric_book import write_rubric_workbook
 from tuoyu_excel.spec.dump import dump_rubric_toml
-from tuoyu_excel.spec.kinds import KIND_LABELS
+from tuoyu_excel.spec.kinds import KIND_LABELS, KINDS
 from tuoyu_excel.spec.load import rubric_from_dict
 from tuoyu_excel.spec.model import Rubric
 
@@ -124,9 +124,10 @@ def _write_text(path: Path, text: str) -> None:
 
 def _export(p: JobParams, outcome: Outcome) -> None:
     rubric = load_rubric(p.rubric)
-    wanted = Path(p.output) if p.output else Path(f"规则_{rubric.id}.xlsx")
+    default = f"评分规则_{KINDS[rubric.kind].label}_{rubric.version}版.xlsx"
+    wanted = Path(p.output) if p.output else Path(default)
     if p.output_is_folder or wanted.is_dir():
-        wanted = wanted / f"规则_{rubric.id}.xlsx"
+        wanted = wanted / default
     if wanted.suffix.lower() not in (".xlsx", ".toml"):
         raise JobError(f"输出文件“{wanted.name}”应以 .xlsx（Excel）或 .toml（文本）结尾")
     path = _output(wanted, p.overwrite, outcome)

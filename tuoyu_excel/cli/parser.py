@@ -68,7 +68,7 @@ def _check(sub) -> None:
     p.add_argument("--stage", default="", metavar="阶段",
                    help="评定阶段：self 机构自评 / county 县级初评 / city 市级核验（默认为规则的第一个阶段）")
     p.add_argument("-o", "--output", default=None, metavar="文件",
-                   help="校验报告保存路径（默认当前文件夹下的 校验报告_<阶段>_<评定日期>.xlsx）")
+                   help="校验报告保存路径（默认当前文件夹下的 校验报告_<阶段名称>_<评定日期>.xlsx）")
     p.add_argument("--annotate", metavar="文件夹2", default=None,
                    help="把有问题的表格复制到此文件夹，并在副本中标出问题单元格（原文件不会改动）")
     _common(p)
@@ -98,7 +98,7 @@ def _star(sub) -> None:
     p.add_argument("--history", metavar="文件", default=None,
                    help="星级评定历史记录表（tuoyu template history 生成），用于定级未满1年、复审到期、撤销的判断")
     p.add_argument("-o", "--output", metavar="文件", default=None,
-                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段>_<评定日期>.xlsx）")
+                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段名称>_<评定日期>.xlsx）")
     _common(p)
     p.set_defaults(build=_job(JOB_STAR, overwrite="overwrite", source=lambda a: Path(a.source), stage="stage", rubric="rubric",
                              eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output)))

@@ -29,7 +29,7 @@ def register(sub) -> None:
     ls.set_defaults(build=_build("list"))
     ex = ops.add_parser("export", help="把规则导出为可编辑的 Excel 工作簿（或 .toml 文本）")
     ex.add_argument("rubric", metavar="规则", help=f"内置规则名（{'、'.join(SHIPPED)}）或规则文件路径")
-    ex.add_argument("-o", "--output", default=None, metavar="文件", help="输出文件，.xlsx 或 .toml（默认 规则_<规则编号>.xlsx）")
+    ex.add_argument("-o", "--output", default=None, metavar="文件", help="输出文件，.xlsx 或 .toml（默认 评分规则_<类型>_<版本>版.xlsx）")
     ex.add_argument("--overwrite", action="store_true", help="同名文件已存在时直接覆盖（默认不覆盖：提示后退出）")
     ex.set_defaults(build=_build("export", "rubric"))
     ck = ops.add_parser("check", help="检查规则文件，列出全部问题及所在单元格")

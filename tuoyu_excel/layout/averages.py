@@ -18,4 +18,4 @@ TITLE_ROW, INFO_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2, 3
 
 
 def averages_filename(rubric: Rubric) -> str:
-    return f"全区平均水平_{rubric.id}_v{rubric.version}.xlsx"
+    return f"全区平均水平表_{rubric.version}版.xlsx"

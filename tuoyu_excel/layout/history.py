@@ -26,4 +26,4 @@ INPUT_ROWS = 200  # formatted, validated blank rows in the template
 
 
 def history_template_name(rubric: Rubric) -> str:
-    return f"星级评定历史记录_{rubric.id}.xlsx"
+    return "星级评定历史记录表.xlsx"

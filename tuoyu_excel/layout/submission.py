@@ -144,7 +144,7 @@ def metadata(rubric: Rubric) -> dict[str, str]:
 
 
 def template_filename(rubric: Rubric) -> str:
-    return f"{kind_of(rubric).template_title}_{rubric.id}_v{rubric.version}.xlsx"
+    return f"{kind_of(rubric).template_title}_{rubric.version}版.xlsx"
 
 
 @lru_cache(maxsize=16384)
