@@ -139,3 +139,25 @@ def test_tuoyu_gui_without_a_display_says_so_in_chinese(capsys, monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     code, _, err = run(capsys, "gui")
     assert code == 2 and "无法打开窗口" in err and "Traceback" not in err
+
+
+def _texts(path: Path, sheet: str) -> list[str]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return [str(v) for row in wb[sheet].iter_rows(values_only=True) for v in row if v is not None]
+
+
+def test_without_history_the_summary_says_which_rules_were_not_applied(tmp_path, capsys):
+    out = tmp_path / "无历史.xlsx"
+    assert main(["star", str(STAR), "--date", "2026-11-22", "-o", str(out)]) == 1
+    assert any("未使用历史评定记录" in t and "每3年复审1次" in t for t in _texts(out, "汇总"))
+    assert "本次未执行" in capsys.readouterr().out
+
+
+def test_an_institution_due_for_review_says_so_in_its_own_note(tmp_path, capsys):
+    out = tmp_path / "有历史.xlsx"
+    history = ROOT / "samples" / "history" / "历史评定.xlsx"
+    assert main(["star", str(STAR), "--date", "2026-11-22", "--history", str(history), "-o", str(out)]) == 1
+    notes = [t for t in _texts(out, "星级评定结果") if t.startswith("复审到期") or "；复审到期" in t]
+    assert len(notes) == 1 and "已满 3 年" in notes[0]
+    assert any("复审到期" in t for t in _texts(out, "汇总"))
+    assert not any("未使用历史评定记录" in t for t in _texts(out, "汇总"))

@@ -64,8 +64,9 @@ def evaluate_star(source: Path, rubric: Rubric, stage: str, eval_date: dt.date,
     placements = rank_all(rubric, eligible)
     history = history or []
     placements = [apply_history(p, rubric, history, eval_date) for p in placements]
-    return StarResult(run=result, placements=placements, history=history,
-                      review_due=review_due(history, rubric, eval_date),
+    due = review_due(history, rubric, eval_date)
+    placements = [note_review(p, rubric, due) for p in placements]
+    return StarResult(run=result, placements=placements, history=history, review_due=due,
                       stage_cards=stage_cards(result, rubric, stage))
 
 
@@ -87,6 +88,15 @@ def apply_history(p: Placement, rubric: Rubric, history: list[HistoryRecord], ev
                 f"按排名应为{p.star}，现保持{record.star}")
         return replace(p, star=record.star, note=_join(p.note, note))
     return p
+
+
+def note_review(p: Placement, rubric: Rubric, due: list[HistoryRecord]) -> Placement:
+    """《工作方案》四（一）“每3年复审1次”: a ranked institution whose rating is due says so in its own 备注."""
+    record = next((h for h in due if h.key == p.candidate.key), None)
+    if record is None:
+        return p
+    return replace(p, note=_join(p.note, f"复审到期：{record.date.isoformat()} 评为{record.star}，"
+                                         f"已满 {rubric.star.review_years} 年"))
 
 
 def review_due(history: list[HistoryRecord], rubric: Rubric, eval_date: dt.date) -> list[HistoryRecord]:

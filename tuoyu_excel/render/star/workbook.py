@@ -99,6 +99,14 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
+    if rep.history is None:
+        settings = rep.rubric.star
+        row = _warn(ws, fmts, row, f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”"
+                                   f"和“每{settings.review_years}年复审1次”两条规则本次未执行。如有历史评定记录表，"
+                                   "请指定后重新运行。")
+    elif rep.review_due:
+        row = _warn(ws, fmts, row, f"注意：有 {len(rep.review_due)} 家机构评定已满 {rep.rubric.star.review_years} 年，"
+                                   "复审到期，见“运行信息”中的复审到期名单和“星级评定结果”备注。")
     if rep.capped:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.capped)} 家机构定级未满 {rep.rubric.star.rerate_wait_years} 年，"
                                    "本次保持原星级，见“星级评定结果”备注。")
