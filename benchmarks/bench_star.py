@@ -127,7 +127,7 @@ def measure_naive(folder: str, out: str) -> None:
 MEASURES = {"tuoyu": measure_tuoyu, "floor": measure_floor, "naive": measure_naive}
 # Imported before the clock starts, for all three alike: the figures are the work per file, not the
 # interpreter's start-up (the frozen program's start-up is timed on its own, below).
-IMPORTS = {"tuoyu": ("tuoyu_excel.render.star.workbook", "tuoyu_excel.spec.load", "tuoyu_excel.core.star.rating"),
+IMPORTS = {"tuoyu": ("tuoyu_excel.render.star.workbook", "tuoyu_excel.intake.rubric_file", "tuoyu_excel.core.star.rating"),
            "floor": ("python_calamine",),
            "naive": ("pandas", "openpyxl")}  # openpyxl: the engine pandas.read_excel picks for .xlsx
 
