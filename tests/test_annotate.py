@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import shutil
 import zipfile
@@ -12,7 +11,8 @@ import openpyxl
 import pytest
 from office import convert
 from openpyxl.comments import Comment
-from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
+from support import EVAL_DATE
+from support.star import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
 
 from tuoyu_excel.core import pipeline
 from tuoyu_excel.intake.rubric_file import load_rubric
@@ -31,8 +31,6 @@ from tuoyu_excel.render.annotate import (
 )
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
-
-EVAL_DATE = dt.date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter.workbook
-from fixtures_star import filled
+from support.star import filled
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.render import run_info

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from city_fixtures import write_official
+from support.city import write_official
 
 from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.averages import read_averages

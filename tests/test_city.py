@@ -10,9 +10,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from city_fixtures import city_submission, score_cell
 from hypothesis import given
 from hypothesis import strategies as st
+from support.city import city_submission, score_cell
 
 from tuoyu_excel.core.city.evaluate import (
     ABOVE,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from city_fixtures import EVAL_DATE, formulas_in, score_cell, store_text, write_city, write_official
+from support.city import EVAL_DATE, formulas_in, score_cell, store_text, write_city, write_official
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.city.evaluate import BASIS_COMPUTED, BASIS_OFFICIAL, evaluate_cities

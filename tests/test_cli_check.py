@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from office import convert
-from star_fixtures import field_cell, full_scores, store_text, valid_form
+from support.star import field_cell, full_scores, store_text, valid_form
 
 from tuoyu_excel.cli import main as cli
 from tuoyu_excel.intake.rubric_file import load_rubric

@@ -11,7 +11,7 @@ import tomllib
 import openpyxl
 import pytest
 from custom_rubric_rows import CUSTOM_ROWS, rows_copy, set_cell, write_book
-from star_fixtures import full_scores, valid_form
+from support.star import full_scores, valid_form
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.intake.rubric_file import load_rubric

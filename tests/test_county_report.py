@@ -21,7 +21,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from office import convert
-from star_fixtures import full_scores, store_text, valid_form
+from support import EVAL_DATE
+from support.star import full_scores, store_text, valid_form
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.pipeline import run
@@ -34,7 +35,7 @@ from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.render.template.workbook import write_template
 from tuoyu_excel.spec.model import FAIL
 
-EVAL = dt.date(2026, 11, 22)
+EVAL = EVAL_DATE
 COUNTY = "鹿寨县"
 LINK_NAME = '=HYPERLINK("http://example.com","点我")'
 EQ_NOTE = "=1+1 台账记录不全"

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from custom_rubric_rows import CUSTOM_ROWS, rows_copy, set_cell, write_book
+from support import CITY_EVAL_DATE
 
 from tuoyu_excel.core.pipeline import process_file
 from tuoyu_excel.core.star.ranking import NO_STAR
@@ -26,7 +27,7 @@ from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.render.template.workbook import write_template
 
-EVAL_DATE = dt.date(2026, 6, 30)
+EVAL_DATE = CITY_EVAL_DATE
 
 # (institution, district, 综合得分 to fill in, expected star)
 INSTITUTIONS = [

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from fixtures_star import EVAL_DATE, STAR, full_scores, lose, raw_workbook, valid_form
+from support.star import EVAL_DATE, STAR, full_scores, lose, raw_workbook, valid_form
 
 from tuoyu_excel.core.scoring import score
 from tuoyu_excel.core.star.eligibility import add_years, check_eligibility

@@ -20,6 +20,7 @@ import pytest
 from xvfb import virtual_display
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.frozen  # builds the packaged app (minutes): CI runs it, a quick local loop may skip it
 EXE = ".exe" if sys.platform == "win32" else ""
 
 

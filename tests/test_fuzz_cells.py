@@ -29,7 +29,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures_star import (
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from support.star import (
     CITY,
     EVAL_DATE,
     STAR,
@@ -43,9 +46,6 @@ from fixtures_star import (
     score_grid,
     valid_form,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tuoyu_excel.core.city.evaluate import rank_cities, regional_averages, score_city
 from tuoyu_excel.core.pipeline import process_file

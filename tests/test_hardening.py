@@ -24,12 +24,24 @@ from pathlib import Path, PurePosixPath
 import openpyxl
 import pytest
 import python_calamine
-from city_fixtures import formulas_in, write_city
-from fixtures_star import CITY, EVAL_DATE, STAR, field_cell, filled, full_scores, note_cell, score_cell, template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from msoffcrypto.format.ooxml import OOXMLFile
-from star_fixtures import assert_literal_text, store_text, valid_form
+from support.city import formulas_in, write_city
+from support.star import (
+    CITY,
+    EVAL_DATE,
+    STAR,
+    assert_literal_text,
+    field_cell,
+    filled,
+    full_scores,
+    note_cell,
+    score_cell,
+    store_text,
+    template,
+    valid_form,
+)
 
 from tuoyu_excel.cli import main as cli
 from tuoyu_excel.core.pipeline import STATUS_UNREADABLE, run

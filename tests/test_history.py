@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from star_results_fixtures import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
+from support.results import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.star.rating import evaluate_star

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fixtures_star import EVAL_DATE, STAR, filled
+from support.star import EVAL_DATE, STAR, filled
 from test_hardening import sheet_part
 
 from tuoyu_excel.core.pipeline import run

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures_star import filled
+from support.star import filled
 
 from tuoyu_excel.app import jobs
 from tuoyu_excel.app.crash import LOG_NAME

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures_star import (
+from hypothesis import given, settings
+from msoffcrypto.format.ooxml import OOXMLFile
+from office import convert
+from support.star import (
     CITY,
     EVAL_DATE,
     STAR,
@@ -35,9 +38,6 @@ from fixtures_star import (
     template,
     valid_form,
 )
-from hypothesis import given, settings
-from msoffcrypto.format.ooxml import OOXMLFile
-from office import convert
 
 from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, process_file, run
 from tuoyu_excel.core.scoring import score

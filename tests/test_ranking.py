@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from star_results_fixtures import EVAL_DATE, Inst, clear_field, make_folder
+from support.results import EVAL_DATE, Inst, clear_field, make_folder
 
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, rank_all, star_level
 from tuoyu_excel.core.star.rating import evaluate_star

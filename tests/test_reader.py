@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures_star import (
+from support.star import (
     CITY,
     EVAL_DATE,
     STAR,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from star_fixtures import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
+from support import EVAL_DATE
+from support.star import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
 
 from tuoyu_excel.core import pipeline
 from tuoyu_excel.intake.rubric_file import load_rubric
@@ -20,7 +21,6 @@ from tuoyu_excel.render.issues_sheet import ISSUE_HEADERS, NO_ISSUES
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
 
-EVAL_DATE = dt.date(2026, 11, 22)
 NAME = '=HYPERLINK("http://x","y")'
 BAD_CODE = "+91450200MA5K00000G"
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from fixtures_star import (
+from hypothesis import given, settings
+from support.star import (
     EVAL_DATE,
     STAR,
     edit,
@@ -18,7 +19,6 @@ from fixtures_star import (
     lose,
     raw_workbook,
 )
-from hypothesis import given, settings
 
 from tuoyu_excel.core.pipeline import process_file
 from tuoyu_excel.core.scoring import rebase, score

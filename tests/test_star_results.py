@@ -17,8 +17,8 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from office import convert
-from star_fixtures import field_cell
-from star_results_fixtures import EVAL_DATE, Inst, clear_field, make_folder, sheet_rows
+from support.results import EVAL_DATE, Inst, clear_field, make_folder, sheet_rows
+from support.star import field_cell
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.core.star.rating import evaluate_star

@@ -10,7 +10,7 @@ import os
 import time
 
 import pytest
-from fixtures_star import EVAL_DATE, STAR, filled
+from support.star import EVAL_DATE, STAR, filled
 
 from tuoyu_excel.core import pipeline, supervisor
 from tuoyu_excel.core.supervisor import Failure, supervised_map

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fixtures_star import CITY, EVAL_DATE, STAR, city_form, full_scores, valid_form
 from office import convert, recalculate
+from support.star import CITY, EVAL_DATE, STAR, city_form, full_scores, valid_form
 
 from tuoyu_excel.core.pipeline import process_file
 from tuoyu_excel.layout import submission as layout

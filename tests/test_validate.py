@@ -1,6 +1,6 @@
 """Validation of one stage: raw cells → typed Submission + located issues.
 
-Inputs are in-memory RawWorkbooks laid out exactly like the template (fixtures_star.raw_workbook),
+Inputs are in-memory RawWorkbooks laid out exactly like the template (support.star.raw_workbook),
 so every issue cell below is the cell a person would look at in Excel.
 """
 
@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from fixtures_star import (
+from support.star import (
     CITY,
     EVAL_DATE,
     STAR,

@@ -1,22 +1,26 @@
 """Test helpers for reading, validating and scoring: templates built once, workbooks filled in
 code, and in-memory ``RawWorkbook``s laid out exactly like the template (so issue cells are real).
 
-    from fixtures_star import STAR, EVAL_DATE, template, filled, raw_workbook
+    from support.star import STAR, EVAL_DATE, template, filled, raw_workbook
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import random
 import shutil
 import tempfile
+import zipfile
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 import openpyxl
 from hypothesis import strategies as st
-from star_fixtures import full_scores, valid_form
 
+from support import EVAL_DATE  # noqa: F401 - the shared date, importable from here
+from tuoyu_excel.intake.credit_code import random_credit_code
 from tuoyu_excel.intake.reader import Cell, RawWorkbook
 from tuoyu_excel.intake.rubric_file import load_rubric
 from tuoyu_excel.issues import IssueLog
@@ -27,7 +31,6 @@ from tuoyu_excel.spec.model import FAIL, GRADED, NOT_APPLICABLE, PASS, Item, Rub
 
 STAR = load_rubric("liuzhou_star")
 CITY = load_rubric("guangxi_demo_city")
-EVAL_DATE = dt.date(2026, 11, 22)  # after valid_form's 填报日期 (2026-10-01)
 
 
 def city_form(**overrides: object) -> dict[str, object]:
@@ -169,3 +172,63 @@ def fillings(draw, rubric: Rubric = STAR) -> dict[str, object]:
         low = min(len(grid) * quality // 100, len(grid) - 1)
         values[item.code] = grid[draw(st.integers(low, len(grid) - 1))]
     return values
+
+
+# ---- a complete, valid filling, and package-level helpers (was star_fixtures.py) ----
+def valid_form(rng_or_seed: random.Random | int = 1) -> dict[str, object]:
+    """Every 申报表 field filled validly; the credit code (valid, unique per seed) comes from the rng."""
+    rng = rng_or_seed if isinstance(rng_or_seed, random.Random) else random.Random(rng_or_seed)
+    return dict(
+        name="柳州市阳光托育中心", credit_code=random_credit_code(rng), district="城中区", address="城中区某路1号",
+        sponsor="张三", legal_rep="张三", director="李四", contact="王五", phone="0772-1234567",
+        filing_date=dt.date(2022, 3, 1), filing_no="BA2022001", start_date=dt.date(2022, 4, 1),
+        is_puhui="是", gov_price="是", meals="自行加工", fee=1800, capacity=80, enrolled=60,
+        classes_infant=1, classes_small=2, classes_large=2, classes_mixed=0,
+        staff_care=12, staff_health=1, staff_cook=2, staff_security=1,
+        decl_credit="否", decl_abuse="否", decl_accident="否", decl_dispute="否",
+        first_time="是", previous_star="无", signer="张三", sign_date=dt.date(2026, 10, 1),
+    )
+
+
+def full_scores(rubric: Rubric, stages: tuple[str, ...] | None = None) -> dict[str, dict[str, object]]:
+    """Full points on every item (符合 on every 必备条件) in every stage."""
+    keys = stages or tuple(s.key for s in rubric.stages)
+    return {s: {i.code: (PASS if i.veto else i.points) for i in rubric.items} for s in keys}
+
+
+
+
+def store_text(path: Path, sheet: str, cells: dict[str, str]) -> None:
+    """Store literal text (as typed after an apostrophe: '=1+1 stays text) into cells of a saved workbook."""
+    wb = openpyxl.load_workbook(path)
+    for a1, text in cells.items():
+        wb[sheet][a1].value = text
+        wb[sheet][a1].data_type = "s"  # openpyxl would otherwise turn "=..." into a formula
+    wb.save(path)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def sheet_xml(xlsx: Path, sheet: str) -> ElementTree.Element:
+    """The parsed worksheet XML part of `sheet`, read straight from the package."""
+    with zipfile.ZipFile(xlsx) as z:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rid = next(s.get(f"{_REL}id") for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet)
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target") for r in rels.iter(f"{_PKG}Relationship") if r.get("Id") == rid)
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        return ElementTree.fromstring(z.read(part))
+
+
+def assert_literal_text(xlsx: Path, sheet: str, texts: set[str]) -> None:
+    """Each text is in a cell of `sheet`, stored as a string, with no <f> formula (so "=..." stays text)."""
+    wb = openpyxl.load_workbook(xlsx)
+    where = {c.value: c.coordinate for row in wb[sheet].iter_rows() for c in row if c.value in texts}
+    assert set(where) == texts
+    cells = {c.get("r"): c for c in sheet_xml(xlsx, sheet).iter(f"{_MAIN}c")}
+    for ref in where.values():
+        assert cells[ref].find(f"{_MAIN}f") is None, ref
+        assert cells[ref].get("t") in ("s", "inlineStr"), ref

@@ -10,21 +10,19 @@ full marks by default, 县级初评 and 市级核验 at the target, so the stage
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from star_fixtures import field_cell, full_scores, store_text, valid_form
 
+from support import EVAL_DATE  # noqa: F401 - the shared date, importable from here too
+from support.star import field_cell, full_scores, store_text, valid_form
 from tuoyu_excel.intake.credit_code import random_credit_code
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.spec.model import FAIL, GRADED, NOT_APPLICABLE, PASS, Rubric
-
-EVAL_DATE = dt.date(2026, 11, 22)
 
 
 @dataclass

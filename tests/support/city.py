@@ -1,6 +1,6 @@
 """Builders for city (示范城市) test inputs: a city's 基础数据, its 评分表 scores, filled workbooks.
 
-    from city_fixtures import city_form, city_scores, write_city
+    from support.city import city_form, city_scores, write_city
     write_city(folder, template, rubric, "南宁市", population=8_000_000, nursery_places=32_000)
 """
 
@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-from star_fixtures import store_text  # noqa: F401 - re-exported for the city tests
 
+from support import CITY_EVAL_DATE
+from support.star import store_text  # noqa: F401 - re-exported for the city tests
 from tuoyu_excel.intake.validate import Submission
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.layout.averages import FIRST_ROW
@@ -23,7 +24,7 @@ from tuoyu_excel.spec.comparative import comparative_items
 from tuoyu_excel.spec.model import Rubric
 
 REPORT_DATE = dt.date(2026, 3, 31)
-EVAL_DATE = dt.date(2026, 6, 30)
+EVAL_DATE = CITY_EVAL_DATE
 NOTE = "未达到评分标准"
 
 
