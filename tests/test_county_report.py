@@ -296,7 +296,7 @@ def test_run_info_sheet(book, report):
     rows = _rows(book["运行信息"])
     info = {r[0]: r[1] for r in rows}
     assert info["规则校验码"] == report.rubric.content_hash and info["评定日期"] == EVAL.isoformat()
-    assert info["评定阶段"] == "县级初评（county，按“县级初评得分”列）"
+    assert info["评定阶段"] == "县级初评（按“县级初评得分”列）"
     assert (info["县区"], info["申报机构数"], info["表格有错误未能评分"]) == (COUNTY, report.applied, len(report.unscored))
     assert info["运行开始时间"] == "—"  # built without the run: no run time, no hashes
     files = rows[rows.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]

@@ -58,7 +58,7 @@ def common_rows(info: RunInfo) -> list[list[object]]:
         ["规则编号", r.id],
         ["规则版本", r.version],
         ["规则校验码", r.content_hash],
-        ["评定阶段", f"{stage.label}（{stage.key}，按“{stage.header}”列）"],
+        ["评定阶段", f"{stage.label}（按“{stage.header}”列）"],
         ["评定日期", info.eval_date.isoformat()],
         ["运行开始时间", info.started.strftime("%Y-%m-%d %H:%M:%S") if info.started else NOT_USED],
         ["运行用时（秒）", f"{info.seconds:.2f}" if info.seconds is not None else NOT_USED],
