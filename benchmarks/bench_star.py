@@ -41,7 +41,7 @@ NAIVE_MAX_FILES = 300  # pandas is slow: time it on at most this many files and 
 
 def _seed_workbooks(folder: Path, count: int) -> list[Path]:
     """A few genuinely different filled workbooks (scores vary) to copy from."""
-    from star_fixtures import full_scores, valid_form
+    from support.star import full_scores, valid_form
 
     from tuoyu_excel.intake.rubric_file import load_rubric
     from tuoyu_excel.render.template.fill import fill_workbook
@@ -81,7 +81,7 @@ def _patched_copy(seed: Path, out: Path, old: list[str], new: list[str]) -> None
 
 
 def make_inputs(folder: Path, n: int, seeds: list[Path]) -> Path:
-    from star_fixtures import valid_form
+    from support.star import valid_form
 
     from tuoyu_excel.intake.credit_code import random_credit_code
 
