@@ -71,3 +71,17 @@ def test_an_internal_error_exits_3_with_a_log(tmp_path, capsys, monkeypatch):
     assert str(log) in err
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text and "模拟的程序错误" in text
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path):
+    """`tuoyu … | head -1`: the reader stops early; the job is done and nothing is reported as a crash."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(f'"{sys.executable}" -m tuoyu_excel rubric export liuzhou_star -o "{tmp_path / "规则.xlsx"}" '
+                          "| head -c 1 >/dev/null; exit ${PIPESTATUS[0]}", shell=True, executable="/bin/bash",
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "程序内部出错" not in done.stderr and (tmp_path / "规则.xlsx").is_file()
+    assert not (root / "托育工具运行日志.txt").exists()

@@ -7,6 +7,7 @@ Messages are Chinese; expected failures (TuoyuError) print their message, never 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,8 +22,17 @@ from tuoyu_excel.platform_support import setup_console_streams
 def run_params(params: JobParams) -> int:
     """Run one job and print its outcome (the window shows the same lines)."""
     outcome = run_job(params)
-    print("\n".join(outcome.lines))
+    try:
+        print("\n".join(outcome.lines), flush=True)
+    except BrokenPipeError:  # `tuoyu … | head`: the reader stopped listening; the job itself is done
+        _silence_stdout()
     return outcome.status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at nothing, so the interpreter's final flush does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         return CANNOT_RUN
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
+        return CANNOT_RUN
+    except BrokenPipeError:  # the reader of our output went away (e.g. `tuoyu demo | head`)
+        _silence_stdout()
         return CANNOT_RUN
     except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, keep the traceback for whoever fixes it
         log = write_crash_log(log_folder(params, args), exc)
