@@ -8,7 +8,6 @@ sentence saying how to fix it.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from tuoyu_excel.app.kinds import EVALUATIONS, TEMPLATES, evaluation_of
@@ -265,7 +264,3 @@ def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:
         raise JobError(f"没有“{p.job}”这项工作")
     with output_policy(OVERWRITE if p.overwrite else p.on_exists):
         return RUNNERS[p.job](p, progress)
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -44,12 +44,10 @@ class Results:
 @dataclass(frozen=True)
 class Evaluation:
     kind: str
-    results_job: str  # the job that ranks this kind: `tuoyu star` / `tuoyu city`
     assess: Assess | None  # judges each scored workbook (eligibility) in every job that reads this kind
     evaluate: Callable[[JobParams, Rubric, str, dt.date, Progress | None], Results]
     results_name: Callable[[Rubric, str, dt.date], str]  # default file name of the results workbook
     saved_label: str  # how the summary names the written file
-    side_templates: tuple[str, ...]  # blank forms besides the submission template (history, averages)
 
 
 def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
@@ -69,11 +67,9 @@ def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
 
 
 EVALUATIONS: dict[str, Evaluation] = {
-    "star": Evaluation("star", "star", check_eligibility, _star,
-                       lambda rubric, stage, day: f"星级评定结果_{rubric.stage(stage).label}_{day:%Y%m%d}.xlsx", "结果工作簿",
-                       ("history",)),
-    "city": Evaluation("city", "city", None, _city, lambda rubric, stage, day: results_filename(day), "结果已保存",
-                       ("averages",)),
+    "star": Evaluation("star", check_eligibility, _star,
+                       lambda rubric, stage, day: f"星级评定结果_{rubric.stage(stage).label}_{day:%Y%m%d}.xlsx", "结果工作簿"),
+    "city": Evaluation("city", None, _city, lambda rubric, stage, day: results_filename(day), "结果已保存"),
 }
 
 

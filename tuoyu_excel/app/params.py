@@ -20,7 +20,6 @@ JOB_REPORT = "report"
 JOB_STAR = "star"
 JOB_CITY = "city"
 JOB_RUBRIC = "rubric"  # the rule-file jobs (list, export, check, import)
-JOBS = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY, JOB_RUBRIC)
 
 # Exit status of a job (and of the `tuoyu` command).
 DONE_CLEAN = 0

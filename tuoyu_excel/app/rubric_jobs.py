@@ -106,7 +106,7 @@ def _list(p: JobParams, outcome: Outcome) -> None:
 
 # ---- export / check / import ----------------------------------------------------------------------
 
-def _output(wanted: Path, overwrite: bool, outcome: Outcome) -> Path:
+def _output(wanted: Path, outcome: Outcome) -> Path:
     out = prepare_output(wanted)  # the job's output policy decides about an existing file
     if out.notice:
         outcome.lines.append(out.notice)
@@ -130,7 +130,7 @@ def _export(p: JobParams, outcome: Outcome) -> None:
         wanted = wanted / default
     if wanted.suffix.lower() not in (".xlsx", ".toml"):
         raise JobError(f"输出文件“{wanted.name}”应以 .xlsx（Excel）或 .toml（文本）结尾")
-    path = _output(wanted, p.overwrite, outcome)
+    path = _output(wanted, outcome)
     if path.suffix.lower() == ".toml":
         _write_text(path, dump_rubric_toml(rubric))
     else:
@@ -173,7 +173,7 @@ def _import(p: JobParams, outcome: Outcome) -> None:
     wanted = Path(p.output) if p.output else path.with_suffix(".toml")
     if p.output_is_folder:
         wanted = wanted / path.with_suffix(".toml").name
-    out = _output(wanted, p.overwrite, outcome)
+    out = _output(wanted, outcome)
     _write_text(out, text)
     outcome.lines += [f"已导入规则：{out}", f"  {summary(rubric)}", f"使用时在各命令后加 --rubric {out}"]
     outcome.outputs.append(out)

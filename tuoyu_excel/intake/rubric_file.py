@@ -5,6 +5,7 @@ The one entry point every job uses, so the command line and the window accept th
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from tuoyu_excel.errors import RubricError
@@ -22,13 +23,19 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
     """Load a shipped rubric by name (``liuzhou_star``) or any rubric file by path."""
     text = str(name_or_path)
     if text in SHIPPED:
-        return load_rubric_toml(shipped_path(text))
+        return _shipped(text)
     path = Path(text)
     if not path.is_file():
         raise RubricError(text, "文件", f"找不到规则文件。可用的内置规则：{'、'.join(SHIPPED)}")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return read_rubric_workbook(path)
     return load_rubric_toml(path)
+
+
+@cache
+def _shipped(name: str) -> Rubric:
+    """A shipped rubric, parsed and checked once per process (a Rubric is frozen: sharing it is safe)."""
+    return load_rubric_toml(shipped_path(name))
 
 
 def default_rubric(kind: str) -> Rubric:

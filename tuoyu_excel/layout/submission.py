@@ -162,7 +162,3 @@ def form_field_rows(rubric: Rubric) -> dict[str, int]:
     """Field key -> 0-based row of its input cell in the template's form sheet."""
     return {r.field.key: FORM_FIRST_ROW + n for n, r in enumerate(form_rows(rubric)) if r.kind == "field"}
 
-
-def name_field_key(rubric: Rubric) -> str:
-    """The form field that names the submitter (机构名称 / 城市名称)."""
-    return rubric.name_field

@@ -34,21 +34,20 @@ class Kind:
     fields_title: str  # that form's table in a rubric workbook's 设置 sheet
     score_note_column: tuple[str, int, bool]  # last column of the 评分表: (header, width, an input?)
     duplicate_code: str  # the issue raised when two workbooks are the same subject
-    choice_field: str  # the form-field type whose choices come from the kind's settings
     has_veto_part: bool  # the template's guide explains 必备条件
     shows_method: bool  # the 评分表 has an 评估方式 column
     ranks_in_zones: bool  # the rubric's settings hold zones, quotas and star bands
     computes_items: bool  # some items are computed by the tool from the form's figures
     identity_columns: tuple[tuple[str, str], ...]  # (header, field type) listed beside the name in a check summary
-    checks_eligibility: bool  # a result has eligibility conditions (核心指标得分率, 未达评定条件)
     keeps_history: bool  # past ratings are kept in a history workbook (星级评定历史记录)
+    checks_eligibility: bool  # a result has eligibility conditions (核心指标得分率, 未达评定条件)
 
 
 KINDS: dict[str, Kind] = {
     "star": Kind(
         key="star", label="星级评定", title="星级评定", template_title="星级评定申报表及评分表", rules=(PASS_FAIL, ALL_OR_NOTHING, DEDUCTION, GRADED),
         subject="机构", name_header="机构名称", form_sheet="申报表", fields_title="【申报表字段】",
-        score_note_column=("佐证材料", 22, False), duplicate_code="DUPLICATE_INSTITUTION", choice_field="district",
+        score_note_column=("佐证材料", 22, False), duplicate_code="DUPLICATE_INSTITUTION",
         has_veto_part=True, shows_method=True, ranks_in_zones=True, computes_items=False,
         identity_columns=(("统一社会信用代码", "credit_code"), ("所在县区", "district")), checks_eligibility=True,
         keeps_history=True,
@@ -57,7 +56,7 @@ KINDS: dict[str, Kind] = {
         key="city", label="示范城市创建", title="示范城市创建评分", template_title="示范城市创建评分表",
         rules=(ALL_OR_NOTHING, PER_UNIT, COMPARATIVE, GRADED, DEDUCTION),
         subject="城市", name_header="城市名称", form_sheet="基础数据", fields_title="【基础数据字段】",
-        score_note_column=("评估情况", 24, True), duplicate_code="DUPLICATE_CITY", choice_field="city",
+        score_note_column=("评估情况", 24, True), duplicate_code="DUPLICATE_CITY",
         has_veto_part=False, shows_method=False, ranks_in_zones=False, computes_items=True,
         identity_columns=(), checks_eligibility=False, keeps_history=False,
     ),

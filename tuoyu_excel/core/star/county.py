@@ -20,7 +20,6 @@ from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.core.star.rating import stage_cards
 from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.issues import Issue
-from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, Rubric
 
 # Form-field keys the summary table shows (stable ids of the star rubric; blank when a rubric lacks one).
@@ -185,7 +184,7 @@ def _key_of_type(rubric: Rubric, field_type: str) -> str:
 
 
 def _unscored(f: FileResult, rubric: Rubric) -> UnscoredFile:
-    name = f.submission.text(name_field_key(rubric)) if f.submission is not None else ""
+    name = f.submission.text(rubric.name_field) if f.submission is not None else ""
     return UnscoredFile(file=f.file, name=name, status=f.status, errors=f.errors, warnings=f.warnings,
                         issues=list(f.issues))
 

@@ -19,7 +19,6 @@ from tuoyu_excel.core.star.eligibility import add_years, check_eligibility
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
 from tuoyu_excel.intake.history import HistoryRecord
 from tuoyu_excel.layout.history import REVOKED
-from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import Rubric
 
 
@@ -53,7 +52,7 @@ def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
     sub = f.submission
     district_key = next(x.key for x in rubric.form if x.type == "district")
     code_key = next(x.key for x in rubric.form if x.type == "credit_code")
-    return Candidate(key=sub.text(code_key), name=sub.text(name_field_key(rubric)), district=sub.text(district_key),
+    return Candidate(key=sub.text(code_key), name=sub.text(rubric.name_field), district=sub.text(district_key),
                      total=f.card.total, core=f.card.core, file=f.file)
 
 

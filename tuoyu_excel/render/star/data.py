@@ -10,7 +10,6 @@ from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Placement, rank_all
 from tuoyu_excel.core.star.rating import StarResult, candidate_of
 from tuoyu_excel.intake.history import HistoryRead, HistoryRecord
 from tuoyu_excel.issues import ERROR, Issue
-from tuoyu_excel.layout.submission import name_field_key
 from tuoyu_excel.spec.model import Rubric
 
 OUTCOMES = (NO_STAR, PENDING)
@@ -54,7 +53,7 @@ class StarReport:
         """The 机构名称 (kind "name"), 统一社会信用代码 ("credit_code") or 所在县区 ("district") of a file."""
         if f.submission is None:
             return ""
-        key = name_field_key(self.rubric) if kind == "name" else next(x.key for x in self.rubric.form if x.type == kind)
+        key = self.rubric.name_field if kind == "name" else next(x.key for x in self.rubric.form if x.type == kind)
         return f.submission.text(key)
 
     @cached_property

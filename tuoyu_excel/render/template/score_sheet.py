@@ -67,7 +67,7 @@ def write_score_sheet(wb, fmts, rubric: Rubric) -> None:
 
 def _write_info_row(ws, fmts, rubric: Rubric, last: int) -> None:
     form = layout.form_sheet(rubric)
-    name_row = layout.form_field_rows(rubric)[layout.name_field_key(rubric)]
+    name_row = layout.form_field_rows(rubric)[rubric.name_field]
     who = kind_of(rubric).name_header
     ref = f"'{form}'!{cell_name(name_row, layout.FORM_VALUE_COL)}"
     text = f'="{who}："&{ref}&"    （只填黄色单元格；每部分标题行与表末合计自动计算，仅供参考）"'
