@@ -10,7 +10,9 @@ side by side, in one run:
   (b) the floor: python-calamine reading the same 评分表 cells and nothing else;
   (c) the naive approach: a pandas.read_excel loop with default settings summing the score column.
 It prints ms per file, the ratios a/b and c/a, and peak memory (RSS high-water mark of a
-child process per measurement). Each measurement imports its libraries before its clock starts. Not part of the test suite: figures, not pass/fail.
+child process per measurement). The machine is shared: with --repeat R (default 3) the three are
+measured R times, interleaved (a b c, a b c, …), each round printed, and the summary row is the
+median of each column over the rounds, so one slow minute neither makes nor breaks a figure. Each measurement imports its libraries before its clock starts. Not part of the test suite: figures, not pass/fail.
 Targets (issue 7): a/b ≤ 2.0 at N = 1000; c/a ≥ 10; linear from 1000 to 5000; peak < 300 MB at 5000.
 """
 
@@ -24,6 +26,7 @@ import multiprocessing
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -151,39 +154,54 @@ def run_child(kind: str, folder: Path, out: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench(n: int, work: Path, seeds: list[Path]) -> dict:
+def bench(n: int, work: Path, seeds: list[Path], repeat: int) -> dict:
     folder = make_inputs(work, n, seeds)
-    a = run_child("tuoyu", folder, work / f"结果_{n}.xlsx")
-    b = run_child("floor", folder, work)
-    c = run_child("naive", folder, work)
     c_files = min(n, NAIVE_MAX_FILES)
-    row = {"n": n, "a_ms": a["seconds"] / n * 1000, "b_ms": b["seconds"] / n * 1000,
-           "c_ms": c["seconds"] / c_files * 1000, "a_peak_mb": a["peak_mb"]}
-    row["a/b"] = row["a_ms"] / row["b_ms"]
-    row["c/a"] = row["c_ms"] / row["a_ms"]
+    rounds = []
+    for k in range(repeat):
+        a = run_child("tuoyu", folder, work / f"结果_{n}.xlsx")
+        b = run_child("floor", folder, work)
+        c = run_child("naive", folder, work)
+        row = {"n": n, "a_ms": a["seconds"] / n * 1000, "b_ms": b["seconds"] / n * 1000,
+               "c_ms": c["seconds"] / c_files * 1000, "a_peak_mb": a["peak_mb"]}
+        row["a/b"] = row["a_ms"] / row["b_ms"]
+        row["c/a"] = row["c_ms"] / row["a_ms"]
+        rounds.append(row)
+        if repeat > 1:
+            _print_row(row, f"#{k + 1}")
     shutil.rmtree(folder)
-    return row
+    if repeat == 1:
+        return rounds[0]
+    summary = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    summary["n"] = n
+    return summary
+
+
+def _print_row(row: dict, label: str = "") -> None:
+    print(f"{row['n']:>6} {row['a_ms']:>10.2f} {row['b_ms']:>10.2f} {row['c_ms']:>10.2f} {row['a/b']:>6.2f} "
+          f"{row['c/a']:>6.1f} {row['a_peak_mb']:>10.1f} {label}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per N, interleaved; the summary is the median")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
-    print(f"cores: {multiprocessing.cpu_count()}; naive (c) timed on at most {NAIVE_MAX_FILES} files per N")
+    print(f"cores: {multiprocessing.cpu_count()}; naive (c) timed on at most {NAIVE_MAX_FILES} files per N; "
+          f"{args.repeat} interleaved round(s) per N")
     print(f"{'N':>6} {'a ms/file':>10} {'b ms/file':>10} {'c ms/file':>10} {'a/b':>6} {'c/a':>6} {'a peak MB':>10}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="tuoyu_bench_") as tmp:
         work = Path(tmp)
         seeds = _seed_workbooks(work, 8)
         for n in args.n:
-            row = bench(n, work, seeds)
+            row = bench(n, work, seeds, args.repeat)
             rows.append(row)
-            print(f"{n:>6} {row['a_ms']:>10.2f} {row['b_ms']:>10.2f} {row['c_ms']:>10.2f} {row['a/b']:>6.2f} "
-                  f"{row['c/a']:>6.1f} {row['a_peak_mb']:>10.1f}", flush=True)
+            _print_row(row, "median" if args.repeat > 1 else "")
     by_n = {r["n"]: r for r in rows}
     if 1000 in by_n and 5000 in by_n:
         print(f"linearity: ms/file at 5000 ÷ ms/file at 1000 = {by_n[5000]['a_ms'] / by_n[1000]['a_ms']:.2f} (1.00 = linear)")

@@ -339,10 +339,23 @@ def test_cli_with_official_averages_and_too_few_cities(cities, rubric, tmp_path,
 def test_cli_cannot_run(tmp_path, capsys):
     assert main(["city", str(tmp_path / "没有这个文件夹")]) == 2
     assert "找不到文件夹" in capsys.readouterr().err
-    (tmp_path / "in").mkdir()
+
+
+def test_unreadable_averages_file_is_an_issue_and_the_run_goes_on(cities, tmp_path, capsys):
+    """A broken 全区平均水平表 must not stop the ranking: every average is computed from the cities' data,
+    the file's problem is listed, and the run ends with status 1 (done, with issues)."""
     (tmp_path / "avg.xlsx").write_text("not a workbook")
-    assert main(["city", str(tmp_path / "in"), "--averages", str(tmp_path / "avg.xlsx")]) == 2
-    assert "全区平均水平表" in capsys.readouterr().err
+    before = (tmp_path / "avg.xlsx").read_bytes()
+    code = main(["city", str(cities), "--averages", str(tmp_path / "avg.xlsx"), "-o", str(tmp_path), "--date", "2026-06-30"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    out = tmp_path / "示范城市创建评分结果_20260630.xlsx"
+    issues = [row for ws in openpyxl.load_workbook(out, read_only=True) if ws.title == "校验问题"
+              for row in ws.iter_rows(values_only=True)]
+    assert any(r[0] == "avg.xlsx" and r[8] == "AVERAGES_UNREADABLE" and "不是 Excel/WPS 表格文件" in r[5]
+               and "按各市基础数据计算" in r[5] for r in issues), issues
+    assert "按参与评分各市的基础数据计算" in printed or "各市基础数据" in printed
+    assert (tmp_path / "avg.xlsx").read_bytes() == before
 
 
 def test_self_check_stage_scores_the_self_column(rubric, template, tmp_path):

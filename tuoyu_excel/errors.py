@@ -23,6 +23,9 @@ class RubricError(TuoyuError, ValueError):
         self.message = message
         super().__init__(f"规则文件 {source} 的 {key}：{message}")
 
+    def __reduce__(self):  # rebuilt from its three parts (it comes back from worker processes)
+        return type(self), (self.source, self.key, self.message), self.__dict__
+
 
 class WorkbookError(TuoyuError, OSError):
     """A workbook cannot be opened or is not one of ours."""

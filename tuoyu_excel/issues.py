@@ -78,6 +78,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "HISTORY_DATE": (ERROR, "“评定日期”填的是“{found}”，不是有效日期。此行未使用，请按 2024-03-15 的格式填写"),
     "HISTORY_CREDIT_CODE": (ERROR, "统一社会信用代码“{found}”{detail}。此行未使用，请对照营业执照核对"),
     "HISTORY_DUPLICATE": (ERROR, "统一社会信用代码 {found} 在 {expected} 的记录与第 {other} 行重复。此行未使用，请删除重复的一行"),
+    # a side workbook (history, averages) that could not be read at all: the run goes on without it
+    "HISTORY_UNREADABLE": (ERROR, "{detail}本次未执行“定级未满期限不得申报高一等级”和“复审到期”两条规则，"
+                                  "结果不得据此公示。请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新运行"),
+    "AVERAGES_UNREADABLE": (ERROR, "{detail}本次各项全区平均水平均按各市基础数据计算。"
+                                   "请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新运行"),
     "ISSUE_CAP": (WARNING, "本文件问题过多，只列出前 {expected} 条。请先改正以上问题后重新校验"),
 }
 
@@ -142,6 +147,8 @@ TITLES: dict[str, str] = {
     "HISTORY_DATE": "历史记录日期无效",
     "HISTORY_CREDIT_CODE": "历史记录信用代码有误",
     "HISTORY_DUPLICATE": "历史记录重复",
+    "HISTORY_UNREADABLE": "历史记录表无法读取",
+    "AVERAGES_UNREADABLE": "平均水平表无法读取",
     "ISSUE_CAP": "问题过多未全部列出",
 }
 

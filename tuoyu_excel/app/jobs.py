@@ -26,10 +26,10 @@ from tuoyu_excel.app.params import (
 )
 from tuoyu_excel.app.rubric_jobs import run_rubric
 from tuoyu_excel.app.summaries import check_summary, county_summary
-from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run
+from tuoyu_excel.app.untrusted import metas_of, rubric_from
+from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run, worker_count
 from tuoyu_excel.core.star.county import build_county_report, check_county
 from tuoyu_excel.errors import OutputError, os_reason
-from tuoyu_excel.intake.reader import read_meta
 from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.render.annotate import annotate_copies
 from tuoyu_excel.render.check_report import write_check_report
@@ -47,7 +47,7 @@ REPORT_STAGE = "county"  # the county's 初评 column
 
 def rubric_for(p: JobParams, kind: str | None) -> Rubric:
     """The rubric the official chose, or the shipped one of `kind`; refused when of another kind."""
-    rubric = load_rubric(p.rubric) if p.rubric else default_rubric(kind or "star")
+    rubric = rubric_from(p.rubric) if p.rubric else default_rubric(kind or "star")
     if kind is not None and rubric.kind != kind:
         raise JobError(f"规则 {rubric.id} 是{KINDS[rubric.kind].label}规则，不能用于{KINDS[kind].label}。"
                        f"请不指定规则文件，或选择{KINDS[kind].label}规则")
@@ -141,7 +141,7 @@ def _saved(outcome: Outcome, label: str, out: OutputPath, source: Path | None) -
 def run_template(p: JobParams, progress: Progress | None = None) -> Outcome:
     """Blank forms: the one asked for, or all of them (with a chosen rubric: all of its kind)."""
     outcome = Outcome(TITLES[JOB_TEMPLATE])
-    chosen_kind = load_rubric(p.rubric).kind if p.rubric and not p.template else None
+    chosen_kind = rubric_from(p.rubric).kind if p.rubric and not p.template else None
     names = [p.template] if p.template else [n for n, t in TEMPLATES.items() if chosen_kind in (None, t.rubric_kind)]
     for name in names:
         if name not in TEMPLATES:
@@ -193,8 +193,7 @@ def rubric_groups(source: Path) -> list[tuple[Rubric, list[Path] | None]]:
     paths = input_files(source)
     found: dict[str, list[Path]] = {}
     unknown: list[Path] = []
-    for path in paths:
-        meta = read_meta(path)
+    for path, meta in zip(paths, metas_of(paths, worker_count(len(paths))), strict=True):
         rubric = by_id.get(meta.get("rubric_id", "")) or by_kind.get(meta.get("kind", ""))
         (found.setdefault(rubric.id, []) if rubric else unknown).append(path)
     if not found:

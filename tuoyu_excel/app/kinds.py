@@ -13,12 +13,11 @@ from pathlib import Path
 
 from tuoyu_excel.app.params import DONE_CLEAN, DONE_WITH_ISSUES, JobParams
 from tuoyu_excel.app.summaries import city_summary, star_summary
+from tuoyu_excel.app.untrusted import averages_for, history_for
 from tuoyu_excel.core.city.evaluate import evaluate_cities
 from tuoyu_excel.core.pipeline import Assess, Progress, RunResult
 from tuoyu_excel.core.star.eligibility import check_eligibility
 from tuoyu_excel.core.star.rating import evaluate_star
-from tuoyu_excel.intake.averages import read_averages
-from tuoyu_excel.intake.history import read_history
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.layout.averages import averages_filename
 from tuoyu_excel.layout.history import history_template_name
@@ -51,16 +50,16 @@ class Evaluation:
 
 
 def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
-    history_read = read_history(p.history, rubric) if p.history else None
+    history_read = history_for(p.history, rubric)
     history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     result = evaluate_star(p.source, rubric, stage, eval_date, history, progress)
     clean = not (result.run.issues or history_issues or result.pending)
-    return Results(result.run, star_summary(result, history_issues, p.history is not None), DONE_CLEAN if clean else DONE_WITH_ISSUES,
+    return Results(result.run, star_summary(result, history_read), DONE_CLEAN if clean else DONE_WITH_ISSUES,
                    lambda path: write_star_results(result, path, history=history_read))
 
 
 def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
-    official = read_averages(p.averages, rubric) if p.averages else None
+    official = averages_for(p.averages, rubric)
     result = evaluate_cities(p.source, rubric, stage, official, progress=progress, eval_date=eval_date)
     return Results(result.run, city_summary(result), DONE_CLEAN if result.clean else DONE_WITH_ISSUES,
                    lambda path: write_city_results(result, path))

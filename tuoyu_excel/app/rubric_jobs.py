@@ -10,8 +10,9 @@ import tomllib
 from pathlib import Path
 
 from tuoyu_excel.app.params import DONE_WITH_ISSUES, JobError, JobParams, Outcome
+from tuoyu_excel.app.untrusted import rubric_from, rubric_workbook_problems, rule_workbooks
 from tuoyu_excel.errors import OutputError, RubricError, os_reason
-from tuoyu_excel.intake.rubric_file import SHIPPED, is_rubric_workbook, load_rubric, workbook_problems
+from tuoyu_excel.intake.rubric_file import SHIPPED
 from tuoyu_excel.render.output import atomic_path, prepare_output
 from tuoyu_excel.render.rubric_book import write_rubric_workbook
 from tuoyu_excel.spec.dump import dump_rubric_toml
@@ -44,9 +45,9 @@ def summary(rubric: Rubric) -> str:
 def problems_of(path: Path) -> list[RubricError]:
     """Every problem of a rubric file ([] when sound); RubricError when it cannot be read at all."""
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return workbook_problems(path)
+        return rubric_workbook_problems(path)
     try:
-        load_rubric(path)
+        rubric_from(path)
     except RubricError as exc:
         if exc.key in ("文件", "格式"):
             raise
@@ -63,7 +64,7 @@ def _problem_lines(problems: list[RubricError], path: Path) -> list[str]:
 
 def known_rubric_files(folder: Path) -> list[Path]:
     """*.toml files with a [rubric] table and *.xlsx rubric workbooks in `folder` and `folder/规则`."""
-    found = []
+    found, workbooks = [], []
     for where in (folder, folder / RUBRIC_FOLDER):
         if not where.is_dir():
             continue
@@ -71,9 +72,12 @@ def known_rubric_files(folder: Path) -> list[Path]:
             if path.name.startswith(("~$", ".~lock")) or not path.is_file():
                 continue
             suffix = path.suffix.lower()
-            if (suffix == ".toml" and _has_rubric_table(path)) or (suffix in WORKBOOK_SUFFIXES and is_rubric_workbook(path)):
+            if suffix == ".toml" and _has_rubric_table(path):
                 found.append(path)
-    return found
+            elif suffix in WORKBOOK_SUFFIXES:
+                workbooks.append(path)
+    keep = set(rule_workbooks(workbooks)) if workbooks else set()
+    return [path for path in sorted([*found, *keep], key=lambda x: (x.parent != folder, x.name))]
 
 
 def _has_rubric_table(path: Path) -> bool:
@@ -89,13 +93,13 @@ def _has_rubric_table(path: Path) -> bool:
 def _list(p: JobParams, outcome: Outcome) -> None:
     folder = Path(p.source or ".")
     outcome.lines.append("内置规则（用 --rubric 规则名 使用）：")
-    outcome.lines += [f"  {summary(load_rubric(name))}" for name in SHIPPED]
+    outcome.lines += [f"  {summary(rubric_from(name))}" for name in SHIPPED]
     files = known_rubric_files(folder)
     outcome.lines.append(f"{folder.resolve()} 及其“{RUBRIC_FOLDER}”文件夹中的规则文件（用 --rubric 文件路径 使用）：")
     for path in files:
         shown = path.relative_to(folder) if path.is_relative_to(folder) else path
         try:
-            outcome.lines.append(f"  {shown}：{summary(load_rubric(path))}")
+            outcome.lines.append(f"  {shown}：{summary(rubric_from(path))}")
         except RubricError as exc:
             outcome.status = DONE_WITH_ISSUES
             outcome.lines.append(f"  {shown}：有问题，无法使用（{exc.key}：{exc.message}）。"
@@ -123,7 +127,7 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _export(p: JobParams, outcome: Outcome) -> None:
-    rubric = load_rubric(p.rubric)
+    rubric = rubric_from(p.rubric)
     default = f"评分规则_{KINDS[rubric.kind].label}_{rubric.version}版.xlsx"
     wanted = Path(p.output) if p.output else Path(default)
     if p.output_is_folder or wanted.is_dir():
@@ -143,12 +147,12 @@ def _export(p: JobParams, outcome: Outcome) -> None:
 
 def _check(p: JobParams, outcome: Outcome) -> None:
     if p.rubric in SHIPPED:
-        outcome.lines.append(f"内置规则无误：{summary(load_rubric(p.rubric))}")
+        outcome.lines.append(f"内置规则无误：{summary(rubric_from(p.rubric))}")
         return
     path = Path(p.rubric)
     if _refused(path, outcome):
         return
-    outcome.lines.append(f"规则文件 {path.name} 无误：{summary(load_rubric(path))}")
+    outcome.lines.append(f"规则文件 {path.name} 无误：{summary(rubric_from(path))}")
 
 
 def _refused(path: Path, outcome: Outcome, after: str = "") -> bool:
@@ -167,7 +171,7 @@ def _import(p: JobParams, outcome: Outcome) -> None:
     path = Path(p.rubric)
     if _refused(path, outcome, "未生成文件。"):
         return
-    rubric = load_rubric(path)
+    rubric = rubric_from(path)
     text = dump_rubric_toml(rubric)
     _assert_round_trip(rubric, text)
     wanted = Path(p.output) if p.output else path.with_suffix(".toml")

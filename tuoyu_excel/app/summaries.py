@@ -9,7 +9,8 @@ from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE
 from tuoyu_excel.core.star.county import CountyReport
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import StarResult
-from tuoyu_excel.issues import ERROR, Issue
+from tuoyu_excel.intake.history import HistoryRead
+from tuoyu_excel.issues import ERROR
 from tuoyu_excel.render.check_report import sorted_issues
 from tuoyu_excel.render.county.report import other_county_note, summary_line
 
@@ -49,7 +50,8 @@ def check_summary(result: RunResult) -> list[str]:
     return lines
 
 
-def star_summary(result: StarResult, history_issues: list[Issue], used_history: bool) -> list[str]:
+def star_summary(result: StarResult, history: HistoryRead | None) -> list[str]:
+    history_issues = list(history.issues) if history else []
     rubric = result.rubric
     stage = rubric.stage(result.run.stage)
     provisional = result.run.stage != rubric.stages[-1].key
@@ -68,10 +70,12 @@ def star_summary(result: StarResult, history_issues: list[Issue], used_history: 
         names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in result.pending)
         lines.append(f"注意：有 {len(result.pending)} 家机构待裁定（综合得分、核心指标得分均相同且跨越星级分界），"
                      f"须由{rubric.report.ruling_body or '评定单位'}裁定：{names}")
-    if result.history or history_issues:
+    if history is not None and not history.usable:
+        lines.append(f"注意：历史评定记录表 {history.file} 无法读取（{history_issues[0].message}）")
+    elif result.history or history_issues:
         lines.append(f"历史记录：使用 {len(result.history)} 条，{len(history_issues)} 行有问题未使用（见“校验问题”）；"
                      f"复审到期 {len(result.review_due)} 家。")
-    elif not used_history:
+    if history is None:
         settings = rubric.star
         lines.append(f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”和"
                      f"“每{settings.review_years}年复审1次”两条规则本次未执行。如有历史评定记录表，请指定后重新运行。")

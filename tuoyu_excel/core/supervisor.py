@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
+from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.platform_support import pool_context
 
 _MB = 1024 * 1024
@@ -36,6 +37,7 @@ class Failure:
     """Why an item has no result: its worker died, ran out of memory or out of time (a Chinese detail)."""
 
     detail: str
+    pid: int | None = None  # the worker that died (its temporary files may be left behind), None in-process
 
 
 def serial_only() -> bool:
@@ -64,6 +66,42 @@ def _guarded(work: Callable[[Any], Any], item: Any) -> Any:
         return work(item)
     except MemoryError:
         return Failure("占用内存超过上限")
+    except BaseException as exc:  # a Rust panic (pyo3 PanicException) derives from BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        return Failure("解析程序异常中止（文件内容无法解析）")
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """A TuoyuError the work raised in the worker: carried back and raised again in the caller."""
+
+    error: TuoyuError
+
+
+def _call(item: tuple[Callable[..., Any], tuple]) -> Any:
+    work, args = item
+    try:
+        return work(*args)
+    except TuoyuError as exc:
+        return _Raised(exc)
+
+
+def isolated_call(work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` in a supervised worker: its result, or a ``Failure`` when the worker crashed,
+    aborted, ran out of memory or time. A TuoyuError it raises (a refusal in Chinese) is raised here.
+    For one untrusted file read outside a run (a history, an averages or a rule workbook); `work`
+    must be a module-level function (it travels to the worker by name)."""
+    (result,) = isolated_map(work, [args])
+    return result
+
+
+def isolated_map(work: Callable[..., Any], calls: Iterable[tuple], *, workers: int = 1) -> Iterator[Any]:
+    """``work(*args)`` for each args tuple, in order, each in a supervised worker (see isolated_call)."""
+    for result in supervised_map(_call, [(work, args) for args in calls], workers=workers):
+        if isinstance(result, _Raised):
+            raise result.error
+        yield result
 
 
 # ---- the worker side ---------------------------------------------------------------------------
@@ -84,9 +122,23 @@ def _limit_memory(ceiling: int) -> None:
         pass  # no /proc, or a limit the system refuses: run without one
 
 
+def _quiet_stderr() -> None:
+    """A parser's last words (a Rust panic's backtrace) are not for the official: the supervisor says,
+    in Chinese, what happened to the file. TUOYU_DEBUG=1 keeps them."""
+    if os.environ.get("TUOYU_DEBUG"):
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:
+        pass
+
+
 def _worker(conn, work, setup, setup_args, ceiling: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
     faulthandler.disable()  # a worker's death is reported by the supervisor, not dumped on the console
+    _quiet_stderr()
     _limit_memory(ceiling)
     if setup:
         setup(*setup_args)
@@ -179,7 +231,7 @@ class _Pool:
         if len(chunk) > 1:
             pending[:0] = [[i] for i in chunk]
         else:
-            results[chunk[0]] = Failure(_why(overran, code))
+            results[chunk[0]] = Failure(_why(overran, code), slot.process.pid)
         slot.conn.close()
         self.slots[self.slots.index(slot)] = _Slot(self)
 

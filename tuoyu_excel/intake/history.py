@@ -57,6 +57,7 @@ class HistoryRead:
     issues: list[Issue]
     file: str
     sha256: str
+    usable: bool = True  # False: the file could not be read at all (the run went on without history rules)
 
 
 def read_history(path: Path, rubric: Rubric) -> HistoryRead:

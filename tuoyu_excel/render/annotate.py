@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import warnings
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuoyu_excel.core.pipeline import FileResult, RunResult
+from tuoyu_excel.core.supervisor import Failure, isolated_map
 from tuoyu_excel.errors import OutputError
 from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.render.check_report import sorted_issues
@@ -47,15 +50,61 @@ _UNOPENABLE = frozenset({"FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_CORRUPT
 NO_FORMAT = "该格式无法标注，请查看校验报告"
 NO_OPEN = "文件无法读取，未标注，请查看校验报告"
 CHANGED = "文件在校验后已被修改，未标注。请重新校验后再生成标注副本"
+# openpyxl loads a whole workbook, styles included: a copy is only made of what it can load quickly
+# (a filled template's styles.xml is a few KB; 2 million cell formats take minutes and gigabytes)
+MAX_STYLES_BYTES = 8 * 1024 * 1024
+MAX_UNPACKED_BYTES = 160 * 1024 * 1024
+TOO_HEAVY = "文件的{what}过大（{size} MB，标注上限 {limit} MB），未标注，请查看校验报告。如需标注副本，请把内容复制到新模板后重新校验"
+ANNOTATE_WORKERS = 2  # openpyxl is memory-hungry: at most two copies are made at once
 
 Annotation = tuple[str, Path | None, str]  # (file, annotated copy or None, what happened)
 
 
 def annotate_copies(result: RunResult, out_dir: Path) -> list[Annotation]:
-    """An annotated copy in `out_dir` of every input with issues; one (file, path, note) per such input."""
+    """An annotated copy in `out_dir` of every input with issues; one (file, path, note) per such input.
+
+    Each copy is made in a supervised worker (core/supervisor.py): openpyxl parses the whole foreign
+    file, and a crash, an abort or runaway memory there ends only that copy."""
     # copies sit beside earlier copies: a new name rather than a refusal, unless overwriting was asked for
-    with output_policy(OVERWRITE if current_policy() == OVERWRITE else RENAME):
-        return [annotate_file(f, Path(out_dir)) for f in result.files if f.issues]
+    policy = OVERWRITE if current_policy() == OVERWRITE else RENAME
+    todo = [f for f in result.files if f.issues]
+    workers = max(1, min(ANNOTATE_WORKERS, os.cpu_count() or 1, len(todo)))
+    done = isolated_map(_annotate_under, [(f, Path(out_dir), policy) for f in todo], workers=workers)
+    return [_failed(f, got, Path(out_dir)) if isinstance(got, Failure) else got
+            for f, got in zip(todo, done, strict=True)]
+
+
+def _annotate_under(f: FileResult, out_dir: Path, policy: str) -> Annotation:
+    with output_policy(policy):  # the policy travels with the call (a worker does not share this context)
+        return annotate_file(f, out_dir)
+
+
+def _failed(f: FileResult, failure: Failure, out_dir: Path) -> Annotation:
+    """A copy whose worker died: nothing of it may stay behind, not even its temporary file."""
+    if failure.pid is not None:
+        for leftover in out_dir.glob(f".{failure.pid}.*.tmp*"):
+            leftover.unlink(missing_ok=True)
+    return f.file, None, f"标注时程序异常（{failure.detail}），未标注，请查看校验报告"
+
+
+def too_heavy(data: bytes) -> str:
+    """Why openpyxl must not load this workbook ("" when it may): the sizes its parts claim."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""  # not a zip: openpyxl refuses it itself, quickly
+    styles = sum(p.file_size for p in parts if p.filename.lower().endswith("styles.xml"))
+    if styles > MAX_STYLES_BYTES:
+        return TOO_HEAVY.format(what="样式表（styles.xml）", size=_mb(styles), limit=_mb(MAX_STYLES_BYTES))
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        return TOO_HEAVY.format(what="内容", size=_mb(unpacked), limit=_mb(MAX_UNPACKED_BYTES))
+    return ""
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f}"
 
 
 def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
@@ -70,6 +119,9 @@ def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
         return f.file, None, f"无法读取原文件（{exc.strerror or exc}），未标注"
     if hashlib.sha256(data).hexdigest() != f.sha256:
         return f.file, None, CHANGED
+    heavy = too_heavy(data)
+    if heavy:
+        return f.file, None, heavy
     with warnings.catch_warnings(record=True) as dropped:  # openpyxl warns when it drops an extension
         warnings.simplefilter("always")
         try:

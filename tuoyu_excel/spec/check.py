@@ -37,6 +37,9 @@ class RubricProblems(RubricError):
         super().__init__(first.source, first.key, first.message)
         self.problems = problems
 
+    def __reduce__(self):  # rebuilt from its problems (it comes back from worker processes)
+        return type(self), (self.problems,)
+
 
 def rubric_problems(rubric: Rubric) -> list[RubricError]:
     """Every problem of the rubric, in the order the checks run."""

@@ -99,7 +99,12 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
-    if rep.history is None:
+    if rep.history is not None and not rep.history.usable:
+        row = _warn(ws, fmts, row, f"注意：历史评定记录表 {rep.history.file} 无法读取（见“校验问题”），"
+                                   f"“已定级的机构{rep.rubric.star.rerate_wait_years}年后方可申报高一等级”和"
+                                   f"“每{rep.rubric.star.review_years}年复审1次”两条规则本次未执行，结果不得据此公示。"
+                                   "请改正该文件后重新运行。")
+    elif rep.history is None:
         settings = rep.rubric.star
         row = _warn(ws, fmts, row, f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”"
                                    f"和“每{settings.review_years}年复审1次”两条规则本次未执行。如有历史评定记录表，"
@@ -156,7 +161,7 @@ def _parameters(rep: StarReport) -> list[tuple[str, object]]:
                      f"两项均相同且跨越星级分界或名额界限的为“{PENDING}”，由{r.report.ruling_body}裁定"),
     ]
     pairs += [(f"片区：{z.name}", rep.zone_rule(z)) for z in s.zones]
-    pairs.append(("历史评定记录", rep.history.file if rep.history else "未使用"))
+    pairs.append(("历史评定记录", rep.history.file if rep.history and rep.history.usable else _history_shown(rep)))
     return pairs
 
 
@@ -177,11 +182,19 @@ def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
 def _run_settings(rep: StarReport) -> list[tuple[str, object]]:
     history, sha = "未使用", NOT_USED
     if rep.history is not None:
-        history = f"{rep.history.file}（{len(rep.result.history)} 条有效记录，{len(rep.history_issues)} 个问题）"
-        sha = rep.history.sha256
+        history = _history_shown(rep)
+        sha = rep.history.sha256 or NOT_USED
     return [
         ("历史评定记录文件", history),
         ("历史评定记录文件 SHA-256", sha),
         ("复审到期机构数", len(rep.review_due)),
         ("因定级未满期限保持原星级的机构数", len(rep.capped)),
     ]
+
+
+def _history_shown(rep: StarReport) -> str:
+    if rep.history is None:
+        return "未使用"
+    if not rep.history.usable:
+        return f"{rep.history.file}（无法读取，未使用）"
+    return f"{rep.history.file}（{len(rep.result.history)} 条有效记录，{len(rep.history_issues)} 个问题）"
