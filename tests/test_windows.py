@@ -296,3 +296,19 @@ def test_gui_star_rating_under_wine(wine, tmp_path):
                 proc.kill()
                 proc.wait(timeout=20)
             wine.restart(None)
+
+
+def test_the_worker_memory_ceiling_is_accepted_by_windows(wine):
+    """On Windows a worker caps its own memory with a Job Object (core/supervisor.py, _limit_windows):
+    the build's Windows CPython runs that code under Wine, which checks the structure's size (a wrong
+    layout is refused: False) but does not enforce the limit, so what is verified here is that Windows
+    accepts the request; the enforcing is Windows' own (JOB_OBJECT_LIMIT_PROCESS_MEMORY)."""
+    python = ROOT / "build" / "windows" / "python" / "python.exe"
+    if not python.exists():
+        _unavailable(f"{python} missing (scripts/build_windows.sh makes it)")
+    code = (f"import sys; sys.path.insert(0, {wine.path(ROOT)!r}); "
+            "from tuoyu_excel.core.supervisor import _limit_memory; print('ceiling', _limit_memory(200 * 1024 * 1024))")
+    done = subprocess.run([wine.loader, str(python), "-c", code], cwd=ROOT, env=wine.env, stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode("gbk", "replace")[-2000:]
+    assert done.stdout.decode("gbk").split() == ["ceiling", "True"]

@@ -3,7 +3,8 @@ only the file that caused it.
 
 Preflight refuses what it can measure; this is the second line, for what nobody foresaw (a parser
 that aborts the process, a Rust panic across a thread, an allocation of gigabytes). Each worker
-runs with a memory ceiling (Linux: RLIMIT_AS above what the worker already maps) and every item
+runs with a memory ceiling (Linux: RLIMIT_AS above what the worker already maps; Windows: a Job
+Object's per-process memory limit above what it already commits) and every item
 with a time limit; a worker that dies or overruns is replaced, and its item comes back as a
 ``Failure`` that the caller turns into that file's issue. Items are sent in small chunks; when a
 worker dies on a chunk, each item of it is retried alone, so only the culprit fails.
@@ -106,20 +107,73 @@ def isolated_map(work: Callable[..., Any], calls: Iterable[tuple], *, workers: i
 
 # ---- the worker side ---------------------------------------------------------------------------
 
-def _limit_memory(ceiling: int) -> None:
-    """Cap this process's address space at what it maps now plus `ceiling` (Linux; elsewhere a no-op:
-    there the time limit and the supervisor's restart are the guard)."""
+def _limit_memory(ceiling: int) -> bool:
+    """Cap what this process may use at what it uses now plus `ceiling`: on Linux its address space
+    (RLIMIT_AS), on Windows its committed memory (a Job Object). An allocation past the cap fails
+    (MemoryError, or the parser aborts), and the supervisor reports that file. True when a cap is set."""
+    if sys.platform == "win32":
+        return _limit_windows(ceiling)
     try:
         import resource  # noqa: PLC0415 - POSIX only: absent on Windows
     except ImportError:
-        return
+        return False
     try:
         with open("/proc/self/statm", encoding="ascii") as fh:
             mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         limit = mapped + ceiling
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (OSError, ValueError):
-        pass  # no /proc, or a limit the system refuses: run without one
+        return False  # no /proc, or a limit the system refuses: run without one
+    return True
+
+
+def _limit_windows(ceiling: int) -> bool:
+    """This process alone in a Job Object whose per-process committed-memory limit is the current
+    commit plus `ceiling` (JOB_OBJECT_LIMIT_PROCESS_MEMORY). False when Windows refuses it (then the
+    time limit and the supervisor's restart remain the guard)."""
+    import ctypes  # noqa: PLC0415 - Windows only, and only in worker processes
+    from ctypes import wintypes  # noqa: PLC0415 - as above
+
+    class BasicLimits(ctypes.Structure):  # JOBOBJECT_BASIC_LIMIT_INFORMATION
+        _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
+                    ("LimitFlags", wintypes.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t),
+                    ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", wintypes.DWORD),
+                    ("Affinity", ctypes.c_size_t), ("PriorityClass", wintypes.DWORD),
+                    ("SchedulingClass", wintypes.DWORD)]
+
+    class ExtendedLimits(ctypes.Structure):  # JOBOBJECT_EXTENDED_LIMIT_INFORMATION
+        _fields_ = [("BasicLimitInformation", BasicLimits), ("IoInfo", ctypes.c_ulonglong * 6),
+                    ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
+                    ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]
+
+    class MemoryCounters(ctypes.Structure):  # PROCESS_MEMORY_COUNTERS
+        _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD)] + [
+            (name, ctypes.c_size_t) for name in ("PeakWorkingSetSize", "WorkingSetSize", "QuotaPeakPagedPoolUsage",
+                                                 "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage",
+                                                 "QuotaNonPagedPoolUsage", "PagefileUsage", "PeakPagefileUsage")]
+
+    try:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+        kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+        kernel32.SetInformationJobObject.argtypes = [wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD]
+        kernel32.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
+        kernel32.K32GetProcessMemoryInfo.argtypes = [wintypes.HANDLE, ctypes.c_void_p, wintypes.DWORD]
+        counters = MemoryCounters(cb=ctypes.sizeof(MemoryCounters))
+        me = kernel32.GetCurrentProcess()
+        committed = counters.PagefileUsage if kernel32.K32GetProcessMemoryInfo(
+            me, ctypes.byref(counters), counters.cb) else 256 * _MB
+        job = kernel32.CreateJobObjectW(None, None)
+        if not job:
+            return False
+        limits = ExtendedLimits()
+        limits.BasicLimitInformation.LimitFlags = 0x100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
+        limits.ProcessMemoryLimit = committed + ceiling
+        extended = 9  # JobObjectExtendedLimitInformation
+        return bool(kernel32.SetInformationJobObject(job, extended, ctypes.byref(limits), ctypes.sizeof(limits))
+                    and kernel32.AssignProcessToJobObject(job, me))
+    except (OSError, AttributeError, ValueError):
+        return False
 
 
 def _quiet_stderr() -> None:
