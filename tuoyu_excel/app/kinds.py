@@ -32,7 +32,7 @@ from tuoyu_excel.layout.history import history_template_name, kept_history_name
 from tuoyu_excel.render.averages_template import write_averages_template
 from tuoyu_excel.render.city_results import results_filename, write_city_results
 from tuoyu_excel.render.history_template import write_history_records, write_history_template
-from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.output import OVERWRITE, RENAME, OutputPath, current_policy, output_policy, prepare_output
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.workbook import write_template
 from tuoyu_excel.spec.model import Rubric
@@ -82,9 +82,11 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
     lines = star_summary(result, history_issues, p.history is not None)
 
     def write(path: Path) -> list[Written]:
-        kept = prepare_output(path.parent / kept_history_name(named_on)) if result.final else None  # before
-        out = write_star_results(result, path, history=history_read)  # anything is written: may refuse
-        written = [Written(EVALUATIONS["star"].saved_label, out)]
+        # both names are settled (or refused, by the output policy) before anything is written
+        target = prepare_output(path)
+        kept = _kept_output(target.path.parent / kept_history_name(named_on)) if result.final else None
+        out = write_star_results(result, target.path, history=history_read)
+        written = [Written(EVALUATIONS["star"].saved_label, OutputPath(out.path, target.notice or out.notice))]
         if kept is not None:
             carried = carried_history(result, named_on)
             write_history_records(rubric, carried.records, kept.path, kept_history_about(result, carried, named_on))
@@ -93,6 +95,13 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
         return written
 
     return Results(result.run, lines, DONE_CLEAN if clean else DONE_WITH_ISSUES, write)
+
+
+def _kept_output(wanted: Path) -> OutputPath:
+    """The kept history's name: replaced only when overwriting was asked for; otherwise an existing one
+    (an earlier run of the same day) is never replaced nor a reason to refuse: a free name is taken and said."""
+    with output_policy(OVERWRITE if current_policy() == OVERWRITE else RENAME):
+        return prepare_output(wanted)
 
 
 def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
