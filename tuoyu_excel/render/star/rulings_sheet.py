@@ -44,7 +44,11 @@ def write_rulings(wb, fmts: dict, rep: StarReport) -> None:
     ws.merge_range(0, 0, 0, last, "", fmts["title"])
     ws.write_string(0, 0, TITLE, fmts["title"])
     ws.set_row(0, 30)
-    row = 1
+    issuer = rep.rubric.report.issuer
+    ws.merge_range(1, 0, 1, last, "", fmts["info"])
+    ws.write_string(1, 0, f"{issuer + '　' if issuer else ''}{rep.stage_label}　评定日期："
+                          f"{rep.result.run.eval_date.isoformat()}", fmts["info"])
+    row = 2
     for line in guide_lines(rep):
         ws.merge_range(row, 0, row, last, "", fmts["note"])
         ws.write_string(row, 0, line, fmts["note"])
