@@ -14,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from office import convert
 from support.results import sheet_rows
 from support.rulings import (
@@ -319,3 +321,28 @@ def test_no_rulings_change_nothing():
     assert ruled.placements == placements and not ruled.issues
     assert [t.span for t in ruled.ties] == [("三星级", "二星级")] * 2
     assert [t.choices for t in ruled.ties] == [("三星级", "二星级", NO_STAR)] * 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.integers(1, 14), size=st.integers(2, 4), data=st.data())
+def test_accepted_rulings_never_overgrow_a_band_or_the_quota(first, size, data):
+    """Any rulings picked from the dropdowns: accepted only when every band keeps its size (“综合评分排名1-2名
+    为三星级机构，综合评分排名3-6名为二星级机构，综合评分排名7-12名为一星级机构”) and the zone its quota."""
+    placements = _county_tie(first, size)
+    ties = find_ties(STAR, placements)
+    if not ties:  # the tie's places lie in one band: nothing to decide
+        return
+    decisions = {t.placement.candidate.key: data.draw(st.sampled_from(t.choices)) for t in ties}
+    ruled = apply_rulings(STAR, placements, _rulings(placements, decisions))
+    stars = ties[0].stars
+    overgrown = any(list(decisions.values()).count(s) > stars.count(s) for s in set(stars) - {NO_STAR})
+    assert bool(ruled.issues) is overgrown
+    if overgrown:
+        assert {i.code for i in ruled.issues} == {"RULING_OVER_PLACES"}
+        return
+    starred = [p for p in ruled.placements if p.star not in (NO_STAR, PENDING)]
+    assert len(starred) <= 12 and not any(p.star == PENDING for p in ruled.placements)
+    for band in next(z for z in STAR.star.zones if z.name == "县").bands:
+        assert sum(1 for p in starred if p.star == band.star) <= band.rank_to - band.rank_from + 1
+    ranks = sorted(p.rank for p in ruled.placements if p.candidate.key in decisions)
+    assert first <= ranks[0] and ranks[-1] < first + size  # the tie keeps its places
