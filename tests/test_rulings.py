@@ -31,6 +31,7 @@ from support.rulings import (
     rulings_table,
 )
 from support.star import STAR, assert_literal_text
+from test_gui_parity import drive
 from test_job_parity import cell_values, without_paths
 
 from tuoyu_excel.cli.main import main
@@ -346,3 +347,16 @@ def test_accepted_rulings_never_overgrow_a_band_or_the_quota(first, size, data):
         assert sum(1 for p in starred if p.star == band.star) <= band.rank_to - band.rank_from + 1
     ranks = sorted(p.rank for p in ruled.placements if p.candidate.key in decisions)
     assert first <= ranks[0] and ranks[-1] < first + size  # the tie keeps its places
+
+
+def test_the_real_window_takes_a_rulings_file(first_run, tmp_path):
+    """Clicked through in the real window (Xvfb): the 裁定文件 and 命名日期 fields reach the job."""
+    folder, results, _ = first_run
+    filled = fill_rulings(results, tmp_path / "已裁定.xlsx", RULED)
+    params = TaskParams(task=TASK_STAR, input_dir=str(folder), date=DATE, history=str(HISTORY), rulings=str(filled),
+                        publish_date="2026-12-05", output_dir=str(tmp_path / "窗口"))
+    shown = drive(params, tmp_path)
+    assert shown["errors"] == [] and shown["warnings"] == [], shown
+    assert sorted(Path(p).name for p in shown["outputs"]) == ["历史评定记录_更新至20261205.xlsx",
+                                                              "星级评定结果_市级核验_20261122.xlsx"]
+    assert "裁定 2 家" in shown["summary"] and "请妥善保存此文件" in shown["summary"]

@@ -96,7 +96,8 @@ def _star(sub) -> None:
     p.add_argument("--stage", default="", metavar="阶段",
                    help="按哪一列得分评定：city 市级核验（正式结果，默认为规则的最后一个阶段）/ county 县级初评（初步结果）")
     p.add_argument("--history", metavar="文件", default=None,
-                   help="星级评定历史记录表（tuoyu template history 生成），用于定级未满1年、复审到期、撤销的判断")
+                   help="星级评定历史记录表（tuoyu template history 生成，或上次星级评定写出的 "
+                        "历史评定记录_更新至<日期>.xlsx），用于定级未满1年、复审到期、撤销的判断")
     p.add_argument("--rulings", metavar="文件", default=None,
                    help="裁定文件：填好“待裁定”工作表（裁定星级、裁定依据）的星级评定结果工作簿；"
                         "按裁定生成最终结果和公示名单")
