@@ -222,6 +222,9 @@ def test_star_with_a_bad_history(star_folder: Path, tmp_path: Path, history: str
     for name in BAD:
         assert name in done.stdout, name
     assert f"历史评定记录表 {history} 无法读取" in done.stdout
+    # next year's history is not written from an unreadable one (its rows would be lost)
+    assert "本次不生成更新后的历史评定记录" in done.stdout
+    assert not list(tmp_path.glob("历史评定记录_更新至*.xlsx"))
     wb = openpyxl.load_workbook(out, read_only=True)
     ranked = {row[3] for row in wb["星级评定结果"].iter_rows(min_row=2, values_only=True) if row[3]}
     # the three valid workbooks, the GBK-named one, and the long-named and heavy-styled ones (their one

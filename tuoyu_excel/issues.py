@@ -83,6 +83,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                   "结果不得据此公示。请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新运行"),
     "AVERAGES_UNREADABLE": (ERROR, "{detail}本次各项全区平均水平均按各市基础数据计算。"
                                    "请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新运行"),
+    # rulings on ties (the 待裁定 sheet passed with --rulings); any of them stops the run
+    "RULING_HEADER_MISSING": (ERROR, "找不到“{expected}”列标题，裁定未能读取。请使用本工具生成的星级评定结果工作簿中的“待裁定”工作表，不要修改表头"),
+    "RULING_BASIS_MISSING": (ERROR, "裁定星级为“{found}”，但“裁定依据”未填写。请写明裁定依据（如会议纪要、核查结论）后重新运行"),
+    "RULING_STAR_MISSING": (ERROR, "填写了“裁定依据”，但未选择“裁定星级”。请从下拉列表选择裁定星级；暂不裁定的，请清空本行的裁定依据"),
+    "RULING_CODE_MISSING": (ERROR, "本行选择了裁定星级，但“统一社会信用代码”为空，无法确定是哪家机构。请不要修改“裁定星级”“裁定依据”以外的单元格"),
+    "RULING_DUPLICATE": (ERROR, "统一社会信用代码 {found} 的裁定与第 {other} 行重复。每家机构只能有一行裁定，请删除多余的一行"),
+    "RULING_NOT_PENDING": (ERROR, "“{label}”（{found}）在本次评定中不是待裁定机构（{detail}）。表格可能在裁定后有改动，请在本次结果工作簿的“待裁定”工作表中重新裁定"),
+    "RULING_SCORES_CHANGED": (ERROR, "“{label}”的{detail}裁定时为 {found}，本次评定为 {expected}，表格在裁定后有改动。请在本次结果工作簿的“待裁定”工作表中重新裁定"),
+    "RULING_TIE_CHANGED": (ERROR, "“{label}”的并列情况已变化：裁定时为{found}，本次评定为{expected}。请在本次结果工作簿的“待裁定”工作表中重新裁定"),
+    "RULING_STAR_OUTSIDE": (ERROR, "“{label}”的裁定星级“{found}”不在可裁定范围内，只能为：{expected}。请从下拉列表选择"),
+    "RULING_OVER_PLACES": (ERROR, "{detail}只有 {expected} 个{found}名次，裁定为{found}的却有 {value} 家（{other}）。请改正，使裁定为{found}的不超过 {expected} 家"),
     "ISSUE_CAP": (WARNING, "本文件问题过多，只列出前 {expected} 条。请先改正以上问题后重新校验"),
 }
 
@@ -149,6 +160,16 @@ TITLES: dict[str, str] = {
     "HISTORY_DUPLICATE": "历史记录重复",
     "HISTORY_UNREADABLE": "历史记录表无法读取",
     "AVERAGES_UNREADABLE": "平均水平表无法读取",
+    "RULING_HEADER_MISSING": "裁定表缺少列标题",
+    "RULING_BASIS_MISSING": "裁定依据未填写",
+    "RULING_STAR_MISSING": "裁定星级未选择",
+    "RULING_CODE_MISSING": "裁定行缺少代码",
+    "RULING_DUPLICATE": "裁定重复",
+    "RULING_NOT_PENDING": "机构不是待裁定",
+    "RULING_SCORES_CHANGED": "裁定后得分有变",
+    "RULING_TIE_CHANGED": "并列情况有变",
+    "RULING_STAR_OUTSIDE": "裁定星级超出范围",
+    "RULING_OVER_PLACES": "裁定超出名次",
     "ISSUE_CAP": "问题过多未全部列出",
 }
 

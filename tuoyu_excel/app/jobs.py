@@ -29,7 +29,7 @@ from tuoyu_excel.app.summaries import check_summary, county_summary
 from tuoyu_excel.app.untrusted import metas_of, rubric_from
 from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run, worker_count
 from tuoyu_excel.core.star.county import build_county_report, check_county
-from tuoyu_excel.errors import OutputError, os_reason
+from tuoyu_excel.errors import OutputError, TuoyuError, os_reason
 from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.render.annotate import annotate_copies
 from tuoyu_excel.render.check_report import write_check_report
@@ -239,17 +239,20 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
     rubric = rubric_for(p, evaluation.kind)
     stage = stage_for(p, rubric)
     source = source_for(p, folder_only=True)
-    for side, what in ((p.history, "历史记录文件"), (p.averages, "全区平均水平表")):
+    for side, what in ((p.history, "历史记录文件"), (p.averages, "全区平均水平表"), (p.rulings, "裁定文件")):
         if side and not Path(side).is_file():
             raise JobError(f"找不到{what} {side}。请检查路径是否正确")
     try:
         results = evaluation.evaluate(p, rubric, stage, p.date(), progress)
+    except TuoyuError:
+        raise  # says itself what went wrong (an unreadable history or rulings file is a WorkbookError, an OSError)
     except OSError as exc:
         raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
     _refuse_empty(source, results.run, of_kind=True)
     outcome = Outcome(TITLES[p.job], list(results.lines), status=results.status)
-    out = results.write(output_for(p, evaluation.results_name(rubric, stage, p.date())))
-    _saved(outcome, evaluation.saved_label, out, source)
+    for written in results.write(output_for(p, evaluation.results_name(rubric, stage, p.date()))):
+        _saved(outcome, written.label, written.out, source)
+        outcome.lines += written.notes
     return outcome
 
 

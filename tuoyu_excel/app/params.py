@@ -32,6 +32,14 @@ class JobError(TuoyuError, ValueError):
     """A job cannot run as asked (a missing folder, a rubric of the wrong kind, …); the text says how to fix it."""
 
 
+class RulingsRefused(JobError):
+    """The rulings file does not fit this run: every problem, each naming its cell; nothing is written."""
+
+    def __init__(self, file: str, texts: list[str]):
+        self.problems = [f"裁定文件 {file} 有 {len(texts)} 处问题，未生成任何文件：", *texts]
+        super().__init__("\n".join(self.problems))
+
+
 @dataclass
 class JobParams:
     """Everything a job may take. Empty values mean "the default", decided by the job."""
@@ -48,6 +56,8 @@ class JobParams:
     template: str = ""  # template job: "star", "city", "history" or "averages"; "" = both submission templates
     county: str = ""  # report job: the 县区
     history: Path | None = None  # star job: the rating-history workbook
+    rulings: Path | None = None  # star job: a workbook whose 待裁定 sheet holds the commission's rulings
+    publish_date: dt.date | None = None  # star job: the day of 命名 (dates the history kept); None = eval date
     averages: Path | None = None  # city job: the official 全区平均水平 workbook
     annotate: Path | None = None  # check job: folder for annotated copies
     action: str = ""  # rubric job: list, export, check or import

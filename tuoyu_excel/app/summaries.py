@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from tuoyu_excel.core.city.evaluate import CityResult
 from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, FileResult, RunResult
 from tuoyu_excel.core.star.county import CountyReport
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
-from tuoyu_excel.core.star.rating import StarResult
+from tuoyu_excel.core.star.rating import CarriedHistory, StarResult
 from tuoyu_excel.intake.history import HistoryRead
 from tuoyu_excel.issues import ERROR
 from tuoyu_excel.render.check_report import sorted_issues
@@ -54,11 +55,12 @@ def star_summary(result: StarResult, history: HistoryRead | None) -> list[str]:
     history_issues = list(history.issues) if history else []
     rubric = result.rubric
     stage = rubric.stage(result.run.stage)
-    provisional = result.run.stage != rubric.stages[-1].key
+    provisional = result.provisional
     lines = [f"{rubric.name}（{stage.label}{'，初步结果' if provisional else ''}，"
              f"评定日期 {result.run.eval_date.isoformat()}）"]
     if provisional:
-        lines.append(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}为准。")
+        lines.append(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}为准"
+                     "（初步结果不生成更新后的历史评定记录）。")
     lines.append(f"共读取 {len(result.run.files)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
                  f"未达评定条件 {len(result.ineligible)} 家，参加排名 {len(result.placements)} 家。")
     stars = list(reversed(rubric.star.stars)) + [NO_STAR, PENDING]
@@ -66,12 +68,10 @@ def star_summary(result: StarResult, history: HistoryRead | None) -> list[str]:
         mine = [p for p in result.placements if p.zone == zone.name]
         lines.append(f"  {zone.name}：" + "，".join(f"{s} {sum(1 for p in mine if p.star == s)} 家" for s in stars))
     lines += [f"  未参加评定：{f.file}（{f.status}，{len(f.issues)} 个问题，见“校验问题”）" for f in result.excluded]
-    if result.pending:
-        names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in result.pending)
-        lines.append(f"注意：有 {len(result.pending)} 家机构待裁定（综合得分、核心指标得分均相同且跨越星级分界），"
-                     f"须由{rubric.report.ruling_body or '评定单位'}裁定：{names}")
+    lines += ruling_lines(result)
     if history is not None and not history.usable:
         lines.append(f"注意：历史评定记录表 {history.file} 无法读取（{history_issues[0].message}）")
+        lines.append("  因此本次不生成更新后的历史评定记录；改正该文件后重新运行即可生成。")
     elif result.history or history_issues:
         lines.append(f"历史记录：使用 {len(result.history)} 条，{len(history_issues)} 行有问题未使用（见“校验问题”）；"
                      f"复审到期 {len(result.review_due)} 家。")
@@ -80,6 +80,55 @@ def star_summary(result: StarResult, history: HistoryRead | None) -> list[str]:
         lines.append(f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”和"
                      f"“每{settings.review_years}年复审1次”两条规则本次未执行。如有历史评定记录表，请指定后重新运行。")
     return lines
+
+
+def ruling_lines(result: StarResult) -> list[str]:
+    """The rulings applied, and — loudly — the institutions still 待裁定 and how to settle them."""
+    body = result.rubric.report.ruling_body or "评定单位"
+    lines = []
+    if result.rulings is not None:
+        ruled = "；".join(f"{t.placement.candidate.name}（{t.placement.zone}第 {t.placement.rank} 名并列）→ {t.ruling.star}"
+                         for t in result.ruled)
+        lines.append(f"裁定：按裁定文件 {result.rulings.file} 裁定 {len(result.ruled)} 家" + (f"：{ruled}" if ruled else "")
+                     + "。")
+    if not result.pending:
+        return lines
+    names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in result.pending)
+    still = "仍" if result.rulings is not None else ""
+    lines.append(f"注意：{still}有 {len(result.pending)} 家机构{PENDING}（综合得分、核心指标得分均相同且跨越星级分界），"
+                 f"须由{body}裁定：{names}")
+    lines.append(f"  请在结果工作簿的“{PENDING}”工作表中选择裁定星级、填写裁定依据，保存后加 --rulings <该结果工作簿> "
+                 "重新运行（窗口中在“裁定文件（可选）”选择它）；全部裁定之前，公示名单不列这些机构，也不生成更新后的历史评定记录。")
+    return lines
+
+
+KEPT_LABEL = "更新后的历史评定记录"
+
+
+def kept_history_lines(result: StarResult, carried: CarriedHistory, named_on: dt.date, bad: int) -> list[str]:
+    """What the kept history holds, and that it is next year's --history."""
+    s = result.rubric.star
+    when = (f"命名日期 {named_on.isoformat()}" if named_on != result.run.eval_date
+            else f"本次评定日期 {named_on.isoformat()}；命名日期不同时可用 --publish-date 指定")
+    lines = [f"  请妥善保存此文件：明年评定时用 --history 指定它（窗口中在“历史评定记录（可选）”选择它），"
+             f"“已定级的机构{s.rerate_wait_years}年后方可申报高一等级”和“每{s.review_years}年复审1次”即按它执行，无须重新录入。",
+             f"  其中原历史记录 {len(result.history) - carried.replaced} 条照原样保留，本次新增“有效”记录 {carried.added} 条"
+             f"（日期为{when}）。"]
+    if carried.held:
+        lines.append(f"  因定级未满 {s.rerate_wait_years} 年保持原星级的 {carried.held} 家沿用原记录，未新增记录。")
+    if carried.replaced:
+        lines.append(f"  原历史记录中有 {carried.replaced} 条与本次同一天的记录不一致，已按本次结果替换。")
+    if bad:
+        lines.append(f"  注意：原历史记录文件中有问题的行（共 {bad} 个问题）未能读取，也未写入此文件；"
+                     "请按结果工作簿“校验问题”改正后在此文件中补录。")
+    return lines
+
+
+def kept_history_about(result: StarResult, carried: CarriedHistory, named_on: dt.date) -> list[str]:
+    """The lines the kept history's 说明 sheet adds: where its records came from."""
+    return [f"本表由星级评定（评定日期 {result.run.eval_date.isoformat()}）生成：原历史记录 "
+            f"{len(carried.records) - carried.added} 条，本次新增“有效”记录 {carried.added} 条，日期为 "
+            f"{named_on.isoformat()}。明年评定时请指定本表为历史评定记录（命令行 --history）。"]
 
 
 def city_summary(result: CityResult) -> list[str]:

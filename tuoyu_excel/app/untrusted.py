@@ -5,7 +5,9 @@ workbooks. A crash, an abort, runaway memory or a hang while parsing one of them
 - A history or averages file that cannot be read does not stop the run: the run goes on without it,
   the problem is one issue of that file (校验问题), the results say loudly what was not applied, and
   the job ends with status 1.
-- A rule workbook that cannot be read is a RubricError (nothing can be scored without rules).
+- A rule workbook that cannot be read is a RubricError (nothing can be scored without rules); a
+  rulings workbook that cannot be read is a WorkbookError (the run must not go on as if nothing had
+  been decided). Both end the job with status 2.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tuoyu_excel.intake.rubric_file import (
     load_rubric,
     workbook_problems,
 )
+from tuoyu_excel.intake.rulings import RulingsRead, read_rulings
 from tuoyu_excel.issues import make_issue
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
@@ -57,6 +60,17 @@ def averages_for(path: str | Path | None, rubric: Rubric) -> OfficialAverages | 
     if isinstance(got, Failure):
         issue = make_issue("AVERAGES_UNREADABLE", display_name(path.name), detail=_sentence("全区平均水平表", path, got))
         return OfficialAverages(file=display_name(path.name), sha256="", values={}, issues=[issue])
+    return got
+
+
+def rulings_for(path: str | Path | None) -> RulingsRead | None:
+    """The 待裁定 sheet of a rulings workbook, read; WorkbookError when it cannot be read at all."""
+    if not path:
+        return None
+    path = Path(path)
+    got = isolated_call(read_rulings, path)
+    if isinstance(got, Failure):
+        raise WorkbookError(f"{_sentence('裁定文件', path, got)}请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新指定")
     return got
 
 

@@ -96,12 +96,20 @@ def _star(sub) -> None:
     p.add_argument("--stage", default="", metavar="阶段",
                    help="按哪一列得分评定：city 市级核验（正式结果，默认为规则的最后一个阶段）/ county 县级初评（初步结果）")
     p.add_argument("--history", metavar="文件", default=None,
-                   help="星级评定历史记录表（tuoyu template history 生成），用于定级未满1年、复审到期、撤销的判断")
+                   help="星级评定历史记录表（tuoyu template history 生成，或上次星级评定写出的 "
+                        "历史评定记录_更新至<日期>.xlsx），用于定级未满1年、复审到期、撤销的判断")
+    p.add_argument("--rulings", metavar="文件", default=None,
+                   help="裁定文件：填好“待裁定”工作表（裁定星级、裁定依据）的星级评定结果工作簿；"
+                        "按裁定生成最终结果和公示名单")
+    p.add_argument("--publish-date", type=parse_date_arg, default=None, metavar="日期",
+                   help=f"命名日期，如 {DATE_EXAMPLE}：更新后的历史评定记录中本次星级的日期（默认为评定日期）")
     p.add_argument("-o", "--output", metavar="文件", default=None,
-                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段名称>_<评定日期>.xlsx）")
+                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段名称>_<评定日期>.xlsx）；"
+                        "无待裁定的正式结果另在同一文件夹写出 历史评定记录_更新至<日期>.xlsx")
     _common(p)
     p.set_defaults(build=_job(JOB_STAR, overwrite="overwrite", source=lambda a: Path(a.source), stage="stage", rubric="rubric",
-                             eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output)))
+                             eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output),
+                             rulings=lambda a: _path(a.rulings), publish_date="publish_date"))
 
 
 def _city(sub) -> None:

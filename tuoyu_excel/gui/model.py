@@ -28,7 +28,7 @@ ABOUT = {
     TASK_TEMPLATE: "第一步：生成空白表格，发给各机构（或各市）填写；也可生成星级评定历史记录表、全区平均水平表。",
     TASK_CHECK: "收到填好的表格后先校验：列出每个文件的问题和所在单元格，可生成标注副本发回修改。",
     TASK_REPORT: "县区汇总本县区机构的县级初评得分，生成初评报告和上报名单。",
-    TASK_STAR: "市级核验后，按片区排名评定星级，生成星级评定结果、公示名单和待裁定名单。",
+    TASK_STAR: "市级核验后，按片区排名评定星级，生成星级评定结果、公示名单和待裁定名单；裁定后选择裁定文件再运行一次。",
     TASK_CITY: "汇总各市的评分表，核算与全区平均水平比较的项目，计算总分并排名。",
     TASK_RUBRIC: "评分规则的维护：导出为 Excel 修改，检查后导入；修改后的规则文件可在各项工作中选用。",
 }
@@ -36,7 +36,7 @@ ABOUT = {
 NEEDS = {
     TASK_TEMPLATE: {"template", "output", "rubric"},
     TASK_CHECK: {"input", "stage", "date", "annotate", "output", "rubric"},
-    TASK_STAR: {"input", "stage", "date", "history", "output", "rubric"},
+    TASK_STAR: {"input", "stage", "date", "history", "rulings", "publish_date", "output", "rubric"},
     TASK_REPORT: {"input", "county", "date", "output", "rubric"},
     TASK_CITY: {"input", "stage", "date", "averages", "output", "rubric"},
     TASK_RUBRIC: {"action", "rubric", "output"},
@@ -51,6 +51,11 @@ RUBRIC_CHOICES = SHIPPED  # the rule field also offers the shipped rules by name
 HIDDEN_STAGES = {TASK_STAR: ("self",)}
 
 
+# Asked again every time: what to do with an existing output, and the rulings and naming date of one
+# evaluation (last year's rulings file would only be refused this year).
+NOT_REMEMBERED = frozenset({"on_exists", "rulings", "publish_date"})
+
+
 @dataclass
 class TaskParams:
     """The window's form, as typed (strings, so it is remembered as it was left)."""
@@ -62,6 +67,8 @@ class TaskParams:
     date: str = ""  # any form the date parser takes; empty = today
     county: str = ""
     history: str = ""  # optional rating-history workbook (star task)
+    rulings: str = ""  # optional workbook whose 待裁定 sheet holds the rulings (star task)
+    publish_date: str = ""  # optional day of 命名 (star task); empty = the evaluation date
     averages: str = ""  # optional official 全区平均水平 workbook (city task)
     rubric: str = ""  # optional rule file; empty = the shipped rubric
     template: str = ""  # template task: which blank form ("" = all)
@@ -79,6 +86,8 @@ class TaskParams:
                          output=path("output", self.output_dir), output_is_folder=True, rubric=self.rubric.strip(),
                          stage=self.stage if "stage" in need else "", eval_date=date_from_text(self.date),
                          county=self.county if "county" in need else "", history=path("history", self.history),
+                         rulings=path("rulings", self.rulings),
+                         publish_date=date_from_text(self.publish_date) if "publish_date" in need else None,
                          averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
                          template=self.template if "template" in need else "",
                          action=self.action if "action" in need else "",
@@ -140,7 +149,9 @@ def problems(p: TaskParams) -> list[str]:
         out.append("请选择县区。")
     if "date" in need and p.date.strip() and date_from_text(p.date) is None:
         out.append(f"评定日期“{p.date}”无效，请按 {DATE_EXAMPLE} 的格式填写。")
-    for key, what in (("history", "历史评定记录"), ("averages", "全区平均水平表")):
+    if "publish_date" in need and p.publish_date.strip() and date_from_text(p.publish_date) is None:
+        out.append(f"命名日期“{p.publish_date}”无效，请按 {DATE_EXAMPLE} 的格式填写，不需要时请留空。")
+    for key, what in (("history", "历史评定记录"), ("averages", "全区平均水平表"), ("rulings", "裁定文件")):
         text = getattr(p, key).strip()
         if key in need and text and not Path(text).is_file():
             out.append(f"找不到{what}文件“{text}”，不需要时请留空。")
@@ -163,7 +174,7 @@ class Settings:
         try:
             data = json.loads((path or settings_path()).read_text(encoding="utf-8"))
             known = {k: str(v) for k, v in data.get("last", {}).items()
-                     if k in TaskParams.__dataclass_fields__ and k != "on_exists"}  # asked again every time
+                     if k in TaskParams.__dataclass_fields__ and k not in NOT_REMEMBERED}
             params = TaskParams(**known)
             if params.task not in TASKS:  # a new official (no settings) starts at step 1: TaskParams' default
                 params.task = TASK_TEMPLATE

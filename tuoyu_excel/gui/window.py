@@ -110,6 +110,8 @@ class App:
         self.date = tk.StringVar(value=last.date or dt.date.today().isoformat())
         self.county = tk.StringVar(value=last.county)
         self.history = tk.StringVar(value=last.history)
+        self.rulings = tk.StringVar(value=last.rulings)
+        self.publish_date = tk.StringVar(value=last.publish_date)
         self.averages = tk.StringVar(value=last.averages)
         self.rubric = tk.StringVar(value=last.rubric)
         self.annotate = tk.StringVar(value=last.annotate)
@@ -129,11 +131,14 @@ class App:
         self.county_box = self._combo_row(frame, 6, "县区：", self.county, "county")
         self.rows["date"] = self._entry_row(frame, 7, "评定日期：", self.date)
         self.rows["history"] = self._folder_row(frame, 8, "历史评定记录（可选）：", self.history, file=True)
-        self.rows["averages"] = self._folder_row(frame, 9, "全区平均水平表（可选）：", self.averages, file=True)
-        self.rows["rubric"] = self._folder_row(frame, 10, "规则文件（可选，留空用内置规则）：", self.rubric, file=True,
+        self.rows["rulings"] = self._folder_row(frame, 9, "裁定文件（可选，填好“待裁定”的结果工作簿）：", self.rulings,
+                                                file=True)
+        self.rows["publish_date"] = self._entry_row(frame, 10, "命名日期（可选，默认评定日期）：", self.publish_date)
+        self.rows["averages"] = self._folder_row(frame, 11, "全区平均水平表（可选）：", self.averages, file=True)
+        self.rows["rubric"] = self._folder_row(frame, 12, "规则文件（可选，留空用内置规则）：", self.rubric, file=True,
                                                kinds=[("规则文件", "*.toml *.xlsx"), ("全部文件", "*")], choices=SHIPPED)
-        self.rows["annotate"] = self._folder_row(frame, 11, "标注副本文件夹（可选）：", self.annotate)
-        self.rows["output"] = self._folder_row(frame, 12, "输出文件夹：", self.output_dir)
+        self.rows["annotate"] = self._folder_row(frame, 13, "标注副本文件夹（可选）：", self.annotate)
+        self.rows["output"] = self._folder_row(frame, 14, "输出文件夹：", self.output_dir)
         self._build_actions(frame)
 
     def _label(self, frame, row: int, text: str):
@@ -166,20 +171,20 @@ class App:
     def _build_actions(self, frame) -> None:
         ttk = self.ttk
         self.start = ttk.Button(frame, text="开始", command=self.on_start)
-        self.start.grid(row=13, column=0, columnspan=3, pady=(10, 4), ipadx=30)
+        self.start.grid(row=15, column=0, columnspan=3, pady=(10, 4), ipadx=30)
         self.progress = ttk.Progressbar(frame, mode="determinate")
-        self.progress.grid(row=14, column=0, columnspan=3, sticky="ew")
+        self.progress.grid(row=16, column=0, columnspan=3, sticky="ew")
         self.status = ttk.Label(frame, text="准备就绪。")
-        self.status.grid(row=15, column=0, columnspan=3, sticky="w", pady=4)
+        self.status.grid(row=17, column=0, columnspan=3, sticky="w", pady=4)
         self.summary = self.tk.Text(frame, height=14, wrap="word", font=ui_font(self.root, 10))
-        self.summary.grid(row=16, column=0, columnspan=3, sticky="nsew")
+        self.summary.grid(row=18, column=0, columnspan=3, sticky="nsew")
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.summary.yview)
-        scroll.grid(row=16, column=3, sticky="ns")
+        scroll.grid(row=18, column=3, sticky="ns")
         self.summary.configure(yscrollcommand=scroll.set)
-        frame.rowconfigure(16, weight=1)
+        frame.rowconfigure(18, weight=1)
         self.summary.configure(state="disabled")
         buttons = ttk.Frame(frame)
-        buttons.grid(row=17, column=0, columnspan=3, pady=(6, 0))
+        buttons.grid(row=19, column=0, columnspan=3, pady=(6, 0))
         self.open_file = ttk.Button(buttons, text="打开结果表格", state="disabled", command=self._open_result)
         self.open_dir = ttk.Button(buttons, text="打开所在文件夹", state="disabled", command=self._open_folder)
         self.open_file.pack(side="left", padx=6)
@@ -229,6 +234,7 @@ class App:
         return TaskParams(task=self.task.get(), input_dir=self.input_dir.get().strip(),
                           output_dir=self.output_dir.get().strip(), stage=stage, date=self.date.get().strip(),
                           county=self.county.get(), history=self.history.get().strip(),
+                          rulings=self.rulings.get().strip(), publish_date=self.publish_date.get().strip(),
                           averages=self.averages.get().strip(), rubric=self.rubric.get().strip(),
                           annotate=self.annotate.get().strip(),
                           template=_key_of(TEMPLATE_CHOICES, self.template.get()),

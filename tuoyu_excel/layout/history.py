@@ -5,6 +5,8 @@ Shared by the reader (intake/history.py) and the blank-template writer (render/h
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tuoyu_excel.spec.model import Rubric
 
 VALID = "有效"
@@ -27,3 +29,8 @@ INPUT_ROWS = 200  # formatted, validated blank rows in the template
 
 def history_template_name(rubric: Rubric) -> str:
     return "星级评定历史记录表.xlsx"
+
+
+def kept_history_name(day: dt.date) -> str:
+    """The history a final star run writes for next year: every record so far, up to `day`."""
+    return f"历史评定记录_更新至{day:%Y%m%d}.xlsx"

@@ -4,9 +4,11 @@ and 说明. Read back by ``intake/history.py``; where things sit is ``layout/his
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from tuoyu_excel.errors import RubricError
+from tuoyu_excel.intake.history import HistoryRecord
 from tuoyu_excel.layout.history import (
     DOWNGRADED,
     GUIDE_SHEET,
@@ -24,6 +26,7 @@ from tuoyu_excel.layout.history import (
     WIDTHS,
     history_template_name,
 )
+from tuoyu_excel.render.cells import put
 from tuoyu_excel.render.formats import FONT, INPUT_FILL, make_formats, setup_print, write_guide
 from tuoyu_excel.render.output import prepare_output
 from tuoyu_excel.render.template.validation import EARLIEST_DATE, LATEST_DATE
@@ -55,6 +58,19 @@ def write_history_template(rubric: Rubric, out_dir: Path, filename: str | None =
     return path
 
 
+def write_history_records(rubric: Rubric, records: Sequence[HistoryRecord], path: Path,
+                          about: Sequence[str] = ()) -> Path:
+    """The rating history to keep, in the blank template's exact layout (so ``intake/history.py`` reads
+    it back as it reads a history an official typed): `records` in 历史记录, blank input rows below them,
+    and 说明 with `about` (where the records came from). Written at `path` as it is (the caller chose it
+    through output.prepare_output), atomically."""
+    with writing_workbook(Path(path), "星级评定历史记录") as wb:
+        fmts = make_formats(wb, FORMATS)
+        _write_records_sheet(wb, fmts, rubric, records)
+        _write_guide(wb, fmts, rubric, about)
+    return Path(path)
+
+
 def _stop(title: str, message: str, error: str, **rule) -> dict:
     return {**rule, "input_title": title, "input_message": message, "error_title": "输入有误",
             "error_message": error, "error_type": "stop"}
@@ -76,21 +92,29 @@ def _validations(rubric: Rubric) -> dict[str, dict]:
     }
 
 
-def _write_records_sheet(wb, fmts, rubric: Rubric) -> None:
+def _write_records_sheet(wb, fmts, rubric: Rubric, records: Sequence[HistoryRecord] = ()) -> None:
+    """The five headed input columns: `records` first (none in the blank template), then INPUT_ROWS
+    blank rows, all formatted and validated alike."""
     ws = wb.add_worksheet(HISTORY_SHEET)
     inputs = {H_DATE: fmts["input_date"], H_CODE: fmts["input_code"]}
     rules = _validations(rubric)
+    last = len(records) + INPUT_ROWS
     for c, header in enumerate(HEADERS):
         fmt = inputs.get(header, fmts["input_text"])
-        ws.set_column(c, c, WIDTHS[header], fmt)  # rows typed below the 200 keep the format too
+        ws.set_column(c, c, WIDTHS[header], fmt)  # rows typed below the last keep the format too
         ws.write_string(0, c, header, fmts["header"])
-        for r in range(1, INPUT_ROWS + 1):
-            ws.write_blank(r, c, None, fmt)
-        ws.data_validation(1, c, INPUT_ROWS, c, rules[header])
+        for r in range(1, last + 1):
+            put(ws, r, c, _field(records[r - 1], header) if r <= len(records) else None, fmt)
+        ws.data_validation(1, c, last, c, rules[header])
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, INPUT_ROWS, len(HEADERS) - 1)
+    ws.autofilter(0, 0, last, len(HEADERS) - 1)
     setup_print(ws, 0)
     ws.activate()
+
+
+def _field(record: HistoryRecord, header: str) -> object:
+    return {H_CODE: record.key, H_NAME: record.name, H_STAR: record.star, H_DATE: record.date,
+            H_STATUS: record.status}[header]
 
 
 def _guide_lines(rubric: Rubric) -> list[str]:
@@ -108,9 +132,10 @@ def _guide_lines(rubric: Rubric) -> list[str]:
     ]
 
 
-def _write_guide(wb, fmts, rubric: Rubric) -> None:
+def _write_guide(wb, fmts, rubric: Rubric, about: Sequence[str] = ()) -> None:
     ws = wb.add_worksheet(GUIDE_SHEET)
-    write_guide(ws, fmts, "星级评定历史记录 填写说明", _guide_lines(rubric))  # rows as tall as their lines
+    lines = _guide_lines(rubric)
+    write_guide(ws, fmts, "星级评定历史记录 填写说明", [*lines[:-1], *about, lines[-1]])  # rows as tall as their lines
     ws.set_portrait()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

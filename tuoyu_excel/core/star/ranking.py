@@ -71,31 +71,42 @@ def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _group_star(zone: Zone, first: int, group: list[Candidate]) -> tuple[str, str]:
+def place_stars(zone: Zone, first: int, count: int, total: Decimal) -> list[str]:
+    """The star each of the places first..first+count-1 carries (NO_STAR past the bands or the quota),
+    for institutions scoring `total` (score bands)."""
+    places = range(first, first + count)
+    if zone.award == "rank":
+        return [_band_for_place(zone, p) for p in places]
+    star = _band_for_score(zone, total)  # score bands; a quota, when set, still cuts by place
+    return [NO_STAR if zone.quota and p > zone.quota else star for p in places]
+
+
+def tie_span(stars: list[str]) -> tuple[str, ...]:
+    """The distinct stars of a tie's places, in place order (highest first): what a ruling may pick."""
+    return tuple(dict.fromkeys(stars))
+
+
+def _group_star(zone: Zone, first: int, group: list[Candidate], body: str) -> tuple[str, str]:
     """The star of a tie group occupying places first..first+len-1, and a note."""
     places = range(first, first + len(group))
-    if zone.award == "rank":
-        stars = [_band_for_place(zone, p) for p in places]
-    else:  # score bands; a quota, when set, still cuts by place
-        star = _band_for_score(zone, group[0].total)
-        stars = [NO_STAR if zone.quota and p > zone.quota else star for p in places]
+    stars = place_stars(zone, first, len(group), group[0].total)
     if len(set(stars)) == 1:
         note = f"与其他 {len(group) - 1} 家机构并列（综合得分、核心指标得分均相同）" if len(group) > 1 else ""
         return stars[0], note
     span = f"第 {places[0]}—{places[-1]} 名"
-    what = "、".join(dict.fromkeys(stars))
+    what = "、".join(tie_span(stars))
     reason = (f"{len(group)} 家机构综合得分（{_fmt(group[0].total)}）与核心指标得分（{_fmt(group[0].core)}）均相同，"
-              f"并列占据{span}，跨越{what}的分界，须由市卫生健康委裁定")
+              f"并列占据{span}，跨越{what}的分界，须由{body}裁定")
     return PENDING, reason
 
 
-def rank_zone(zone: Zone, candidates: Iterable[Candidate]) -> list[Placement]:
-    """Rank one zone's eligible institutions and assign stars."""
+def rank_zone(zone: Zone, candidates: Iterable[Candidate], body: str = "评定单位") -> list[Placement]:
+    """Rank one zone's eligible institutions and assign stars; `body` decides ties (the rubric's ruling_body)."""
     ordered = sorted(candidates, key=lambda c: (-c.total, -c.core, c.key, c.name))
     placements: list[Placement] = []
     place = 1
     for group in _tie_groups(ordered):
-        star, note = _group_star(zone, place, group)
+        star, note = _group_star(zone, place, group, body)
         placements += [Placement(c, zone.name, place, star, note) for c in group]
         place += len(group)
     return placements
@@ -110,7 +121,7 @@ def rank_all(rubric: Rubric, candidates: Iterable[Candidate]) -> list[Placement]
             by_zone[zone].append(c)
     out: list[Placement] = []
     for zone in rubric.star.zones:
-        out += rank_zone(zone, by_zone[zone.name])
+        out += rank_zone(zone, by_zone[zone.name], rubric.report.ruling_body or "评定单位")
     return out
 
 

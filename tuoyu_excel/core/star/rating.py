@@ -17,8 +17,11 @@ from tuoyu_excel.core.pipeline import FileResult, Progress, RunResult, run
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.core.star.eligibility import add_years, check_eligibility
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
+from tuoyu_excel.core.star.rulings import Tie, apply_rulings
 from tuoyu_excel.intake.history import HistoryRecord
-from tuoyu_excel.layout.history import REVOKED
+from tuoyu_excel.intake.rulings import RulingsRead
+from tuoyu_excel.issues import Issue
+from tuoyu_excel.layout.history import REVOKED, VALID
 from tuoyu_excel.spec.model import Rubric
 
 
@@ -29,6 +32,10 @@ class StarResult:
     history: list[HistoryRecord] = field(default_factory=list)
     review_due: list[HistoryRecord] = field(default_factory=list)  # 复审到期
     stage_cards: dict[str, dict[str, ScoreCard | None]] = field(default_factory=dict)  # file -> stage -> card
+    ranked: list[Placement] = field(default_factory=list)  # by rank and rulings, before the history rules
+    ties: list[Tie] = field(default_factory=list)  # every institution the ranking left 待裁定 (and its ruling)
+    rulings: RulingsRead | None = None  # the rulings file used, if any
+    ruling_issues: list[Issue] = field(default_factory=list)  # rulings that do not fit: the run stops
 
     @property
     def rubric(self) -> Rubric:
@@ -47,6 +54,20 @@ class StarResult:
     def pending(self) -> list[Placement]:
         return [p for p in self.placements if p.star == PENDING]
 
+    @property
+    def provisional(self) -> bool:
+        """Results of an earlier stage than the last (县级初评) are not the final rating."""
+        return self.run.stage != self.rubric.stages[-1].key
+
+    @property
+    def final(self) -> bool:
+        """The final rating with nothing left 待裁定: what the history kept for next year records."""
+        return not self.provisional and not self.pending
+
+    @property
+    def ruled(self) -> list[Tie]:
+        return [t for t in self.ties if t.ruling is not None]
+
 
 def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
     sub = f.submission
@@ -57,16 +78,20 @@ def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
 
 
 def evaluate_star(source: Path, rubric: Rubric, stage: str, eval_date: dt.date,
-                  history: list[HistoryRecord] | None = None, progress: Progress | None = None) -> StarResult:
+                  history: list[HistoryRecord] | None = None, progress: Progress | None = None,
+                  rulings: RulingsRead | None = None) -> StarResult:
+    """Rank, apply the commission's rulings on ties (when given), then the history rules. Rulings that
+    do not fit this run come back as `ruling_issues` (with the placements as ranked)."""
     result = run(source, rubric, stage, eval_date, progress, assess=check_eligibility)
     eligible = [candidate_of(f, rubric) for f in result.files if f.eligible]
-    placements = rank_all(rubric, eligible)
+    ruled = apply_rulings(rubric, rank_all(rubric, eligible), rulings)
     history = history or []
-    placements = [apply_history(p, rubric, history, eval_date) for p in placements]
+    placements = [apply_history(p, rubric, history, eval_date) for p in ruled.placements]
     due = review_due(history, rubric, eval_date)
     placements = [note_review(p, rubric, due) for p in placements]
     return StarResult(run=result, placements=placements, history=history, review_due=due,
-                      stage_cards=stage_cards(result, rubric, stage))
+                      stage_cards=stage_cards(result, rubric, stage), ranked=ruled.placements, ties=ruled.ties,
+                      rulings=rulings, ruling_issues=ruled.issues)
 
 
 def latest_record(history: list[HistoryRecord], key: str) -> HistoryRecord | None:
@@ -109,6 +134,33 @@ def stage_cards(result: RunResult, rubric: Rubric, stage: str) -> dict[str, dict
     """Per scored file, a card for every stage up to `stage` (for 自评与核验差异; worked out per file
     in pipeline.process_file)."""
     return {f.file: f.stage_cards for f in result.files if f.submission is not None and f.card is not None}
+
+
+@dataclass(frozen=True)
+class CarriedHistory:
+    """The history to keep for next year: the records used, then this run's awards."""
+
+    records: list[HistoryRecord]
+    added: int  # 有效 rows for this run's stars
+    replaced: int  # records of the history used on the same day for the same institution, replaced
+    held: int  # stars the history held down (保持原星级): their earlier record stands, no new row
+
+
+def carried_history(result: StarResult, named_on: dt.date) -> CarriedHistory:
+    """《工作方案》三（五）“由柳州市卫生健康委命名为‘星级托育机构’” and 四（一）“每3年复审1次……1年后方可申报
+    高一等级”: every record of the history used, plus one 有效 row per star this run awards, dated the day
+    of naming, so next year's run applies both rules without re-keying. A star the history held down is
+    no new rating (the earlier record keeps its date). Call only for final results with nothing 待裁定."""
+    ranked = {p.candidate.key: p.star for p in result.ranked}
+    stars = result.rubric.star.stars
+    awarded = [p for p in result.placements if p.star in stars]
+    held = [p for p in awarded if ranked.get(p.candidate.key, p.star) != p.star]
+    new = [HistoryRecord(p.candidate.key, p.candidate.name, p.star, named_on, VALID)
+           for p in awarded if p not in held]
+    same_day = {(h.key, h.date): h for h in new}  # e.g. the same run again with last time's file as history
+    kept = [h for h in result.history if (h.key, h.date) not in same_day]
+    replaced = sum(1 for h in result.history if (h.key, h.date) in same_day and h != same_day[h.key, h.date])
+    return CarriedHistory(kept + new, len(new), replaced, len(held))
 
 
 def _join(a: str, b: str) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from tuoyu_excel.core.pipeline import FileResult
-from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Placement, rank_all
-from tuoyu_excel.core.star.rating import StarResult, candidate_of
+from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Placement
+from tuoyu_excel.core.star.rating import StarResult
 from tuoyu_excel.intake.history import HistoryRead, HistoryRecord
 from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.spec.model import Rubric
@@ -76,11 +76,14 @@ class StarReport:
             out[p.star] = out.get(p.star, 0) + 1
         return out
 
+    def zone_order(self, zone: str) -> int:
+        return [z.name for z in self.rubric.star.zones].index(zone)
+
     @cached_property
     def capped(self) -> list[tuple[Placement, str]]:
-        """Placements whose star the history held down: (placement, the star its rank would give)."""
-        eligible = [candidate_of(f, self.rubric) for f in self.files if f.eligible]
-        by_rank = {p.candidate.file: p.star for p in rank_all(self.rubric, eligible)}
+        """Placements whose star the history held down: (placement, the star its rank, or the ruling on
+        its tie, would give)."""
+        by_rank = {p.candidate.file: p.star for p in self.result.ranked}
         return [(p, by_rank[p.candidate.file]) for p in self.placements
                 if p.candidate.file in by_rank and by_rank[p.candidate.file] != p.star]
 

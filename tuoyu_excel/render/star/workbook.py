@@ -1,7 +1,8 @@
 """Write the star-rating results workbook from a StarResult (XlsxWriter, never overwriting a file).
 
 Sheets (names and headers are a contract officials' spreadsheets refer to): 汇总, 星级评定结果,
-未达条件名单, 得分明细, 自评与核验差异, 校验问题, 公示名单, 图表, 运行信息.
+待裁定 (only when the ranking left ties to decide; read back with --rulings), 未达条件名单, 得分明细,
+自评与核验差异, 校验问题, 公示名单, 图表, 运行信息.
 No cell holds a formula: every value is computed by the tool and written as a value, and every
 text (names typed by institutions included) is written as text.
 """
@@ -21,6 +22,7 @@ from tuoyu_excel.render.run_info import NOT_USED
 from tuoyu_excel.render.run_info import write_run_info as write_run
 from tuoyu_excel.render.star.chart import write_charts
 from tuoyu_excel.render.star.data import OUTCOMES, StarReport
+from tuoyu_excel.render.star.rulings_sheet import pending_warning, rulings_used, write_rulings
 from tuoyu_excel.render.star.sheets import (
     write_details,
     write_gaps,
@@ -46,8 +48,8 @@ def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead
     # writer here writes strictly row by row, and the tests read every sheet back
     with writing_workbook(out.path, f"星级评定结果（{rep.stage_label}）", constant_memory=True) as wb:
         fmts = make_formats(wb)
-        for write in (write_summary, write_results, write_ineligible, write_details, write_gaps, write_issues,
-                      write_public, write_charts, write_run_info):
+        for write in (write_summary, write_results, write_rulings, write_ineligible, write_details, write_gaps,
+                      write_issues, write_public, write_charts, write_run_info):
             write(wb, fmts, rep)
     return out
 
@@ -93,9 +95,7 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
         row = _warn(ws, fmts, row, f"注意：本结果依据“{rep.rubric.stage(rep.stage_key).header}”计算，是{rep.stage_label}的"
                                    f"初步结果，仅供核对；最终星级以{rep.rubric.stages[-1].label}为准，不得据此公示。")
     if rep.pending:
-        names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in rep.pending)
-        row = _warn(ws, fmts, row, f"注意：有 {len(rep.pending)} 家机构{PENDING}——综合得分与核心指标得分完全相同且跨越星级分界，"
-                                   f"须由{rep.rubric.report.ruling_body}裁定后再公示：{names}。公示名单中暂未列入这些机构。")
+        row = _warn(ws, fmts, row, pending_warning(rep))
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
@@ -143,6 +143,7 @@ def _totals(rep: StarReport) -> list[tuple[str, object]]:
         ("拟评定星级（家）", starred),
         (f"{NO_STAR}（家）", sum(1 for p in rep.placements if p.star == NO_STAR)),
         (f"{PENDING}（家）", len(rep.pending)),
+        ("经裁定（家）", len(rep.result.ruled)),
         ("因定级未满期限保持原星级（家）", len(rep.capped)),
         ("复审到期（家）", len(rep.review_due)),
     ]
@@ -162,6 +163,7 @@ def _parameters(rep: StarReport) -> list[tuple[str, object]]:
     ]
     pairs += [(f"片区：{z.name}", rep.zone_rule(z)) for z in s.zones]
     pairs.append(("历史评定记录", rep.history.file if rep.history and rep.history.usable else _history_shown(rep)))
+    pairs.append(("裁定文件", rulings_used(rep)))
     return pairs
 
 
@@ -184,9 +186,12 @@ def _run_settings(rep: StarReport) -> list[tuple[str, object]]:
     if rep.history is not None:
         history = _history_shown(rep)
         sha = rep.history.sha256 or NOT_USED
+    rulings = rep.result.rulings
     return [
         ("历史评定记录文件", history),
         ("历史评定记录文件 SHA-256", sha),
+        ("裁定文件", rulings_used(rep)),
+        ("裁定文件 SHA-256", rulings.sha256 if rulings else NOT_USED),
         ("复审到期机构数", len(rep.review_due)),
         ("因定级未满期限保持原星级的机构数", len(rep.capped)),
     ]

@@ -1,0 +1,73 @@
+"""The bundled star samples as the rulings and kept-history tests use them, and the 待裁定 sheet filled
+as the commission fills it (openpyxl, which ignores the sheet protection as Excel's 撤销保护 would).
+
+    folder = clean_samples(tmp_path / "收到")
+    fill_rulings(results, filled, {TIED[0]: ("三星级", "主任办公会议纪要"), TIED[1]: ("二星级", "同上")})
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from tuoyu_excel.layout.results import HEADERS, R_BASIS, R_NAME, R_STAR, RULINGS_SHEET
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples" / "star"
+HISTORY = ROOT / "samples" / "history" / "历史评定.xlsx"
+DATE = "2026-11-22"  # samples/README.md: the samples' 评定日期
+# samples/README.md: “与融水苗族自治县一家机构综合得分、核心指标得分完全相同，并列第2名，跨越三星级与二星级分界，待裁定”
+TIED = ("融水苗族自治县苗乡托育园", "鹿寨县鹿鸣托育中心")
+TIED_FILES = {TIED[0]: "融水苗族自治县_苗乡托育园_星级评定申报表及评分表.xlsx", TIED[1]: "鹿寨县鹿鸣托育中心（星级评定）.xlsx"}
+SHOWING_ISSUES = ("错误示例", "重复提交示例", "警告示例")  # sample files made to show errors and warnings
+
+
+def clean_samples(dest: Path, leave_out: tuple[str, ...] = ()) -> Path:
+    """The star samples without the files that exist to show errors or warnings (and the stray PDF and
+    lock file), so a run on them is clean but for the tie; `leave_out`: more file names to drop."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in sorted(SAMPLES.iterdir()):
+        name = path.name
+        if name.startswith(SHOWING_ISSUES) or name.startswith("~$") or path.suffix == ".pdf" or name in leave_out:
+            continue
+        shutil.copyfile(path, dest / name)
+    return dest
+
+
+def rulings_table(path: Path) -> tuple[int, list[dict[str, object]]]:
+    """(header row number as Excel shows it, rows as dicts by header) of the 待裁定 sheet."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = [tuple(r) for r in wb[RULINGS_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    header = next(n for n, r in enumerate(rows) if tuple(r[:len(HEADERS)]) == HEADERS)
+    return header + 1, [dict(zip(HEADERS, r, strict=False)) for r in rows[header + 1:] if any(r)]
+
+
+def cell_of(path: Path, name: str, header: str) -> str:
+    """The A1 cell of `header` in the row of institution `name`."""
+    header_row, rows = rulings_table(path)
+    n = next(k for k, r in enumerate(rows) if r[R_NAME] == name)
+    return f"{chr(ord('A') + HEADERS.index(header))}{header_row + 1 + n}"
+
+
+def fill_rulings(src: Path, dest: Path, decisions: dict[str, tuple[str | None, str | None]],
+                 edits: dict[str, object] | None = None) -> Path:
+    """A copy of results workbook `src` with 裁定星级 and 裁定依据 typed for the named institutions
+    (text starting with "=" stored as typed text), and any other `edits` (A1 -> value) made."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb[RULINGS_SHEET]
+    for name, (star, basis) in decisions.items():
+        for header, value in ((R_STAR, star), (R_BASIS, basis)):
+            cell = ws[cell_of(src, name, header)]
+            cell.value = value
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"
+    for a1, value in (edits or {}).items():
+        ws[a1].value = value
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dest)
+    return dest
