@@ -172,7 +172,7 @@ def test_no_meals_and_1_05_answered_is_an_error_naming_both_cells(typed):
     [issue] = log.items
     assert issue.severity == ERROR and (issue.found, issue.expected) == (typed, NA)
     form_cell = f"“申报表”工作表 {field_cell(STAR, 'meals')} 单元格"
-    assert issue.message == (f"{form_cell}的“供餐方式”填的是“不供餐”，1-05 供餐资质 只能填“不适用”，现为“{typed}”。"
+    assert issue.message == (f"{form_cell}的“供餐方式”填的是“不供餐”，1-05 供餐资质只能填“不适用”，现为“{typed}”。"
                              f"请把本项改为“不适用”；如果是“供餐方式”填错了，请改正{form_cell}")
     assert issue.text.startswith(f"{F} “评分表”工作表 {score_cell(STAR, 'city', '1-05')} 单元格：")
     assert sub.scores["city"]["1-05"] is None
@@ -185,7 +185,7 @@ def test_meals_served_and_1_05_not_applicable_is_an_error_naming_both_cells(meal
     [issue] = log.items
     form_cell = f"“申报表”工作表 {field_cell(STAR, 'meals')} 单元格"
     assert (issue.found, issue.expected) == (NA, "不供餐")
-    assert issue.message == (f"1-05 供餐资质 填的是“不适用”，但{form_cell}的“供餐方式”填的是“{meals}”，"
+    assert issue.message == (f"1-05 供餐资质填的是“不适用”，但{form_cell}的“供餐方式”填的是“{meals}”，"
                              "只有“供餐方式”为“不供餐”时本项才能填“不适用”。请按评分标准填写本项；"
                              f"如果是“供餐方式”填错了，请改正{form_cell}")
     assert issue.title == TITLES["NA_CONDITION_UNMET"] == "不适用与申报表不符"

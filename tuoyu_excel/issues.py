@@ -46,9 +46,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SCORE_NOT_ALLOWED": (ERROR, "得分 {found} 不符合本项计分方式，只能为 {expected}。请按“评分标准”列重新评分"),
     "SCORE_STEP": (ERROR, "得分 {found} 不是 {expected} 分的整数倍。请按 {expected} 分为单位评分"),
     "NA_NOT_ALLOWED": (ERROR, "本项不能填“不适用”。请按评分标准给分"),
-    "NA_CONDITION_UNMET": (ERROR, "{label} 填的是“不适用”，但{other}的“{field}”填的是“{detail}”，只有“{field}”为“{expected}”时本项才能填“不适用”。"
+    "NA_CONDITION_UNMET": (ERROR, "{label}填的是“不适用”，但{other}的“{field}”填的是“{detail}”，只有“{field}”为“{expected}”时本项才能填“不适用”。"
                                   "请按评分标准填写本项；如果是“{field}”填错了，请改正{other}"),
-    "NA_REQUIRED": (ERROR, "{other}的“{field}”填的是“{detail}”，{label} 只能填“不适用”，现为“{found}”。"
+    "NA_REQUIRED": (ERROR, "{other}的“{field}”填的是“{detail}”，{label}只能填“不适用”，现为“{found}”。"
                            "请把本项改为“不适用”；如果是“{field}”填错了，请改正{other}"),
     "VETO_VALUE": (ERROR, "必备条件只能填 {expected}，现为“{found}”。请从下拉列表选择"),
     "EARLIER_STAGE_VALUE": (WARNING, "“{detail}”列的值“{found}”无效，前一阶段的得分只用于比较，此项比较时忽略。如需比较请改正"),

@@ -1,7 +1,8 @@
 """Validation: raw cells → a typed ``Submission`` plus located issues.
 
-For the chosen stage every 必备条件 and scored item must have an allowed value;
-earlier stages are parsed for comparison only (a bad value there is a warning).
+For the chosen stage every 必备条件 and scored item must have an allowed value, and 不适用
+only where the item's condition on the form allows it (na_when); earlier stages are parsed
+for comparison only (a bad value there is a warning).
 Form fields are checked whatever the stage. Nothing after this module sees
 strings, cells or a spreadsheet library.
 """
