@@ -35,6 +35,8 @@ RULES = {
 # Scored items that may be 不适用 (re-based by 折算分): meal items for an institution
 # that serves no meals, infant feeding where there is no 乳儿班. An assumption, documented.
 NOT_APPLICABLE_OK = {"1-05", "4-07", "4-09"}
+# 1-05 供餐资质 “不供餐的此项不适用”: 不适用 exactly when 供餐方式 is 不供餐 (a 不适用 condition, na_when).
+NA_WHEN = {"1-05": '{ field = "meals", equals = ["不供餐"], only = true }'}
 
 HEADER = '''# 柳州市托育机构星级评定评分表（默认版）与评定规则
 # 由 scripts/build_star_rubric.py 从研究整理的默认评分表生成；官方评分表发布后可直接修改本文件，
@@ -200,7 +202,11 @@ def main(csv_path: str, out_path: str) -> None:
                 lines.append(f"choices = [{', '.join(q(c) for c in choices)}]")
             out.append("\n".join(lines) + "\n")
     out.append("# 评分项。rule：pass_fail 必备条件（符合/不符合）；all_or_nothing 只能得 0 分或满分；\n"
-               "# deduction 从满分按 steps 中的分数逐次扣减、扣完为止；graded 0 至满分间按 0.5 分酌情评分。")
+               "# deduction 从满分按 steps 中的分数逐次扣减、扣完为止；graded 0 至满分间按 0.5 分酌情评分。\n"
+               "# allow_na = true：本项可填“不适用”（应得分扣除本项，折算分 = 实得分 ÷ 应得分 × 1000）。\n"
+               "# na_when = { field = \"字段代码\", equals = [\"取值\", ...], only = true }：不适用条件，须与 allow_na = true 同用。\n"
+               "#   申报表中该字段（下拉选择、是否、县区类的必填字段）为所列取值之一时，本项才可填“不适用”，否则校验报错；\n"
+               "#   only = true 表示条件成立时本项只能填“不适用”（不写 only 则条件成立时也可照常评分）。见 1-05。")
     for row in rows:
         code = row["编号"]
         veto = row["否决项"] == "是"
@@ -221,6 +227,8 @@ def main(csv_path: str, out_path: str) -> None:
                 lines.append("core = true")
         if code in NOT_APPLICABLE_OK:
             lines.append("allow_na = true")
+        if code in NA_WHEN:
+            lines.append(f"na_when = {NA_WHEN[code]}")
         lines += [f"method = {q(row['评估方式'])}", f"evidence = {q(row['佐证材料'])}"]
         if row["自拟说明"].strip():
             lines.append(f"note = {q(row['自拟说明'].strip())}")

@@ -108,7 +108,7 @@ def test_declarations_in_the_application_year(key, code):
 
 def test_every_veto_condition_must_be_met():
     """一（四）“需满足必备条件”：任一必备条件“不符合”即不具备评定条件（“不适用”不算不符合）。"""
-    found = reasons(values={"1-03": "不符合", "1-08": "不符合", "1-05": "不适用"})
+    found = reasons({"meals": "不供餐"}, values={"1-03": "不符合", "1-08": "不符合", "1-05": "不适用"})
     assert codes(found) == ["VETO_FAILED", "VETO_FAILED"]
     assert "1-03" in found[0].text and "1-08" in found[1].text
 

@@ -257,18 +257,32 @@ def expect_field(rubric: Rubric, key: str, value: object) -> object:
     return as_text(value)  # text, phone (a phone that does not look like one is only a warning)
 
 
-def expect(rubric: Rubric, target: Target, value: object) -> object:
+def breaks_na_condition(rubric: Rubric, raw: RawWorkbook, code: str, stage: str, want: object) -> bool:
+    """The scored stage's value against its item's 不适用 condition on a form field (na_when), as the form reads."""
+    c = rubric.item_by_code[code].na_when
+    if c is None or stage != last_stage(rubric) or want is REJECT or want is BLANK:
+        return False
+    shown = expect_field(rubric, c.field, raw.fields[c.field].value)
+    if shown is REJECT or shown is BLANK:
+        return False  # the field's own issue stands
+    holds = c.holds(shown)
+    return (want == NOT_APPLICABLE and not holds) or (holds and c.only and want != NOT_APPLICABLE)
+
+
+def expect(rubric: Rubric, target: Target, value: object, raw: RawWorkbook) -> object:
     if target.kind == "field":
         return expect_field(rubric, target.key, value)
     if target.kind == "score":
-        return expect_score(rubric, target.key, target.stage, value)
+        want = expect_score(rubric, target.key, target.stage, value)
+        return REJECT if breaks_na_condition(rubric, raw, target.key, target.stage, want) else want
     return as_text(value) if value is not None and as_text(value) else BLANK
 
 
 # ---- the properties ------------------------------------------------------------------------------
 
-# checks across cells, each located at a cell of its own (the smaller count; the 扣分说明)
-CROSS_CELL = {"ENROLLED_OVER_CAPACITY", "RATE_NUMERATOR_OVER", "NOTE_MISSING"}
+# checks across cells, each located at a cell of its own (the smaller count; the 扣分说明; the score cell
+# whose 不适用 the form allows or asks for)
+CROSS_CELL = {"ENROLLED_OVER_CAPACITY", "RATE_NUMERATOR_OVER", "NOTE_MISSING", "NA_CONDITION_UNMET", "NA_REQUIRED"}
 
 
 def typed(sub, rubric: Rubric, target: Target) -> object:
@@ -287,7 +301,7 @@ def check_filling(rubric: Rubric, raw: RawWorkbook, drawn: list[Target], log: Is
         assert (issue.sheet, issue.cell) in cells or issue.code in CROSS_CELL, issue
     for t in drawn:
         value = value_at(raw, t)
-        want = expect(rubric, t, value)
+        want = expect(rubric, t, value, raw)
         here = [i for i in log.items if (i.sheet, i.cell) == at[t]]
         if want is REJECT:
             assert here, f"{t} = {value!r}: no issue at {at[t]}"
@@ -307,7 +321,7 @@ def score_on(rubric: Rubric, raw: RawWorkbook, drawn: list[Target], log: IssueLo
     for t in drawn:
         item = rubric.item_by_code.get(t.key)
         if t.kind == "score" and t.stage == stage and not item.veto and not item.computed:
-            want = expect(rubric, t, value_at(raw, t))
+            want = expect(rubric, t, value_at(raw, t), raw)
             assert card.items[t.key] == (None if want == NOT_APPLICABLE else want)
     if rubric.star is not None:
         check_eligibility(sub, card, rubric, EVAL_DATE)
@@ -551,4 +565,17 @@ def test_found_while_fuzzing():
     run_fast(STAR, {Target("field", "filing_date"): "2024315"})
     for target, value in [(cell, 1e308), (cell, math.nan), (Target("field", "name"), "\u2003"),
                           (Target("field", "filing_date"), "202411")]:
-        assert expect(STAR, target, value) is REJECT
+        assert expect(STAR, target, value, baseline(STAR)) is REJECT
+
+
+def test_not_applicable_follows_the_form():
+    """1-05 供餐资质 is 不适用 exactly when 供餐方式 is 不供餐 (its na_when); the spec reads the drawn form."""
+    meals, veto = Target("field", "meals"), Target("score", "1-05", "city")
+    run_fast(STAR, {veto: "N/A"})  # 自行加工 in the baseline: rejected at the score cell
+    assert expect(STAR, veto, "N/A", baseline(STAR)) is REJECT
+    run_fast(STAR, {meals: "不供餐"})  # 1-05 left 符合: rejected at the (undrawn) score cell
+    run_fast(STAR, {meals: " 不供餐 ", veto: "不适用"})
+    raw = baseline(STAR)
+    put(raw, meals, "不供餐")
+    assert expect(STAR, veto, "／", raw) == NOT_APPLICABLE and expect(STAR, veto, "符合", raw) is REJECT
+    assert expect(STAR, Target("score", "1-05", "self"), "符合", raw) == "符合"  # an earlier stage is only compared

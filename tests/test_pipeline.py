@@ -243,9 +243,10 @@ def test_issue_log_cap_counts_what_it_dropped():
 # ---- LibreOffice re-saves: .xlsx, .xls (WPS "97-2003"), .ods -------------------------------------
 
 def varied_scores() -> dict[str, dict[str, object]]:
+    """With 供餐方式 不供餐 in the form: 1-05 供餐资质 is then 不适用 in every stage (its na_when)."""
     scores = full_scores(STAR)
-    scores["self"].update({"2-03": 20, "4-07": 20})
-    scores["county"].update({"2-03": D("18.5"), "4-07": "不适用", "3-06": 17})
+    scores["self"].update({"2-03": 20, "4-07": 20, "1-05": "不适用"})
+    scores["county"].update({"2-03": D("18.5"), "4-07": "不适用", "3-06": 17, "1-05": "不适用"})
     scores["city"].update({"2-03": D("17.5"), "4-07": "不适用", "4-09": "不适用", "3-06": 15, "2-01": 7,
                            "1-05": "不适用", "5-10": D("27.5")})
     return scores
@@ -255,7 +256,7 @@ def varied_scores() -> dict[str, dict[str, object]]:
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
 def test_libreoffice_resave_scores_identically(tmp_path, fmt):
     notes = {"2-03": "晨检记录不全", "3-06": "消毒记录缺两周", "2-01": "证照复印件过期", "5-10": "观察记录不足"}
-    form = {**valid_form(7), "fee": D("1850.5"), "phone": "13800138000"}
+    form = {**valid_form(7), "fee": D("1850.5"), "phone": "13800138000", "meals": "不供餐"}
     original = filled(tmp_path / "机构.xlsx", form=form, scores=varied_scores(), notes=notes)
     resaved = convert(original, fmt, tmp_path / "out")
     assert resaved.suffix == f".{fmt}"

@@ -70,12 +70,13 @@ def test_sheets_and_headers(tmp_path):
     wb = openpyxl.load_workbook(write_rubric_workbook(load_rubric("liuzhou_star"), tmp_path / "r.xlsx"))
     assert wb.sheetnames == ["说明", "评分项", "部分", "设置"]
     assert [c.value for c in wb["评分项"][1]] == ["编号", "部分", "项目", "评估内容", "评分标准", "分值", "核心指标",
-                                                "否决项", "计分方式", "步长", "可不适用", "评估方式", "佐证材料", "备注"]
+                                                "否决项", "计分方式", "步长", "可不适用", "评估方式", "佐证材料", "备注",
+                                                "不适用条件字段", "不适用条件取值", "条件成立时只能不适用"]
     assert [c.value for c in wb["评分项"][12]][:11] == ["2-01", "2", "证照公示", wb["评分项"]["D12"].value,
                                                        wb["评分项"]["E12"].value, 10, "", "", "按固定分数扣分", 3, "否"]
     assert wb["评分项"]["J21"].value == "3、2"  # 3-06: two deduction steps
     city = openpyxl.load_workbook(write_rubric_workbook(load_rubric("guangxi_demo_city"), tmp_path / "c.xlsx"))
-    assert [c.value for c in city["评分项"][1]][14:] == ["分子字段", "分母字段", "倍数", "每单位扣分", "计数字段"]
+    assert [c.value for c in city["评分项"][1]][17:] == ["分子字段", "分母字段", "倍数", "每单位扣分", "计数字段"]
 
 
 # ---------------------------------------------------------------- dropdowns
@@ -101,7 +102,7 @@ def test_dropdowns_for_closed_choices(tmp_path):
     assert found[f"C{rows['【申报表字段】'] + 2}"].startswith('"文字,统一社会信用代码,县区,')
     city = openpyxl.load_workbook(write_rubric_workbook(load_rubric("guangxi_demo_city"), tmp_path / "c.xlsx"))
     assert '与全区平均水平比较' in _validations(city["评分项"])["I2"]
-    assert _validations(city["评分项"])["O2"].startswith("'设置'!$A$")  # 分子字段: the field keys
+    assert _validations(city["评分项"])["R2"].startswith("'设置'!$A$")  # 分子字段: the field keys
 
 
 # ---------------------------------------------------------------- problems, each with its cell

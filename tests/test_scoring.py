@@ -18,6 +18,7 @@ from support.star import (
     full_scores,
     lose,
     raw_workbook,
+    valid_form,
 )
 
 from tuoyu_excel.core.pipeline import process_file
@@ -30,10 +31,10 @@ from tuoyu_excel.layout import submission as layout
 D = Decimal
 
 
-def card_for(stage_values: dict[str, object], stage: str = "self", rubric=STAR):
+def card_for(stage_values: dict[str, object], stage: str = "self", rubric=STAR, form=None):
     scores = full_scores(rubric)
     scores[stage].update(stage_values)
-    raw = raw_workbook(rubric, scores=scores, notes={i.code: "原因" for i in rubric.items})
+    raw = raw_workbook(rubric, form=form, scores=scores, notes={i.code: "原因" for i in rubric.items})
     log = IssueLog(raw.file)
     sub = validate(raw, rubric, stage, EVAL_DATE, log)
     assert not log.has_errors, [i.key() for i in log.items]
@@ -64,7 +65,8 @@ def test_deductions_add_up_per_part_and_in_total():
 
 def test_not_applicable_rebases_the_total():
     # 4-07 (core, 20) and 4-09 (15) do not apply: 应得分 965; 2-03 loses 10 → 实得分 955
-    sub, card = card_for({"4-07": "不适用", "4-09": "不适用", "2-03": 10, "1-05": "不适用"})
+    no_meals = {**valid_form(1), "meals": "不供餐"}  # 1-05 供餐资质 is 不适用 only then (its na_when)
+    sub, card = card_for({"4-07": "不适用", "4-09": "不适用", "2-03": 10, "1-05": "不适用"}, form=no_meals)
     assert card.items["4-07"] is None and card.items["4-09"] is None
     assert card.veto["1-05"] == "不适用" and card.failed_veto == []
     assert (card.earned, card.possible) == (D(955), D(965))

@@ -229,9 +229,10 @@ def test_template_converts_to_pdf(books, rubric, tmp_path):
 
 
 def star_scores() -> dict[str, dict[str, object]]:
+    """For a form with 供餐方式 不供餐: 1-05 供餐资质 is then 不适用 in every stage (its na_when)."""
     scores = full_scores(STAR)
-    scores["self"].update({"2-03": D("19.5"), "4-07": "不适用"})
-    scores["county"].update({"2-03": D("17.5"), "3-02": 20, "6-03": 0, "1-03": FAIL, "4-09": "不适用"})
+    scores["self"].update({"2-03": D("19.5"), "4-07": "不适用", "1-05": "不适用"})
+    scores["county"].update({"2-03": D("17.5"), "3-02": 20, "6-03": 0, "1-03": FAIL, "4-09": "不适用", "1-05": "不适用"})
     scores["city"].update({"2-01": 7, "3-06": 15, "5-10": D("22.5"), "7-04": 0, "4-07": "不适用", "1-05": "不适用"})
     return scores
 
@@ -253,7 +254,7 @@ def formula_values(path: Path, rubric: Rubric, stage: str) -> dict[str, object]:
 
 @pytest.mark.office
 @pytest.mark.parametrize(("rubric", "form", "scores"), [
-    (STAR, valid_form(3), star_scores()),
+    (STAR, {**valid_form(3), "meals": "不供餐"}, star_scores()),
     (CITY, city_form(), {**full_scores(CITY), "review": {**full_scores(CITY)["review"], "5": 0, "2.1": 0,
                                                          "4.1": 1}}),
 ], ids=["star", "city"])

@@ -140,7 +140,7 @@ def test_later_stage_is_not_read():
     ("1-01", "不符合", None, "不符合"),
     ("1-01", "基本符合", "VETO_VALUE", None),
     ("1-01", "不适用", "NA_NOT_ALLOWED", None),
-    ("1-05", "不适用", None, "不适用"),
+    ("1-05", "不适用", "NA_CONDITION_UNMET", None),  # 供餐方式 自行加工 (valid_form): see test_na_conditions.py
     ("1-01", 5, "VETO_VALUE", None),
 ])
 def test_item_rules(code, typed, issue, value):

@@ -46,6 +46,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "SCORE_NOT_ALLOWED": (ERROR, "得分 {found} 不符合本项计分方式，只能为 {expected}。请按“评分标准”列重新评分"),
     "SCORE_STEP": (ERROR, "得分 {found} 不是 {expected} 分的整数倍。请按 {expected} 分为单位评分"),
     "NA_NOT_ALLOWED": (ERROR, "本项不能填“不适用”。请按评分标准给分"),
+    "NA_CONDITION_UNMET": (ERROR, "{label}填的是“不适用”，但{other}的“{field}”填的是“{detail}”，只有“{field}”为“{expected}”时本项才能填“不适用”。"
+                                  "请按评分标准填写本项；如果是“{field}”填错了，请改正{other}"),
+    "NA_REQUIRED": (ERROR, "{other}的“{field}”填的是“{detail}”，{label}只能填“不适用”，现为“{found}”。"
+                           "请把本项改为“不适用”；如果是“{field}”填错了，请改正{other}"),
     "VETO_VALUE": (ERROR, "必备条件只能填 {expected}，现为“{found}”。请从下拉列表选择"),
     "EARLIER_STAGE_VALUE": (WARNING, "“{detail}”列的值“{found}”无效，前一阶段的得分只用于比较，此项比较时忽略。如需比较请改正"),
     "NOTE_MISSING": (WARNING, "本项扣了分（{found}/{expected}），但“扣分说明”为空。请写明扣分原因"),
@@ -128,6 +132,8 @@ TITLES: dict[str, str] = {
     "SCORE_NOT_ALLOWED": "分数不符合计分方式",
     "SCORE_STEP": "分数单位不符",
     "NA_NOT_ALLOWED": "不能填不适用",
+    "NA_CONDITION_UNMET": "不适用与申报表不符",
+    "NA_REQUIRED": "应填不适用",
     "VETO_VALUE": "必备条件填写有误",
     "EARLIER_STAGE_VALUE": "前一阶段得分无效",
     "NOTE_MISSING": "缺少扣分说明",

@@ -94,7 +94,7 @@ def raw_workbook(rubric: Rubric = STAR, form: dict | None = None, scores: dict |
                  notes: dict | None = None, file: str = "内存.xlsx") -> RawWorkbook:
     """What the reader would return for the template filled with these values (unfilled cells are "")."""
     if form is None:
-        form = valid_form(1) if rubric.kind == "star" else city_form()
+        form = default_form(rubric)
     if scores is None:
         scores = full_scores(rubric)
     raw = RawWorkbook(file=file, path=Path(file), meta=layout.metadata(rubric))
@@ -156,13 +156,19 @@ def score_grid(item: Item) -> list[object]:
 
 
 @st.composite
-def fillings(draw, rubric: Rubric = STAR) -> dict[str, object]:
+def fillings(draw, rubric: Rubric = STAR, form: dict | None = None) -> dict[str, object]:
     """A random valid filling of one stage: item code -> value from its allowed set or graded grid,
-    不适用 at random where allowed. A drawn quality level spreads totals both sides of the pass mark."""
+    不适用 at random where allowed (for an item with a 不适用 condition, as the form decides: `form`, by
+    default the one raw_workbook fills in). A drawn quality level spreads totals both sides of the pass mark."""
+    form = default_form(rubric) if form is None else form
     quality = draw(st.integers(0, 100))
     values: dict[str, object] = {}
     for item in rubric.items:
-        if item.allow_na and draw(st.integers(0, 3)) == 0:
+        holds = item.na_when is None or item.na_when.holds(form.get(item.na_when.field))
+        if holds and item.na_when is not None and item.na_when.only:
+            values[item.code] = NOT_APPLICABLE
+            continue
+        if item.allow_na and holds and draw(st.integers(0, 3)) == 0:
             values[item.code] = NOT_APPLICABLE
             continue
         if item.veto:
@@ -172,6 +178,11 @@ def fillings(draw, rubric: Rubric = STAR) -> dict[str, object]:
         low = min(len(grid) * quality // 100, len(grid) - 1)
         values[item.code] = grid[draw(st.integers(low, len(grid) - 1))]
     return values
+
+
+def default_form(rubric: Rubric) -> dict[str, object]:
+    """The form raw_workbook fills in when given none (供餐方式 自行加工 for a star rubric)."""
+    return valid_form(1) if rubric.kind == "star" else city_form()
 
 
 # ---- a complete, valid filling, and package-level helpers (was star_fixtures.py) ----

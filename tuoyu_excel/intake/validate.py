@@ -1,7 +1,8 @@
 """Validation: raw cells → a typed ``Submission`` plus located issues.
 
-For the chosen stage every 必备条件 and scored item must have an allowed value;
-earlier stages are parsed for comparison only (a bad value there is a warning).
+For the chosen stage every 必备条件 and scored item must have an allowed value, and 不适用
+only where the item's condition on the form allows it (na_when); earlier stages are parsed
+for comparison only (a bad value there is a warning).
 Form fields are checked whatever the stage. Nothing after this module sees
 strings, cells or a spreadsheet library.
 """
@@ -73,6 +74,7 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
             note = parse_text(cell.value).value
             if note:
                 sub.notes[code] = note
+    _check_na_conditions(raw, rubric, stage, sub, log)
     _check_notes(raw, rubric, stage, sub, log)
     return sub
 
@@ -212,6 +214,28 @@ def _check_points(item: Item, number: Decimal, problems: list) -> Decimal | None
     else:
         return number
     return None
+
+
+def _check_na_conditions(raw: RawWorkbook, rubric: Rubric, stage: str, sub: Submission, log: IssueLog) -> None:
+    """An item's condition on a form field (na_when): 不适用 only while the field holds one of the listed values,
+    and with `only` nothing else then. Judged for the stage being scored (earlier stages are only compared, as
+    for 扣分说明), once the field reads cleanly (else the field's own issue stands)."""
+    values = sub.scores[stage]
+    for item in rubric.items:
+        c = item.na_when
+        shown = sub.form.get(c.field) if c else None
+        value = values.get(item.code)
+        if shown is None or value is None:
+            continue
+        na, holds = value == NOT_APPLICABLE, c.holds(shown)
+        code = "NA_CONDITION_UNMET" if na and not holds else "NA_REQUIRED" if holds and c.only and not na else ""
+        if not code:
+            continue
+        cell, form_cell = raw.scores[item.code][stage], raw.fields[c.field]
+        values[item.code] = None
+        log.add(code, cell.sheet, cell.a1, found=value, expected="、".join(c.equals) if na else NOT_APPLICABLE,
+                label=f"{item.code} {item.title}", field=rubric.field_by_key[c.field].label, detail=shown,
+                other=f"“{form_cell.sheet}”工作表 {form_cell.a1} 单元格")
 
 
 def _check_notes(raw: RawWorkbook, rubric: Rubric, stage: str, sub: Submission, log: IssueLog) -> None:

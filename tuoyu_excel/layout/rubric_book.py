@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tuoyu_excel.spec.check import FIELD_KEYS, NA_OFF, NA_OFF_FIX, NA_VALUES
 from tuoyu_excel.spec.kinds import KIND_LABELS, KINDS
 from tuoyu_excel.spec.model import ALL_OR_NOTHING, COMPARATIVE, DEDUCTION, GRADED, PASS_FAIL, PER_UNIT
 from tuoyu_excel.text import fold
@@ -42,13 +43,18 @@ FIELD_TYPE_LABELS = {
     "int": "整数", "number": "数字", "yesno": "是否", "choice": "下拉选择", "phone": "电话",
 }
 
+NA_FIELD, NA_EQUALS, NA_ONLY = "不适用条件字段", "不适用条件取值", "条件成立时只能不适用"
+
 # 评分项 columns: (header, item attribute, width). The first 13 must be present; the rest are
-# optional (备注; the city-only columns are written for a city rubric).
+# optional (备注, the 不适用 condition, so a workbook exported before them still reads; the city-only
+# columns are written for a city rubric).
 ITEM_COLUMNS = (
     ("编号", "code", 8), ("部分", "part", 7), ("项目", "title", 18), ("评估内容", "content", 46),
     ("评分标准", "criteria", 40), ("分值", "points", 7), ("核心指标", "core", 8), ("否决项", "veto", 7),
     ("计分方式", "rule", 20), ("步长", "steps", 8), ("可不适用", "allow_na", 8), ("评估方式", "method", 16),
     ("佐证材料", "evidence", 20), ("备注", "note", 24),
+    # the item's 不适用 condition on a form field (Item.na_when); blank = none
+    (NA_FIELD, "na_when.field", 14), (NA_EQUALS, "na_when.equals", 14), (NA_ONLY, "na_when.only", 12),
 )
 CITY_ITEM_COLUMNS = (
     ("分子字段", "numerator", 16), ("分母字段", "denominator", 16), ("倍数", "scale", 7),
@@ -141,6 +147,10 @@ WORKBOOK_WORDS = (
     ("unit_fields（计数的基础数据项）", "“计数字段”"),
     ("star.stars", "“星级（从低到高）”"),
     ('["total", "core"]', "综合得分、核心指标得分"),
+    (NA_OFF, "（“可不适用”为“否”）"),
+    (NA_OFF_FIX, f"请把“可不适用”改为“是”，或清空本行的“{NA_FIELD}”“{NA_EQUALS}”“{NA_ONLY}”"),
+    (FIELD_KEYS, "（“设置”表中的“字段代码”，也可填字段名称）"),
+    (NA_VALUES, f"“{NA_EQUALS}”只能填（多个用“、”分隔）"),
 )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tuoyu_excel.errors import OutputError
 from tuoyu_excel.layout import rubric_book as book
+from tuoyu_excel.layout import submission
 from tuoyu_excel.render.formats import FONT, make_formats, row_height, setup_print, wrapped, write_guide
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.kinds import kind_of
@@ -60,7 +61,17 @@ FORMATS = {
 }
 
 
+def _na_example(rubric: Rubric) -> str:
+    """The rubric's first 不适用 condition, as the example of how its three cells are filled."""
+    item = next((i for i in rubric.items if i.na_when), None)
+    if item is None:
+        return ""
+    cells = "、".join(str(_na_value(item, attr)) for _, attr, _ in book.ITEM_COLUMNS if attr.startswith("na_when."))
+    return f"例：{item.code} {item.title} 填 {cells}。"
+
+
 def _guide_lines(rubric: Rubric) -> list[str]:
+    form = submission.form_sheet(rubric)
     rules = "；".join(book.RULE_LABELS[k] for k in kind_of(rubric).rules)
     return [
         f"本工作簿是《{rubric.name}》（{rubric.id} 版本 {rubric.version}）的评分规则，可直接修改后导入本工具使用。",
@@ -68,12 +79,16 @@ def _guide_lines(rubric: Rubric) -> list[str]:
         "必备条件（否决项）在“否决项”列填“是”、分值填 0。",
         f"2. “计分方式”从下拉列表选择：{rules}。",
         "3. “步长”：按固定分数扣分的填每次扣几分（多种扣法用“、”分隔，如 2、5）；酌情评分的填最小给分单位（如 0.5）。",
-        f"4. “{book.PARTS}”：每行一个部分，满分须等于该部分各项分值之和（“各项分值合计”列自动计算，供核对）。",
-        f"5. “{book.SETTINGS}”：基本信息、评分阶段、片区与名额、星级档次、申报表字段等。片区的县区用“、”分隔；"
+        f"4. “可不适用”填“是”的项目可填“不适用”（应得分扣除该项后折算）。如只在{form}某项为特定取值时才可不适用，"
+        f"填“{book.NA_FIELD}”（{form}字段代码，下拉选择、是否、县区类的必填字段）和“{book.NA_EQUALS}”（多个用“、”分隔）；"
+        f"“{book.NA_ONLY}”填“是”表示此时本项只能填“不适用”。不符合条件的，校验时指出{form}和评分表两处单元格。{_na_example(rubric)}",
+        f"5. “{book.PARTS}”：每行一个部分，满分须等于该部分各项分值之和（“各项分值合计”列自动计算，供核对）。",
+        f"6. “{book.SETTINGS}”：基本信息、评分阶段、片区与名额、星级档次、申报表字段等。片区的县区用“、”分隔；"
         "星级档次按名次评定的填起始、结束名次，按分数评定的填最低分（综合得分达到即可）。",
-        "6. 改好后先检查：tuoyu rubric check 规则.xlsx（列出全部问题及所在单元格）；"
+        "7. 改好后先检查：tuoyu rubric check 规则.xlsx（列出全部问题及所在单元格）；"
         "再使用：各命令加 --rubric 规则.xlsx，或 tuoyu rubric import 规则.xlsx -o 规则.toml 转为文本规则。",
-        "7. 修改规则后请更改“版本”。用旧规则生成的模板填写的表格，不能按新规则评分（模板中记有规则校验码）。",
+        "8. 修改规则后请更改“版本”。用旧规则生成的模板填写的表格，不能按新规则评分（模板中记有规则校验码）。"
+        "只改不适用条件不改变校验码，已发出的模板照常使用。",
         f"当前规则校验码：{rubric.content_hash}。",
     ]
 
@@ -91,7 +106,20 @@ def _item_columns(rubric: Rubric) -> tuple:
     return book.ITEM_COLUMNS + (book.CITY_ITEM_COLUMNS if kind_of(rubric).computes_items else ())
 
 
+def _na_value(item, attr: str) -> str:
+    """The 不适用 condition's cells (na_when.field / .equals / .only); blank without a condition."""
+    c = item.na_when
+    if c is None:
+        return ""
+    part = attr.removeprefix("na_when.")
+    if part == "equals":
+        return book.JOIN.join(c.equals)
+    return (book.YES if c.only else book.NO) if part == "only" else c.field
+
+
 def _item_value(item, attr: str):
+    if attr.startswith("na_when."):
+        return _na_value(item, attr)
     value = getattr(item, attr)
     if attr == "core":
         return book.CORE_MARK if value else ""
@@ -159,6 +187,9 @@ def _item_rules(rubric: Rubric, field_rows: tuple[int, int]) -> dict[str, dict]:
         "否决项": _list([book.YES], "否决项", "必备条件（否决项）填“是”，不是的留空。"),
         "计分方式": _list(rules, "计分方式", "从下拉列表选择计分方式。"),
         "可不适用": _list([book.YES, book.NO], "可不适用", "本项可填“不适用”的选“是”。"),
+        book.NA_FIELD: _list(keys, book.NA_FIELD, "申报表中决定本项能否“不适用”的字段代码（下拉选择、是否、县区类）；"
+                             "没有条件的留空。", strict=False),
+        book.NA_ONLY: _list([book.YES, book.NO], book.NA_ONLY, "选“是”：申报表为所列取值时本项只能填“不适用”。"),
     }
     if kind_of(rubric).computes_items:  # the rate's figures (CITY_ITEM_COLUMNS)
         out["分子字段"] = _list(keys, "分子字段", "填基础数据字段代码。", strict=False)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from tuoyu_excel.errors import RubricError
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import (
+    CLOSED_TYPES,
     COMPARATIVE,
     DEDUCTION,
     FIELD_TYPES,
@@ -43,8 +44,8 @@ class RubricProblems(RubricError):
 
 def rubric_problems(rubric: Rubric) -> list[RubricError]:
     """Every problem of the rubric, in the order the checks run."""
-    checks = [_unique_codes, _parts_known, _item_rules, _sums, _core_flags, _form_fields, _limits, _stages,
-              _report_fields, SETTINGS_CHECKS[rubric.kind]]
+    checks = [_unique_codes, _parts_known, _item_rules, _sums, _core_flags, _form_fields, _na_conditions, _limits,
+              _stages, _report_fields, SETTINGS_CHECKS[rubric.kind]]
     return [problem for check in checks for problem in check(rubric)]
 
 
@@ -151,6 +152,43 @@ def _form_fields(rubric: Rubric) -> Problems:
             yield _fail(rubric, f"fields[key={f.key}].type", f"类型“{f.type}”未知，应为：{'、'.join(FIELD_TYPES)}")
         if f.type == "choice" and not f.choices:
             yield _fail(rubric, f"fields[key={f.key}].choices", "下拉选择项须列出可选值")
+
+
+def _na_conditions(rubric: Rubric) -> Problems:
+    """An item's 不适用 condition (na_when) tests a required, closed form field against values it offers."""
+    for item in rubric.items:
+        c = item.na_when
+        if c is None:
+            continue
+        key, what = f"items[编号={item.code}].na_when", f"评分项 {item.code} 的不适用条件"
+        if not item.allow_na:
+            yield _fail(rubric, key, f"评分项 {item.code} 不可填“不适用”{NA_OFF}，不能设不适用条件。{NA_OFF_FIX}")
+        f = rubric.field_by_key.get(c.field)
+        if f is None:
+            yield _fail(rubric, f"{key}.field", f"{what}所用字段“{c.field}”不在申报表（基础数据）字段中{FIELD_KEYS}")
+            continue
+        if f.type not in CLOSED_TYPES:
+            yield _fail(rubric, f"{key}.field", f"{what}所用字段“{f.label}”没有固定的可选值。"
+                                                "条件只能用下拉选择、是否、县区或城市字段")
+            continue
+        if not f.required:
+            yield _fail(rubric, f"{key}.field", f"{what}所用字段“{f.label}”是选填项，不填时无法判断。"
+                                                "请改用必填字段，或把该字段设为必填")
+        options = rubric.options_of(f.key)
+        wrong = [v for v in c.equals if v not in options]
+        if not c.equals:
+            yield _fail(rubric, f"{key}.equals", f"{what}没有列出取值。{NA_VALUES}“{f.label}”的可选值：{'、'.join(options)}")
+        elif wrong:
+            yield _fail(rubric, f"{key}.equals", f"{what}取值“{'、'.join(wrong)}”不是“{f.label}”的可选值。"
+                                                 f"{NA_VALUES}：{'、'.join(options)}")
+
+
+# Phrases of the 不适用 condition messages that a rubric workbook's user reads in its own words
+# (layout.rubric_book.WORKBOOK_WORDS).
+NA_OFF = "（allow_na = false）"
+NA_OFF_FIX = "请把 allow_na 改为 true，或删去 na_when"
+FIELD_KEYS = "（[[fields]] 的 key）"
+NA_VALUES = "equals 只能填"
 
 
 def _limits(rubric: Rubric) -> Problems:

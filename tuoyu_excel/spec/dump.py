@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tuoyu_excel.spec.model import REPORT_KEYS, CitySettings, FormField, Item, Rubric, StarSettings, Zone
+from tuoyu_excel.spec.model import REPORT_KEYS, CitySettings, FormField, Item, NaCondition, Rubric, StarSettings, Zone
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -48,6 +48,9 @@ def toml_value(value: object) -> str:
         return toml_string(value)
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, NaCondition):
+        pairs = [("field", value.field), ("equals", value.equals)] + ([("only", True)] if value.only else [])
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in pairs) + " }"
     raise TypeError(f"cannot write {type(value).__name__} as TOML")
 
 
@@ -84,6 +87,8 @@ def dump_rubric_toml(rubric: Rubric) -> str:
         lines += ["[[fields]]", *_pairs(_field_pairs(f)), ""]
     lines.append("# 评分项。rule：pass_fail 必备条件；all_or_nothing 只能得 0 分或满分；deduction 按 steps 逐次扣分；"
                  "graded 按步长酌情评分；per_unit_deduction 按单位扣分；comparative 与全区平均水平比较")
+    lines.append("# allow_na = true：本项可填“不适用”。na_when = { field = \"字段\", equals = [\"取值\"] }：申报表该字段为"
+                 "所列取值时本项才可填“不适用”；加 only = true：此时只能填“不适用”")
     for i in rubric.items:
         lines += ["[[items]]", *_pairs(_item_pairs(i)), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -121,7 +126,7 @@ def _item_pairs(i: Item) -> list[tuple[str, object]]:
     pairs: list[tuple[str, object]] = [("code", i.code), ("part", i.part), ("title", i.title), ("content", i.content),
                                        ("criteria", i.criteria), ("points", i.points), ("rule", i.rule)]
     optional = [("core", i.core, False), ("veto", i.veto, False), ("allow_na", i.allow_na, False),
-                ("steps", i.steps, ()), ("method", i.method, ""), ("evidence", i.evidence, ""), ("note", i.note, ""),
+                ("na_when", i.na_when, None), ("steps", i.steps, ()), ("method", i.method, ""), ("evidence", i.evidence, ""), ("note", i.note, ""),
                 ("numerator", i.numerator, ""), ("denominator", i.denominator, ""), ("scale", i.scale, Decimal(1)),
                 ("per_unit", i.per_unit, Decimal(0)), ("unit_fields", i.unit_fields, ())]
     return pairs + [(k, v) for k, v, default in optional if not _is_default(v, default)]

@@ -22,6 +22,7 @@ from tuoyu_excel.spec.model import (
     CitySettings,
     FormField,
     Item,
+    NaCondition,
     Part,
     ReportText,
     Rubric,
@@ -111,6 +112,7 @@ def _item(r: _Reader, t: dict, where: str) -> Item:
         core=r.flag(t, "core", where),
         veto=r.flag(t, "veto", where),
         allow_na=r.flag(t, "allow_na", where),
+        na_when=_na_when(r, t, where),
         steps=tuple(r.dec_value(v, f"{where}.steps") for v in r.list(t, "steps", where)),
         method=r.text(t, "method", where, default=""),
         evidence=r.text(t, "evidence", where, default=""),
@@ -121,6 +123,29 @@ def _item(r: _Reader, t: dict, where: str) -> Item:
         per_unit=r.dec(t, "per_unit", where, default=Decimal(0)),
         unit_fields=tuple(str(v) for v in r.list(t, "unit_fields", where)),
     )
+
+
+NA_WHEN_KEYS = ("field", "equals", "only")
+
+
+def _na_when(r: _Reader, t: dict, where: str) -> NaCondition | None:
+    """`na_when = { field = "meals", equals = ["不供餐"], only = true }`: when the item may be 不适用."""
+    if "na_when" not in t:
+        return None
+    where = f"{where}.na_when"
+    c = t["na_when"]
+    if not isinstance(c, dict):
+        raise r.fail(where, '应写成 { field = "申报表字段代码", equals = ["取值"], only = true }，'
+                            '如 { field = "meals", equals = ["不供餐"], only = true }')
+    unknown = sorted(set(c) - set(NA_WHEN_KEYS))
+    if unknown:
+        raise r.fail(f"{where}.{unknown[0]}", f"不是可识别的项目，可用：{'、'.join(NA_WHEN_KEYS)}")
+    equals = c.get("equals", [])
+    equals = [equals] if isinstance(equals, str) else r.list(c, "equals", where)
+    if not all(isinstance(v, str) for v in equals):
+        raise r.fail(f"{where}.equals", '应为文字列表，如 ["不供餐"]')
+    return NaCondition(field=r.text(c, "field", where), equals=tuple(v.strip() for v in equals),
+                       only=r.flag(c, "only", where))
 
 
 def _field(r: _Reader, t: dict, where: str) -> FormField:

@@ -27,6 +27,7 @@ COMPUTED_RULES = (PER_UNIT, COMPARATIVE)
 
 # Form field types.
 FIELD_TYPES = ("text", "credit_code", "district", "city", "date", "int", "number", "yesno", "choice", "phone")
+CLOSED_TYPES = ("choice", "yesno", "district", "city")  # a closed set of values: what a 不适用 condition may test
 
 NOT_APPLICABLE = "不适用"
 PASS = "符合"
@@ -55,6 +56,24 @@ class Part:
 
 
 @dataclass(frozen=True)
+class NaCondition:
+    """When an item may be 不适用, read off the form: only while form field `field` holds one of
+    `equals`; with `only`, 不适用 is then the one valid answer. 1-05 供餐资质:
+    ``na_when = { field = "meals", equals = ["不供餐"], only = true }``.
+
+    Not part of ``Rubric.content_hash``: the condition is checked when a filled workbook is read, and
+    no cell or dropdown of the template depends on it (only its guide text does), so declaring or
+    changing one does not invalidate the templates already sent out."""
+
+    field: str  # key of a form field with a closed set of values (choice, yesno, district, city)
+    equals: tuple[str, ...]  # the values under which 不适用 is allowed
+    only: bool = False  # True: under those values 不适用 is the only valid answer
+
+    def holds(self, value: object) -> bool:
+        return value is not None and str(value) in self.equals
+
+
+@dataclass(frozen=True)
 class Item:
     code: str
     part: str
@@ -66,6 +85,7 @@ class Item:
     core: bool = False  # 核心指标 ★
     veto: bool = False  # 否决项 (必备条件)
     allow_na: bool = False  # may be 不适用
+    na_when: NaCondition | None = None  # 不适用 only under this form value (allow_na must be set)
     steps: tuple[Decimal, ...] = ()  # deduction steps, or the one graded step
     method: str = ""  # 评估方式
     evidence: str = ""  # 佐证材料
@@ -233,6 +253,8 @@ class Rubric:
         data = dataclasses.asdict(self)
         data.pop("source", None)
         data.pop("report", None)  # printed words, not scoring rules (see ReportText)
+        for item in data["items"]:  # checks applied when reading, not fixed in a template: see NaCondition
+            item.pop("na_when", None)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -265,6 +287,13 @@ class Rubric:
     def settings(self) -> StarSettings | CitySettings:
         """The kind's own settings ([star] or [city]): exactly one is set."""
         return self.star or self.city
+
+    def options_of(self, key: str) -> tuple[str, ...]:
+        """The values a closed form field allows (下拉选择 / 是否 / 县区 / 城市); () for an open one."""
+        f = self.field_by_key.get(key)
+        if f is None or f.type not in CLOSED_TYPES:
+            return ()
+        return {"choice": f.choices, "yesno": (YES, NO)}.get(f.type) or self.choices_for(f.type)
 
     def choices_for(self, field_type: str) -> tuple[str, ...]:
         """The allowed values of a form field of this type that the kind's settings list (县区 / 城市)."""

@@ -92,10 +92,15 @@ def read_items(sheet: Sheet | None, data: dict[str, Any], cells: Cells) -> None:
     attrs = {attr: cols[h] for h, attr, _ in book.ITEM_COLUMNS + book.CITY_ITEM_COLUMNS if h in cols}
     kind = data.get("rubric", {}).get("kind", "star")
     part_codes = {fold(p["name"]): p["code"] for p in data.get("parts", []) if p.get("name")}
+    field_keys = {fold(f[k]): f["key"] for f in data.get("fields", []) for k in ("key", "label") if f.get(k)}
     seen: set[str] = set()
     for r in data_rows(sheet, header + 1, len(sheet.grid)):
         item = _item(sheet, r, attrs, cells, kind)
         item["part"] = part_codes.get(fold(item["part"]), item["part"])  # a part's name also names it
+        na_when = _na_when(sheet, r, attrs, cells, field_keys)
+        if na_when is not None:
+            item["na_when"] = na_when
+            cells.mark(f"items[编号={item['code']}].na_when", sheet.ref(r, attrs["na_when.field"]))
         mark_duplicate(cells, "items", seen, item["code"], sheet.ref(r, attrs["code"]))
         cells.mark(f"items[{len(data['items']) + 1}]", sheet.ref(r, attrs["code"]))
         cells.mark(f"items[编号={item['code']}]", sheet.ref(r, attrs["code"]))
@@ -126,6 +131,22 @@ def _item(sheet: Sheet, r: int, attrs: dict[str, int], cells: Cells, kind: str) 
     if "unit_fields" in attrs:
         item["unit_fields"] = cells.values(sheet, r, attrs["unit_fields"])
     return item
+
+
+def _na_when(sheet: Sheet, r: int, attrs: dict[str, int], cells: Cells,
+             field_keys: dict[str, str]) -> dict[str, Any] | None:
+    """The three 不适用 condition cells as `na_when` (the field by its code or its name); None when blank."""
+    if "na_when.field" not in attrs:
+        return None
+    field = cells.text(sheet, r, attrs["na_when.field"])
+    equals = cells.values(sheet, r, attrs["na_when.equals"]) if "na_when.equals" in attrs else []
+    only = cells.flag(sheet, r, attrs["na_when.only"], book.NA_ONLY) if "na_when.only" in attrs else False
+    if field:
+        return {"field": field_keys.get(fold(field), field), "equals": equals, "only": only}
+    if equals or only:
+        cells.fail(sheet.ref(r, attrs["na_when.field"]), f"填了不适用条件，但“{book.NA_FIELD}”未填。请填申报表字段代码，"
+                                                         f"或清空本行的“{book.NA_EQUALS}”“{book.NA_ONLY}”")
+    return None
 
 
 def _rule(sheet: Sheet, r: int, c: int, cells: Cells, kind: str) -> str | None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.layout.submission import cell_name
 from tuoyu_excel.render.formats import row_height, setup_print
-from tuoyu_excel.render.template.validation import item_validation, note_validation
+from tuoyu_excel.render.template.validation import item_validation, na_condition, note_validation
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import NOT_APPLICABLE, Rubric
 
@@ -22,7 +22,9 @@ def _number(value: Decimal) -> int | float:
 
 def _item_cells(rubric: Rubric, item) -> dict[str, object]:
     criteria = item.criteria
-    if item.allow_na and item.scored:
+    if item.na_when:
+        criteria += f"（{na_condition(rubric, item)}）"
+    elif item.allow_na and item.scored:
         criteria += f"（可填“{NOT_APPLICABLE}”）"
     if item.computed:
         criteria += "（由工具根据基础数据核算）"
@@ -105,7 +107,7 @@ def _write_item_row(ws, fmts, rubric: Rubric, cols, r: int, item) -> None:
     ws.set_row(r, row_height(heights))
     stage_cols = [c for c, col in enumerate(cols) if col.stage]
     first, last = stage_cols[0], stage_cols[-1]
-    ws.data_validation(r, first, r, last, item_validation(item, cell_name(r, first)))
+    ws.data_validation(r, first, r, last, item_validation(rubric, item, cell_name(r, first)))
 
 
 def _write_part_row(ws, fmts, rubric: Rubric, cols, r: int, part, span: tuple[int, int]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.spec.model import (
     ALL_OR_NOTHING,
     COMPARATIVE,
@@ -43,15 +44,32 @@ def _list(values: list[str]) -> dict:
     return {"validate": "list", "source": values}
 
 
-def item_validation(item: Item, first_cell: str) -> dict:
+def na_condition(rubric: Rubric, item: Item) -> str:
+    """When the item may be 不适用, in words, from its condition on a form field (na_when); "" without one."""
+    c = item.na_when
+    if c is None:
+        return ""
+    when = f"{layout.form_sheet(rubric)}“{rubric.field_by_key[c.field].label}”为“{'”或“'.join(c.equals)}”时"
+    if c.only:
+        return f"{when}须填“{NOT_APPLICABLE}”，其他情况不能填“{NOT_APPLICABLE}”"
+    return f"仅{when}可填“{NOT_APPLICABLE}”"
+
+
+_MESSAGE_CAP = 255  # Excel's cap on an input message
+
+
+def item_validation(rubric: Rubric, item: Item, first_cell: str) -> dict:
     """Validation for one item's stage cells; `first_cell` is the top-left cell (A1) of the range."""
     pts = _num(item.points)
+    condition = na_condition(rubric, item)
+    if condition and len(condition) > _MESSAGE_CAP - 60:  # a long field label or value list: the column says it
+        condition = f"何时填“{NOT_APPLICABLE}”见“{layout.H_CRITERIA}”列"
     if item.rule == PASS_FAIL:
         choices = [PASS, FAIL] + ([NOT_APPLICABLE] if item.allow_na else [])
-        return _stop(f"必备条件 {item.code}", f"请从下拉列表选择：{'/'.join(choices)}。",
+        return _stop(f"必备条件 {item.code}", f"请从下拉列表选择：{'/'.join(choices)}。{condition}{'。' if condition else ''}",
                      f"必备条件只能填“{'”或“'.join(choices)}”，请从下拉列表选择。", **_list(choices))
     na = [NOT_APPLICABLE] if item.allow_na else []
-    na_text = "；不适用的选“不适用”" if item.allow_na else ""
+    na_text = f"；{condition or '不适用的选“不适用”'}" if item.allow_na else ""
     allowed = item.allowed_values()
     if item.rule in (ALL_OR_NOTHING, COMPARATIVE):
         extra = "（由工具按基础数据核算）" if item.rule == COMPARATIVE else ""

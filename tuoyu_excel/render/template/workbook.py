@@ -13,7 +13,7 @@ from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render import xlsx as xlsx_out
 from tuoyu_excel.render.formats import make_formats, row_height, setup_print, write_guide
 from tuoyu_excel.render.template.score_sheet import write_score_sheet
-from tuoyu_excel.render.template.validation import field_validation
+from tuoyu_excel.render.template.validation import field_validation, na_condition
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, PASS, Rubric
 
@@ -43,6 +43,9 @@ def _guide_lines(rubric: Rubric) -> list[str]:
         "5. 分数只填数字（如 8 或 8.5），不要带“分”字；只能得 0 分或满分的项目、按固定分数扣分的项目可从下拉列表选择。",
         "6. 扣分时请在“扣分说明”列写明扣分原因；确不适用的项目（表中注明可不适用的）选择“不适用”，总分按应得分折算。",
     ]
+    conditional = [f"{i.code} {i.title}{na_condition(rubric, i)}" for i in rubric.scored_items if i.na_when]
+    if conditional:  # 必备条件 with a condition are named in their own line (_kind_lines)
+        lines.append(f"{len(lines) + 1}. 以下项目能否填“{NOT_APPLICABLE}”取决于“{form}”的填写：{'；'.join(conditional)}。")
     kind_lines = _kind_lines(rubric) + [
         f"每部分标题行和表末的合计{'、核心指标得分' if rubric.core_total else ''}会自动计算，仅供填表时参考；最终得分以工具核算为准。",
         "填好后直接保存为 .xlsx（WPS 用户也可另存为 .xls），按原文件发回，不要另存为图片或 PDF。"]
@@ -56,8 +59,11 @@ def _kind_lines(rubric: Rubric) -> list[str]:
     kind = kind_of(rubric)
     lines = []
     if kind.has_veto_part:
-        na = "、".join(f"{i.code} {i.title}" for i in rubric.veto_items if i.allow_na)
-        na = f"（{na}可选“{NOT_APPLICABLE}”）" if na else ""
+        na_items = [i for i in rubric.veto_items if i.allow_na]
+        always = "、".join(f"{i.code} {i.title}" for i in na_items if not i.na_when)
+        texts = ([f"{always}可选“{NOT_APPLICABLE}”"] if always else []) + [
+            f"{i.code} {i.title}：{na_condition(rubric, i)}" for i in na_items if i.na_when]
+        na = f"（{'；'.join(texts)}）" if texts else ""
         lines.append(f"“必备条件”各项只能选择“{PASS}”或“{FAIL}”{na}，任一项不符合的不予评定星级。")
     if kind.computes_items:
         lines.append("与全区平均水平比较的项目和联席会议制度项目，由工具根据“基础数据”核算，评分表中的填写仅供核对。")
