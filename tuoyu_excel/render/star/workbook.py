@@ -13,8 +13,10 @@ institutions included) is written as text.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import StarResult
 from tuoyu_excel.intake.history import HistoryRead
 from tuoyu_excel.render.check_report import run_info
@@ -62,13 +64,26 @@ def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead
 
 def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
     """The shared 运行信息, then the institutions whose rating is due for review."""
-    ws, row = write_run(wb, fmts, run_info(rep.result.run, _run_settings(rep), rep.issues))
+    info = dataclasses.replace(run_info(rep.result.run, _run_settings(rep), rep.issues), summary=_summary(rep))
+    ws, row = write_run(wb, fmts, info)
     due = [[h.name, h.key, h.star, h.date] for h in rep.review_due]
     cols = [Col(f"复审到期（评定满 {rep.rubric.star.review_years} 年）"), Col("统一社会信用代码"), Col("星级"),
             Col("评定日期", "date")]
     write_table(ws, fmts, cols, due or [["无", "", "", None]], row + 1)
     for c, width in enumerate((40, 70, 12, 30)):
         ws.set_column(c, c, width)
+
+
+def _summary(rep: StarReport) -> tuple[str, ...]:
+    """What came out, in a sentence or two (the counts as the tool computed them)."""
+    stars = "，".join(f"{s} {sum(1 for p in rep.placements if p.star == s)} 家" for s in rep.stars_high_first)
+    no_star = sum(1 for p in rep.placements if p.star == NO_STAR)
+    lines = [f"参加排名 {len(rep.placements)} 家：{stars}，{NO_STAR} {no_star} 家，{PENDING} {len(rep.pending)} 家；"
+             f"未达评定条件 {len(rep.result.ineligible) + len(rep.unplaced)} 家，"
+             f"表格有错误、未参加评定 {len(rep.result.excluded)} 份。结果见“汇总”和“星级评定结果”工作表。"]
+    if rep.provisional:
+        lines.append(f"这是{rep.stage_label}的初步结果，仅供核对，不得据此公示。")
+    return tuple(lines)
 
 
 def _run_settings(rep: StarReport) -> list[tuple[str, object]]:
@@ -78,7 +93,7 @@ def _run_settings(rep: StarReport) -> list[tuple[str, object]]:
         sha = rep.history.sha256
     return [
         ("历史评定记录文件", history),
-        ("历史评定记录文件 SHA-256", sha),
+        ("历史评定记录文件校验值（SHA-256）", sha),
         ("复审到期机构数", len(rep.review_due)),
         ("因定级未满期限保持原星级的机构数", len(rep.capped)),
     ]
