@@ -15,6 +15,8 @@ PENDING_FILL = "#FCE4D6"
 ERROR_FILL = "#FFC7CE"  # light red: 错误
 WARNING_FILL = "#FFEB9C"  # light yellow: 警告
 OK_FILL = "#C6EFCE"  # light green: 通过
+MARK_ERROR_FILL = "#FF5050"  # an annotated copy's cells: strong red (错误) and orange (警告), saturated,
+MARK_WARNING_FILL = "#FF9933"  # so that neither looks like the pale-yellow INPUT_FILL of a template
 LINE_HEIGHT = 14.0  # points per text line at 10 pt
 
 
