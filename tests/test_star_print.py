@@ -202,3 +202,25 @@ def _smallest_detail_font(pdf, rubric) -> float:
                if word in codes]
     assert len(heights) >= len(codes)
     return min(heights)
+
+
+def test_run_info_opens_with_a_human_summary_above_the_record(run):
+    result, path = run
+    ws = openpyxl.load_workbook(path)["运行信息"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][0] == "运行信息"
+    assert rows[1][0].startswith("本工作簿由 tuoyu_excel ") and "按市级核验的“市级核验得分”列计算，评定日期 2026-11-22" in rows[1][0]
+    assert rows[2][0] == f"共读取 17 个文件，发现问题 {len(result.run.issues)} 条（错误 1 条，警告 0 条）。"
+    assert rows[3][0].startswith("参加排名 15 家：三星级 4 家，二星级 6 家，一星级 3 家，未获评 0 家，待裁定 2 家；"
+                                 "未达评定条件 1 家，表格有错误、未参加评定 1 份。")
+    assert rows[4][0].startswith("以下为核对用的运行记录")
+    header = next(n for n, r in enumerate(rows) if r[:2] == ("项目", "内容"))
+    assert header == 6 and ws.freeze_panes == "A8" and ws.print_title_rows == "$7:$7"
+    record = {r[0]: r[1] for r in rows[header + 1:] if r[0]}
+    assert record["规则校验码"] == result.rubric.content_hash
+    assert record["历史评定记录文件校验值（SHA-256）"] == "—"
+    labels = [r[0] for r in rows[header:] if r[0] and not r[0].endswith((".xlsx", ".pdf"))]
+    assert all(re.search(r"[\u4e00-\u9fff]", label) for label in labels), labels  # Chinese labels
+    files = rows[next(n for n, r in enumerate(rows) if r[0] == "输入文件") + 1:]
+    assert {r[0]: r[1] for r in files if r[0] in {f.file for f in result.run.files}} == {
+        f.file: f.sha256 or "—" for f in result.run.files}

@@ -384,6 +384,8 @@ def test_remaining_tie_at_band_boundary_is_pending(tie_run):
     assert [(rows[n]["片区排名"], rows[n]["评定星级"]) for n in ("县甲", "县乙", "县丙", "县丁")] == [
         (1, "三星级"), (2, "待裁定"), (2, "待裁定"), (4, "二星级")]
     assert "须由市卫生健康委裁定" in rows["县乙"]["备注"]
+    [cf] = wb["星级评定结果"].conditional_formatting  # 待裁定 rows tinted, from the first row under the header
+    assert str(cf.sqref) == "A4:J12" and cf.rules[0].formula == ['$I4="待裁定"']
     warning = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if c and "待裁定——" in str(c)]
     assert len(warning) == 1 and "县乙（县第 2 名）" in warning[0] and "县丙（县第 2 名）" in warning[0]
     assert [r["机构名称"] for r in sheet_rows(wb, "公示名单") if r["机构名称"].startswith("县")] == ["县甲", "县丁"]

@@ -113,7 +113,3 @@ def table_sheet(wb, fmts: dict, name: str, cols: Sequence[Col], rows: Sequence[S
     finish_list(ws, len(cols), len(rows), header_row)
     return ws
 
-
-def table_header_row(heading: Heading | None) -> int:
-    """The row (0-based) a table_sheet's header is in."""
-    return heading.rows if heading else 0
