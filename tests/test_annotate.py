@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import shutil
 import zipfile
@@ -29,6 +30,7 @@ from tuoyu_excel.render.annotate import (
     annotate_file,
     mark_cells,
 )
+from tuoyu_excel.render.formats import INPUT_FILL
 from tuoyu_excel.render.template import fill
 from tuoyu_excel.render.template.workbook import write_template
 
@@ -110,12 +112,50 @@ def test_opinion_sheet_first_and_literal(rubric, inputs, tmp_path):
     wb = openpyxl.load_workbook(copy)
     assert wb.sheetnames[0] == OPINION_SHEET and wb.active.title == OPINION_SHEET
     assert [ws.sheet_view.tabSelected for ws in wb.worksheets].count(True) == 1
-    body = list(wb[OPINION_SHEET].iter_rows(min_row=2, values_only=True))
-    assert [c.value for c in wb[OPINION_SHEET][1]] == [
-        "文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
-    assert [(r[8], f"{r[1]}!{r[2]}") for r in body] == [i.key()[::2] for i in result.files[1].issues]
-    assert {r[0] for r in body} == {"b.xlsx"} and all(r[4] == issue_title(r[8]) for r in body)
+    ws = wb[OPINION_SHEET]
+    assert ws["A1"].value == "校验意见" and ws["A2"].value == "表格：b.xlsx"
+    assert ws["A3"].value.startswith("以下是对本表格的校验意见，共 4 条（错误 3 条，警告 1 条）。请按“说明”逐条修改")
+    assert [c.value for c in ws[4]] == ["序号", "工作表", "单元格", "严重程度", "问题类型", "说明（请按此修改）", "发现值", "应为"]
+    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == "A4:H8" and ws.print_title_rows == "$4:$4"
+    body = list(ws.iter_rows(min_row=5, values_only=True))
+    issues = result.files[1].issues
+    assert [(r[4], f"{r[1]}!{r[2]}") for r in body] == [(issue_title(i.code), i.key()[2]) for i in issues]
+    assert [r[0] for r in body] == [1, 2, 3, 4] and [r[5] for r in body] == [i.message for i in issues]
     assert_literal_text(copy, OPINION_SHEET, {"-3"})
+
+
+def test_highlights_differ_clearly_from_the_input_cells():
+    """Red and orange, both saturated: neither can pass for the template's pale-yellow input cells."""
+    def hsv(rgb: str) -> tuple[float, float, float]:
+        return colorsys.rgb_to_hsv(*(int(rgb[-6:][n:n + 2], 16) / 255 for n in (0, 2, 4)))
+
+    input_hue, input_sat, _ = hsv(INPUT_FILL)
+    assert input_sat < 0.3
+    for fill_rgb_ in (ERROR_FILL, WARNING_FILL):
+        hue, sat, _ = hsv(fill_rgb_)
+        assert sat >= 0.6 and abs(hue - input_hue) * 360 >= 10, fill_rgb_  # not a yellow, not pale
+    assert abs(hsv(ERROR_FILL)[0] - hsv(WARNING_FILL)[0]) * 360 >= 20  # and unlike each other
+
+
+def test_copies_speak_to_the_institution(rubric, built, tmp_path):
+    """A duplicate is told to check its code, not to be moved out of a folder, and the other file is
+    not named (it may be another institution's)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(built / "a.xlsx", folder / "阳光托育_申报.xlsx")
+    shutil.copy(built / "a.xlsx", folder / "另一家_申报.xlsx")
+    result = pipeline.run(folder, rubric, "self", EVAL_DATE)
+    assert {i.code for f in result.files for i in f.issues} == {"DUPLICATE_INSTITUTION"}
+    assert "移出文件夹" in result.files[0].issues[0].message  # the official's check report says so
+    annotate_copies(result, tmp_path / "out")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "阳光托育_申报.xlsx")
+    texts = [str(c.value) for row in wb[OPINION_SHEET].iter_rows() for c in row if c.value]
+    texts += [c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    said = "\n".join(texts)
+    assert "与本次收到的另一份表格相同" in said and "请核对信用代码是否填错" in said
+    for official_words in ("文件夹", "另一家", "重新运行", "校验时", "代码"):
+        assert official_words not in said.replace("信用代码", ""), official_words
+    assert "机构重复提交" in said  # the problem's Chinese name (issues.TITLES)
 
 
 def test_validations_protection_and_hidden_sheets_kept(rubric, inputs, tmp_path):

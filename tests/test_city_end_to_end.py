@@ -239,24 +239,30 @@ def test_results_workbook_reads_back(result, tmp_path):
     wb = openpyxl.load_workbook(out.path)
     assert wb.sheetnames == ["城市排名", "得分明细", "全区平均水平", "校验问题", "运行信息"]
     ws = wb["城市排名"]
-    header = [c.value for c in ws[3]]
+    assert ws["A1"].value == "广西婴幼儿照护服务示范城市创建评分——城市排名"
+    assert [v for v in next(ws.iter_rows(min_row=2, max_row=2, values_only=True)) if v] == [
+        "发布单位：广西壮族自治区卫生健康委员会", f"评定日期：{EVAL_DATE.year}年{EVAL_DATE.month}月{EVAL_DATE.day}日"]
+    assert ws.print_title_rows == "$4:$4" and ws.freeze_panes == "A5"  # the header row only, not the title
+    header = [c.value for c in ws[4]]
     assert header[:9] == ["排名", "城市", "总分", "一、核心指标", "二、党政责任", "三、政策体系", "四、服务供给",
                           "五、创新融合", "六、监管服务"]
     assert header[-1] == "备注"
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=17)]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=5, max_row=18)]
     assert [(r[0], r[1], r[2]) for r in rows] == [(rank, city, total) for rank, city, total in EXPECTED]
     assert rows[3][-1] == "与桂林市总分相同，并列第 3 名"
-    assert ws.cell(4, 10).number_format == "0.00%"  # 一、核心指标得分率 of 南宁: 22/22
-    assert ws.cell(4, 10).value == 1
+    assert ws.cell(5, 10).number_format == "0.00%"  # 一、核心指标得分率 of 南宁: 22/22
+    assert ws.cell(5, 10).value == 1
+    signature = [c.value for row in ws.iter_rows(min_row=19) for c in row if c.value]
+    assert signature and signature[0].startswith("制表人：") and "审核人：" in signature[0]
     avg = wb["全区平均水平"]
-    assert [c.value for c in avg[3]] == ["编号", "指标", "单位", "全区平均水平", "依据", "覆盖城市数", "分子合计",
+    assert [c.value for c in avg[4]] == ["编号", "指标", "单位", "全区平均水平", "依据", "覆盖城市数", "分子合计",
                                          "分母合计", "计算方法"]
-    assert [avg.cell(4, c).value for c in range(1, 9)] == ["1", "每千人口托位数", "每千人", 3.5, BASIS_COMPUTED, 14,
+    assert [avg.cell(5, c).value for c in range(1, 9)] == ["1", "每千人口托位数", "每千人", 3.5, BASIS_COMPUTED, 14,
                                                            189_000, 54_000_000]
-    assert (avg["D5"].value, avg["D5"].number_format) == (pytest.approx(2 / 3), "0.00%")  # 2.2: 66.67%
+    assert (avg["D6"].value, avg["D6"].number_format) == (pytest.approx(2 / 3), "0.00%")  # 2.2: 66.67%
     assert [c.value for c in wb["校验问题"][1]] == ["文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
     detail = wb["得分明细"]
-    assert [c.value for c in detail[3]][5:7] == ["南宁市", "柳州市"]
+    assert [c.value for c in detail[4]][5:7] == ["南宁市", "柳州市"]
     with zipfile.ZipFile(out.path) as z:
         assert "xl/charts/chart1.xml" in z.namelist()
         chart = z.read("xl/charts/chart1.xml").decode("utf-8")
@@ -266,8 +272,8 @@ def test_results_workbook_reads_back(result, tmp_path):
 def test_rate_rows_say_above_or_not(result, tmp_path):
     wb = openpyxl.load_workbook(write_city_results(result, tmp_path / "r.xlsx").path)
     ws = wb["全区平均水平"]
-    assert [c.value for c in ws[9]] == ["编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分"]
-    rows = {(r[0], r[2]): r for r in ws.iter_rows(min_row=10, values_only=True)}
+    assert [c.value for c in ws[10]] == ["编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分"]
+    rows = {(r[0], r[2]): r for r in ws.iter_rows(min_row=11, values_only=True)}
     assert len(rows) == 4 * 14
     assert rows[("1", "北海市")][3:] == (3.5, 3.5, "不高于", 7_000, 2_000_000, 0)
     assert rows[("1", "南宁市")][5] == "高于" and rows[("1", "南宁市")][8] == 8

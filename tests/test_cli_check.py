@@ -80,9 +80,9 @@ def test_issues_exit_1_and_report(built, work, capsys):
     assert "bad.xlsx：有错误，未计分" in out
     assert "[错误] bad.xlsx “申报表”工作表 B13 单元格：“联系电话”未填写。请填写此项" in out
     wb = openpyxl.load_workbook(work / "r.xlsx")
-    summary = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    summary = list(wb["汇总"].iter_rows(min_row=4, values_only=True))  # under the title, issuer, date, header
     assert [(r[0], r[1]) for r in summary] == [("bad.xlsx", "=1+1"), ("good.xlsx", "柳州市阳光托育中心")]
-    assert wb["汇总"]["B2"].data_type == "s"
+    assert wb["汇总"]["B4"].data_type == "s"
     assert [(r[8], r[2]) for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)] == [
         ("VALUE_REQUIRED", "B13"), ("SCORE_OVER_MAX", "I16")]
     assert hashes(folder) == before
@@ -106,7 +106,7 @@ def test_single_file(built, work, capsys):
     (work / "reports").mkdir()
     assert check(str(folder / "bad.xlsx"), "-o", "reports") == 1  # -o a folder: default name inside it
     assert "共读取 1 个文件" in capsys.readouterr().out
-    rows = list(openpyxl.load_workbook(work / "reports" / REPORT)["汇总"].iter_rows(min_row=2, values_only=True))
+    rows = list(openpyxl.load_workbook(work / "reports" / REPORT)["汇总"].iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == ["bad.xlsx"]
 
 

@@ -299,7 +299,7 @@ def test_run_info_sheet(book, report):
     assert info["评定阶段"] == "县级初评（按“县级初评得分”列）"
     assert (info["县区"], info["申报机构数"], info["表格有错误未能评分"]) == (COUNTY, report.applied, len(report.unscored))
     assert info["运行开始时间"] == "—"  # built without the run: no run time, no hashes
-    files = rows[rows.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]
+    files = rows[rows.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     assert {r[0] for r in files} == {i.file for i in report.institutions} | {u.file for u in report.unscored}
     assert {r[1] for r in files} == {"—"}
 
@@ -309,7 +309,7 @@ def test_run_info_with_the_run_has_hashes(folder, rubric, tmp_path):
     report = build_county_report(result, rubric, COUNTY)
     path = write_county_report(report, tmp_path / "r.xlsx", run=result).path
     rows = _rows(openpyxl.load_workbook(path)["运行信息"])
-    files = rows[rows.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]
+    files = rows[rows.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     sha = {f.file: f.sha256 for f in result.files}
     assert files and all(r[1] == sha[r[0]] for r in files)
     assert {r[0]: r[1] for r in rows}["运行开始时间"] == result.started.strftime("%Y-%m-%d %H:%M:%S")

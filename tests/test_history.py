@@ -233,9 +233,9 @@ def test_review_due_after_three_years(history_run):
     assert [r[0] for r in values[start + 1:]] == ["老机构", "乙"]
     info = {r[0]: r[1] for r in values}
     assert info["历史评定记录文件"].startswith("历史.xlsx（8 条有效记录，0 个问题）")
-    assert len(info["历史评定记录文件 SHA-256"]) == 64
+    assert len(info["历史评定记录文件校验值（SHA-256）"]) == 64
     assert info["因定级未满期限保持原星级的机构数"] == 2
-    assert info["历史评定记录文件 SHA-256"] == hashlib.sha256(hist.read_bytes()).hexdigest()
+    assert info["历史评定记录文件校验值（SHA-256）"] == hashlib.sha256(hist.read_bytes()).hexdigest()
 
 
 def test_cli_star_with_history(history_run, tmp_path, capsys):

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from support import EVAL_DATE
+from support.results import header_of
 from support.star import assert_literal_text, field_cell, full_scores, score_cell, store_text, valid_form
 
 from tuoyu_excel.core import pipeline
@@ -88,18 +89,22 @@ def rows(path: Path, sheet: str) -> list[tuple]:
 def test_sheets_and_headers(report, rubric):
     wb = openpyxl.load_workbook(report)
     assert wb.sheetnames == [SUMMARY_SHEET, ISSUES_SHEET, INFO_SHEET]
-    assert [c.value for c in wb[SUMMARY_SHEET][1]] == [c.header for c in summary_columns(rubric)]
+    assert header_of(wb[SUMMARY_SHEET]) == [c.header for c in summary_columns(rubric)]
+    assert wb[SUMMARY_SHEET]["A1"].value == "柳州市托育机构星级评定——校验报告"
+    assert [v for v in next(wb[SUMMARY_SHEET].iter_rows(min_row=2, max_row=2, values_only=True)) if v] == [
+        "发布单位：柳州市卫生健康委", f"评定日期：{EVAL_DATE.year}年{EVAL_DATE.month}月{EVAL_DATE.day}日"]
+    assert wb[SUMMARY_SHEET].print_title_rows == "$3:$3"  # the header, not the title, repeats on every page
     assert [c.header for c in summary_columns(rubric)][:9] == [
         "文件", "机构名称", "统一社会信用代码", "所在县区", "状态", "错误数", "警告数", "综合得分", "核心指标得分率"]
     assert tuple(c.value for c in wb[ISSUES_SHEET][1]) == ISSUE_HEADERS == (
         "文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码")
-    for name in (SUMMARY_SHEET, ISSUES_SHEET):
-        assert wb[name].freeze_panes == "A2"
-        assert wb[name].auto_filter.ref.startswith("A1:")
+    for name, header in ((SUMMARY_SHEET, 3), (ISSUES_SHEET, 1)):
+        assert wb[name].freeze_panes == f"A{header + 1}"
+        assert wb[name].auto_filter.ref.startswith(f"A{header}:")
 
 
 def test_one_row_per_file(report, run_result):
-    body = rows(report, SUMMARY_SHEET)[1:]
+    body = rows(report, SUMMARY_SHEET)[3:]
     assert [r[0] for r in body] == ["a.xlsx", "b.xlsx", "c.xlsx", "notes.txt"]
     assert [r[4] for r in body] == ["通过", "有错误", "有警告", "无法读取"]
     assert [(r[5], r[6]) for r in body] == [(0, 0), (6, 1), (0, 2), (1, 0)]
@@ -110,7 +115,7 @@ def test_one_row_per_file(report, run_result):
     assert b[1] == NAME and b[7] is None and b[8] is None
     assert txt[1] is None and txt[7] is None
     ws = openpyxl.load_workbook(report)[SUMMARY_SHEET]
-    assert ws["I2"].number_format.endswith("%")
+    assert ws["I4"].number_format.endswith("%")
 
 
 def test_one_row_per_issue_sorted(report, rubric):
@@ -152,7 +157,7 @@ def test_run_info(report, run_result, rubric):
     assert info["评定日期"] == EVAL_DATE.isoformat()
     assert info["运行开始时间"] == run_result.started.strftime("%Y-%m-%d %H:%M:%S") and info["输入文件数"] == 4
     assert info["问题数"] == f"{len(run_result.issues)}（错误 7 条，警告 3 条）"
-    files = body[body.index(("输入文件", "SHA-256", "状态", "机构名称")) + 1:]
+    files = body[body.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     hashes = {r[0]: r[1] for r in files}
     assert hashes == {f.file: f.sha256 for f in run_result.files}
     assert {r[0]: r[2] for r in files} == {f.file: f.status for f in run_result.files}
@@ -175,7 +180,8 @@ def test_city_rubric_and_no_files(tmp_path):
     city = load_rubric("guangxi_demo_city")
     result = pipeline.RunResult(city, city.stages[0].key, EVAL_DATE, [], dt.datetime(2026, 11, 22, 9, 30), 0.0)
     path = write_check_report(result, tmp_path / "city.xlsx").path
-    assert rows(path, SUMMARY_SHEET) == [("文件", "城市名称", "状态", "错误数", "警告数", "综合得分")]
+    assert rows(path, SUMMARY_SHEET)[2:] == [("文件", "城市名称", "状态", "错误数", "警告数", "综合得分")]
+    assert rows(path, SUMMARY_SHEET)[0][0] == "广西婴幼儿照护服务示范城市创建评分——校验报告"
     assert rows(path, ISSUES_SHEET) == [ISSUE_HEADERS, (NO_ISSUES,) + (None,) * 8]
 
 
@@ -183,5 +189,5 @@ def test_single_file_run(rubric, inputs, tmp_path):
     shutil.copy(inputs / "c.xlsx", tmp_path / "c.xlsx")
     result = pipeline.run(tmp_path / "c.xlsx", rubric, "self", EVAL_DATE)
     path = write_check_report(result, tmp_path / "out" / "r.xlsx").path
-    assert [r[0] for r in rows(path, SUMMARY_SHEET)[1:]] == ["c.xlsx"]
+    assert [r[0] for r in rows(path, SUMMARY_SHEET)[3:]] == ["c.xlsx"]
     assert result.files[0].card.total == Decimal(998)

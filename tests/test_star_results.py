@@ -17,7 +17,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from office import convert
-from support.results import EVAL_DATE, Inst, clear_field, make_folder, sheet_rows
+from support.results import EVAL_DATE, Inst, clear_field, header_of, header_span, make_folder, sheet_rows
 from support.star import field_cell
 
 from tuoyu_excel.cli.main import main
@@ -93,7 +93,7 @@ def main_run(rubric, template, tmp_path_factory):
     (folder / "broken.xlsx").write_text("这不是表格", encoding="utf-8")
     result = evaluate_star(folder, rubric, "city", EVAL_DATE)
     out = write_star_results(result, folder.parent / "out" / "结果.xlsx")
-    return result, out, openpyxl.load_workbook(out.path)
+    return result, out, openpyxl.load_workbook(out.path, data_only=True)  # 汇总 counts: their cached values
 
 
 def by_name(rows: list[dict], key: str = "机构名称") -> dict[str, dict]:
@@ -106,7 +106,10 @@ def by_name(rows: list[dict], key: str = "机构名称") -> dict[str, dict]:
 def test_sheet_names_and_headers_are_the_contract(main_run):
     _, _, wb = main_run
     assert wb.sheetnames == SHEETS
-    head = {name: [c.value for c in wb[name][1]] for name in SHEETS}
+    head = {name: header_of(wb[name]) for name in SHEETS if wb[name].auto_filter.ref}
+    assert set(head) == set(SHEETS) - {"汇总", "图表", "运行信息"}
+    summary = list(wb["汇总"].iter_rows(values_only=True))
+    head["汇总"] = [v for v in next(r for r in summary if r[0] == "片区") if v is not None]
     assert head["星级评定结果"] == ["片区", "片区排名", "机构名称", "统一社会信用代码", "所在县区", "综合得分",
                                 "核心指标得分", "核心指标得分率", "评定星级", "备注"]
     assert head["未达条件名单"] == ["机构名称", "统一社会信用代码", "所在县区", "综合得分", "原因"]
@@ -115,20 +118,46 @@ def test_sheet_names_and_headers_are_the_contract(main_run):
     assert head["自评与核验差异"] == ["机构名称", "部分", "自评得分", "县级初评得分", "市级核验得分", "初评−自评",
                                   "核验−初评", "核验−自评", "标注"]
     assert head["汇总"] == ["片区", "三星级", "二星级", "一星级", "未获评", "待裁定", "合计"]
+    assert next(r for r in summary if r[0] == "县区") == ("县区", "申报", "参加排名", "三星级", "二星级", "一星级",
+                                                         "未获评", "待裁定", "未达条件")
     assert head["得分明细"][:4] == ["机构名称", "统一社会信用代码", "综合得分", "二、机构资质"]
-    assert head["得分明细"][10:12] == ["1-01", "1-02"] and len(head["得分明细"]) == 3 + 7 + 68
+    assert head["得分明细"][10:12] == ["1-01 依法登记备案", "1-02 运营年限与收托规模"]
+    assert len(head["得分明细"]) == 3 + 7 + 68
+
+
+def test_printable_sheets_carry_title_issuer_date_and_signature(main_run):
+    _, _, wb = main_run
+    titles = {"汇总": "柳州市托育机构星级评定——结果汇总", "星级评定结果": "柳州市托育机构星级评定——星级评定结果",
+              "未达条件名单": "柳州市托育机构星级评定——未达条件名单", "公示名单": "柳州市星级托育机构拟命名名单（公示）",
+              "得分明细": "柳州市托育机构星级评定——得分明细"}
+    for name, title in titles.items():
+        ws = wb[name]
+        assert ws["A1"].value == title, name
+        byline = [v for v in next(ws.iter_rows(min_row=2, max_row=2, values_only=True)) if v]
+        assert byline == ["发布单位：柳州市卫生健康委", "评定日期：2026年11月22日"], name
+        assert "A1" in {str(r).split(":")[0] for r in ws.merged_cells.ranges}, name
+    for name in ("汇总", "星级评定结果", "未达条件名单", "公示名单"):
+        texts = [c.value for row in wb[name].iter_rows() for c in row if isinstance(c.value, str)]
+        assert texts[-1].startswith("制表人：") and "审核人：" in texts[-1] and "日期：" in texts[-1], name
+    for name in ("星级评定结果", "未达条件名单", "公示名单"):  # the signature is under the table, not in it
+        _, last = header_span(wb[name])
+        assert all(c.value is None for c in wb[name][last + 1]), name
 
 
 def test_list_sheets_are_frozen_filtered_formatted_and_print_a4_landscape(main_run):
     _, _, wb = main_run
     for name in ("星级评定结果", "未达条件名单", "得分明细", "自评与核验差异", "校验问题", "公示名单"):
         ws = wb[name]
-        assert ws.freeze_panes in ("A2", "B2"), name
-        assert ws.auto_filter.ref.startswith("A1:"), name
+        header, _ = header_span(ws)
+        top = 2 if name == "得分明细" else 1  # its header has two rows: the parts over their items
+        assert header == {"自评与核验差异": 1, "校验问题": 1, "得分明细": 4}.get(name, 3), name
+        assert ws.freeze_panes in (f"A{header + 1}", f"B{header + 1}"), name  # only the table's header frozen
+        assert ws.print_title_rows == f"${header - top + 1}:${header}", name  # and repeated: not the title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
     ws = wb["星级评定结果"]
-    assert ws["F2"].number_format == "0.00" and ws["H2"].number_format == "0.0%"
+    assert ws["F4"].number_format == "0.00" and ws["H4"].number_format == "0.0%"
     assert ws.column_dimensions["C"].width >= 12  # Chinese names are not squeezed
+    assert [c.value for c in wb["得分明细"][3]][3:11] == ["各部分得分"] + [None] * 6 + ["一、必备条件"]
 
 
 # ---------------------------------------------------------------- quotas, bands, ties
@@ -140,7 +169,7 @@ def test_quotas_and_bands_per_zone(main_run):
     # “柳城、鹿寨、融安、融水及三江县：每年共评定星级机构不超过12家……综合评分排名1-2名为三星级机构，
     #  综合评分排名3-6名为二星级机构，综合评分排名7-12名为一星级机构。”
     _, _, wb = main_run
-    summary = by_name(sheet_rows(wb, "汇总")[:3], "片区")
+    summary = by_name(sheet_rows(wb, "汇总", first="片区"), "片区")
     assert [summary["城区"][k] for k in ("三星级", "二星级", "一星级", "未获评", "待裁定", "合计")] == [3, 6, 9, 2, 0, 20]
     assert [summary["县"][k] for k in ("三星级", "二星级", "一星级", "未获评", "待裁定", "合计")] == [2, 4, 6, 1, 0, 13]
     assert summary["合计"]["合计"] == 33
@@ -228,13 +257,12 @@ def test_public_list_order_and_print_title(main_run):
     assert [r["机构名称"] for r in rows[:5]] == [INJECTED[0], "城区托育02", "城区托育03", "县托育01", "县托育02"]
     assert rows[5]["机构名称"] == "城区托育04" and rows[5]["所在县区"] == "柳北区"
     ws = wb["公示名单"]
-    assert ws["A1"].value == "序号"
-    assert "柳州市星级托育机构拟命名名单（公示）" in ws.oddHeader.center.text
+    assert ws["A1"].value == "柳州市星级托育机构拟命名名单（公示）" and ws["A3"].value == "序号"
 
 
 def test_score_details(main_run):
     _, _, wb = main_run
-    rows = by_name(sheet_rows(wb, "得分明细"))
+    rows = {name: {str(k).split(" ")[0]: v for k, v in r.items()} for name, r in by_name(sheet_rows(wb, "得分明细")).items()}
     assert rows["必备不符"]["1-03"] == "不符合" and rows["必备不符"]["1-01"] == "符合"
     assert rows["不执行指导价"]["4-09"] == "不适用"
     assert rows["城区托育10"]["二、机构资质"] == 40 and rows["城区托育10"]["2-03"] == 0
@@ -279,13 +307,22 @@ def test_run_info(main_run):
         assert info[f.file] == hashlib.sha256(f.path.read_bytes()).hexdigest()
 
 
-def test_native_chart_with_pass_line(main_run):
-    _, out, _ = main_run
+def test_native_chart_bars_coloured_by_star(main_run):
+    _, out, wb = main_run
     with zipfile.ZipFile(out.path) as z:
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         assert len(charts) == 2  # one per zone
         xml = z.read(charts[0]).decode("utf-8")
-    assert "<c:barChart>" in xml and "<c:lineChart>" in xml and "合格线" in xml
+    assert '<c:barDir val="bar"/>' in xml  # bars run across: one line per name, names never overlap
+    series = re.findall(r"<c:ser>.*?</c:ser>", xml)
+    names = [re.search(r"<c:tx><c:v>(.*?)</c:v>", s).group(1) for s in series]
+    assert names == ["三星级", "二星级", "一星级", "未获评"]  # the stars present in 城区, each its own colour
+    colours = [re.search(r'<a:srgbClr val="(\w+)"', s).group(1) for s in series]
+    assert len(set(colours)) == 4
+    assert '<c:min val="0"/>' in xml and "合格线 750 分" in xml  # the score axis starts at 0
+    assert '<c:orientation val="maxMin"/>' in xml  # rank 1 at the top
+    first = [r for r in wb["图表"].iter_rows(values_only=True) if r[0] == 1][0]  # 城区's rank 1, in its series' column
+    assert first[1:5] == (INJECTED[0], "三星级", 980, 980) and set(first[5:]) == {None}
 
 
 # ---------------------------------------------------------------- safety
@@ -295,8 +332,10 @@ def test_text_that_looks_like_a_formula_stays_text(main_run):
     _, out, wb = main_run
     with zipfile.ZipFile(out.path) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-        for name in sheets:
-            assert not re.search(rb"<f[ >]", z.read(name)), name  # no cell anywhere holds a formula
+        for name in sheets:  # only 汇总 (sheet1) holds formulas: the tool's counts, checked in test_star_print
+            assert name == "xl/worksheets/sheet1.xml" or not re.search(rb"<f[ >]", z.read(name)), name
+        formulas = re.findall(r"<f>(.*?)</f>", z.read("xl/worksheets/sheet1.xml").decode())
+    assert formulas and not any(text in f for f in formulas for text in INJECTED + ("=1+1",))
     for sheet in ("星级评定结果", "得分明细", "自评与核验差异", "公示名单", "图表"):
         found = {c.value: c.data_type for row in wb[sheet].iter_rows() for c in row if c.value in INJECTED}
         assert found == dict.fromkeys(INJECTED, "s"), sheet
@@ -334,7 +373,7 @@ def tie_run(rubric, template, tmp_path_factory):
     make_folder(folder, template, rubric, insts)
     result = evaluate_star(folder, rubric, "city", EVAL_DATE)
     out = write_star_results(result, folder.parent / "结果.xlsx")
-    return result, out, openpyxl.load_workbook(out.path)
+    return result, out, openpyxl.load_workbook(out.path, data_only=True)  # 汇总 counts: their cached values
 
 
 def test_remaining_tie_at_band_boundary_is_pending(tie_run):
@@ -345,6 +384,8 @@ def test_remaining_tie_at_band_boundary_is_pending(tie_run):
     assert [(rows[n]["片区排名"], rows[n]["评定星级"]) for n in ("县甲", "县乙", "县丙", "县丁")] == [
         (1, "三星级"), (2, "待裁定"), (2, "待裁定"), (4, "二星级")]
     assert "须由市卫生健康委裁定" in rows["县乙"]["备注"]
+    [cf] = wb["星级评定结果"].conditional_formatting  # 待裁定 rows tinted, from the first row under the header
+    assert str(cf.sqref) == "A4:J12" and cf.rules[0].formula == ['$I4="待裁定"']
     warning = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if c and "待裁定——" in str(c)]
     assert len(warning) == 1 and "县乙（县第 2 名）" in warning[0] and "县丙（县第 2 名）" in warning[0]
     assert [r["机构名称"] for r in sheet_rows(wb, "公示名单") if r["机构名称"].startswith("县")] == ["县甲", "县丁"]
@@ -357,7 +398,7 @@ def test_fewer_eligible_than_places_fill_bands_from_the_top(tie_run):
     urban = [r for r in sheet_rows(wb, "星级评定结果") if r["片区"] == "城区"]
     assert [(r["片区排名"], r["评定星级"]) for r in urban] == [(1, "三星级"), (2, "三星级"), (3, "三星级"),
                                                           (4, "二星级"), (4, "二星级")]
-    summary = by_name(sheet_rows(wb, "汇总")[:3], "片区")
+    summary = by_name(sheet_rows(wb, "汇总", first="片区"), "片区")
     assert [summary["城区"][k] for k in ("三星级", "二星级", "一星级", "未获评")] == [3, 2, 0, 0]
 
 
@@ -395,7 +436,9 @@ def test_cli_star_county_stage_is_provisional(tie_run, tmp_path, capsys):
     assert "县级初评的初步结果" in text and "不得据此公示" in text
     gaps = sheet_rows(wb, "自评与核验差异")
     assert all(r["市级核验得分"] is None and r["县级初评得分"] is not None for r in gaps)
-    assert "初步结果" in wb["公示名单"].oddHeader.center.text
+    assert wb["公示名单"]["A1"].value.endswith("——县级初评初步结果，仅供核对，不得公示")
+    for name in ("汇总", "星级评定结果", "未达条件名单", "公示名单", "得分明细"):
+        assert wb[name]["A3"].value == "注意：本表为县级初评的初步结果，仅供核对，不得据此公示。", name
 
 
 def test_cli_star_cannot_run(tmp_path, capsys):

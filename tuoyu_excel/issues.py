@@ -180,6 +180,24 @@ TITLES: dict[str, str] = {
 }
 
 
+# code: what the annotated copy that goes back to whoever filled the file in says instead of the
+# catalogue's message, where that message speaks to the official running the tool (move a file out of
+# the folder, regenerate a template, run again) or names another institution's file. Same placeholders.
+SUBMITTER_TEXTS: dict[str, str] = {
+    "FILE_CORRUPT": "文件已损坏或不完整（{detail}）。请用 Excel/WPS 重新保存后再提交",
+    "FILE_UNREADABLE": "文件无法读取（{detail}）。请用 Excel/WPS 重新保存后再提交",
+    "FILE_PROCESS_FAILED": "读取这个文件时{detail}。文件可能已损坏，请用 Excel/WPS 重新保存后再提交",
+    "FILE_NOT_TEMPLATE": "不是本次下发的模板（{detail}）。请使用下发的空白模板填写后重新提交",
+    "FILE_WRONG_KIND": "这是“{found}”表格，本次收取的是“{expected}”表格。请确认提交的表格是否正确",
+    "FILE_WRONG_RUBRIC": "表格所用的评分规则（{found}）与本次评定（{expected}）不同。请使用本次下发的空白模板，把内容转填后重新提交",
+    "FILE_WRONG_LAYOUT": "表格的模板版本过旧（{found}）。请使用本次下发的空白模板，把内容转填后重新提交",
+    "DUPLICATE_INSTITUTION": "统一社会信用代码 {found} 与本次收到的另一份表格相同。同一机构只能提交一份：请核对信用代码是否填错；"
+                             "如确为重复提交，请告知保留哪一份",
+    "DUPLICATE_CITY": "本次另收到一份{found}的表格。每个城市只能提交一份：请核对城市名称是否选错；如确为重复提交，请告知保留哪一份",
+    "ISSUE_CAP": "本文件问题过多，只列出前 {expected} 条。请先改正以上问题，其余问题会在重新提交后列出",
+}
+
+
 def issue_title(code: str) -> str:
     """The short Chinese name of an issue code (the code itself for one outside the catalogue)."""
     return TITLES.get(code, code)
@@ -196,6 +214,12 @@ class Issue:
     found: str = ""
     expected: str = ""
     message: str = ""
+    submitter_message: str = ""  # SUBMITTER_TEXTS's wording, for codes that have one
+
+    @property
+    def for_submitter(self) -> str:
+        """The message as said to whoever filled the file in (the annotated copy goes back to them)."""
+        return self.submitter_message or self.message
 
     @property
     def title(self) -> str:
@@ -226,8 +250,10 @@ def make_issue(code: str, file: str, sheet: str = "", cell: str = "", found: obj
     row = int("".join(ch for ch in cell if ch.isdigit())) if cell else None
     values = {"found": _show(found), "expected": _show(expected), "detail": "", "label": "", "other": "",
               "value": "", **{k: _show(v) for k, v in context.items()}}
+    submitter = SUBMITTER_TEXTS.get(code)
     return Issue(code=code, severity=severity, file=file, sheet=sheet, cell=cell, row=row, found=_show(found),
-                 expected=_show(expected), message=template.format(**values))
+                 expected=_show(expected), message=template.format(**values),
+                 submitter_message=submitter.format(**values) if submitter else "")
 
 
 def _show(value: object) -> str:

@@ -108,8 +108,33 @@ def clear_field(path: Path, rubric: Rubric, key: str) -> None:
     wb.save(path)
 
 
-def sheet_rows(wb, name: str) -> list[dict[str, object]]:
-    """A results sheet's rows as dicts keyed by the header in row 1."""
-    rows = list(wb[name].iter_rows(values_only=True))
-    header = rows[0]
-    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
+def sheet_rows(wb, name: str, first: str = "") -> list[dict[str, object]]:
+    """A results sheet's table as dicts keyed by its header row. The header is found, not assumed in
+    row 1 (printable sheets have a title, issuer and date above it): by default the autofilter's first
+    row, the table ending at the autofilter's last row (a signature line may follow); with `first`, the
+    first row whose column A holds `first`, the table ending at the first row with column A empty."""
+    ws = wb[name]
+    if first:
+        rows = list(ws.iter_rows(values_only=True))
+        start = next(n for n, r in enumerate(rows) if r and r[0] == first)
+        end = next((n for n in range(start + 1, len(rows)) if rows[n][0] in (None, "")), len(rows))
+        header, body = rows[start], rows[start + 1:end]
+    else:
+        low, high = header_span(ws)
+        rows = list(ws.iter_rows(min_row=low, max_row=high, values_only=True))
+        header, body = rows[0], [r for r in rows[1:] if any(v is not None for v in r)]  # an empty list: one blank row
+    return [dict(zip(header, r, strict=False)) for r in body]
+
+
+def header_span(ws) -> tuple[int, int]:
+    """(header row, last row) of a list sheet, 1-based, from its autofilter range (e.g. A3:J36 -> (3, 36))."""
+    ref = ws.auto_filter.ref
+    assert ref, f"{ws.title} has no autofilter"
+    top, bottom = ref.split(":")
+    return int("".join(ch for ch in top if ch.isdigit())), int("".join(ch for ch in bottom if ch.isdigit()))
+
+
+def header_of(ws) -> list[object]:
+    """The header row of a list sheet (under its printable heading, if any)."""
+    row, _ = header_span(ws)
+    return [c.value for c in ws[row]]

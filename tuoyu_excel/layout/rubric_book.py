@@ -122,6 +122,10 @@ STAR_SETTINGS = (
 REPORT_SETTINGS = (
     Setting("方案名称", "report.plan", "text", "评定依据的工作方案或评分细则，报告正文引用", required=False),
     Setting("发布单位", "report.issuer", "text", "结果表标题下方的单位名称", required=False),
+    Setting("结果表标题", "report.title", "text",
+            "各结果表标题的开头，其后接“——”和表名，如 柳州市托育机构星级评定；不填则用规则名称", required=False),
+    Setting("公示名单标题", "report.public_title", "text",
+            "公示名单的标题，如 柳州市星级托育机构拟命名名单（公示）；不填则为“结果表标题——公示名单”", required=False),
     Setting("裁定单位", "report.ruling_body", "text", "裁定并列、组织公示的单位，如 市卫生健康委", required=False),
     Setting("初评单位", "report.county_body", "text", "组织县级初评的单位，如 县区卫生健康局", required=False),
     Setting("名称字段", "report.name_field", "key", "申报表（基础数据）中填写机构或城市名称的字段代码", required=False),

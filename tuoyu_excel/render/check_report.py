@@ -1,13 +1,15 @@
-"""The check report (校验报告.xlsx): 汇总 (one row per file), 问题清单 (one row per issue, the shared
-校验问题 columns), 运行信息 (the shared run information).
+"""The check report (校验报告.xlsx): 汇总 (one row per file, under a printable heading: title, issuing
+unit, date), 问题清单 (one row per issue, the shared 校验问题 columns), 运行信息 (the shared run
+information).
 
-Row 1 of each table is its header, so officials can filter and sort in Excel. Every
+Each table has one header row with an autofilter, so officials can filter and sort in Excel. Every
 piece of text that came from a submitted workbook is written with ``write_string``:
 a name such as ``=HYPERLINK(...)`` stays literal text and never becomes a formula.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,15 +17,17 @@ from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.cells import put
-from tuoyu_excel.render.formats import ERROR_FILL, OK_FILL, WARNING_FILL, cell, make_formats, setup_print
+from tuoyu_excel.render.formats import ERROR_FILL, OK_FILL, WARNING_FILL, cell, make_formats
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.print_page import heading_for, setup_page, write_heading
 from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 
 SUMMARY_SHEET = "汇总"
+REPORT_TITLE = "校验报告"
 ISSUES_SHEET = "问题清单"
 INFO_SHEET = RUN_SHEET
 STATUS_FILLS = {STATUS_OK: OK_FILL, STATUS_WARN: WARNING_FILL, STATUS_ERROR: ERROR_FILL,
@@ -102,7 +106,7 @@ def write_check_report(result: RunResult, wanted: Path) -> OutputPath:
         fmts = make_formats(wb, FORMATS)
         _write_summary(wb, fmts, result)
         write_issues_sheet(wb, fmts, ISSUES_SHEET, sorted_issues(result.files))
-        write_run_info(wb, fmts, run_info(result))
+        write_run_info(wb, fmts, dataclasses.replace(run_info(result), summary=(_status_line(result),)))
     return out
 
 
@@ -116,19 +120,27 @@ def run_info(result: RunResult, settings: list[tuple[str, object]] | None = None
                    result.seconds, list(settings or []))
 
 
+def _status_line(result: RunResult) -> str:
+    counts = {status: sum(1 for f in result.files if f.status == status) for status in STATUS_FILLS}
+    said = "，".join(f"{status} {n} 份" for status, n in counts.items() if n) or "没有读取到文件"
+    return f"各文件的校验结论：{said}。每份文件一行见“{SUMMARY_SHEET}”，每个问题一行见“{ISSUES_SHEET}”。"
+
+
 def _write_summary(wb, fmts, result: RunResult) -> None:
+    """One row per file under the printable heading (title, issuing unit, date)."""
     ws = wb.add_worksheet(SUMMARY_SHEET)
     cols = summary_columns(result.rubric)
+    heading = heading_for(result.rubric, REPORT_TITLE, result.eval_date)
+    header = write_heading(ws, fmts, heading, [col.width for col in cols])
     for c, col in enumerate(cols):
-        ws.set_column(c, c, col.width)
-        ws.write_string(0, c, col.header, fmts["header"])
-    ws.set_row(0, 22)
-    ws.freeze_panes(1, 0)
-    setup_print(ws, 0)
-    for r, f in enumerate(result.files, start=1):
+        ws.write_string(header, c, col.header, fmts["header"])
+    ws.set_row(header, 22)
+    ws.freeze_panes(header + 1, 0)
+    setup_page(ws, header)
+    for r, f in enumerate(result.files, start=header + 1):
         for c, (col, value) in enumerate(zip(cols, summary_row(f, result.rubric), strict=True)):
             _write_value(ws, r, c, col.kind, value, fmts)
-    ws.autofilter(0, 0, max(len(result.files), 1), len(cols) - 1)
+    ws.autofilter(header, 0, header + max(len(result.files), 1), len(cols) - 1)
     ws.activate()
 
 

@@ -1,4 +1,6 @@
 """The city results workbook: 城市排名 (with a native chart), 得分明细, 全区平均水平, 校验问题, 运行信息.
+The table sheets carry a printable heading (title, issuing unit, date, a note) above their header row;
+城市排名 ends with the 制表人／审核人／日期 line.
 
 Written with XlsxWriter through ``xlsx_out.writing_workbook`` (text never becomes a formula, number or
 URL) and ``write_string`` for every text that came from a user's file; the path comes from
@@ -13,9 +15,10 @@ from pathlib import Path
 
 from tuoyu_excel.core.city.evaluate import Average, CityResult, CityScore
 from tuoyu_excel.render.cells import put
-from tuoyu_excel.render.formats import PART_FILL, PENDING_FILL, cell, make_formats, row_height, setup_print
+from tuoyu_excel.render.formats import PART_FILL, PENDING_FILL, cell, make_formats, row_height
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.print_page import heading_for, setup_page, write_heading, write_signature
 from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.comparative import comparative_items, unit_label
@@ -30,7 +33,6 @@ AVERAGE_HEADERS = ("编号", "指标", "单位", "全区平均水平", "依据",
 RATE_HEADERS = ("编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分")
 TIE_RULE = "总分相同的城市并列同一名次，下一名次顺延（如 1、1、3），并列城市按城市列表顺序排列；细则未规定并列时如何排序"
 REPORTER_KEY = "reporter"  # the 填报单位 form field (keys are stable; labels may be edited)
-FIRST = 3  # first data row of every table sheet (title, info, header above it)
 
 
 def results_filename(eval_date: dt.date) -> str:
@@ -58,18 +60,17 @@ FORMATS = {
 }
 
 
-def _head(ws, fmts, title: str, info: str, headers: list[str] | tuple[str, ...], widths: list[float]) -> None:
-    for c, width in enumerate(widths):
-        ws.set_column(c, c, width)
-    last = max(len(headers) - 1, 1)
-    ws.merge_range(0, 0, 0, last, title, fmts["title"])
-    ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, last, info, fmts["info"])
-    ws.set_row(1, 32)
-    ws.write_row(2, 0, headers, fmts["header"])
-    ws.set_row(2, 30)
-    ws.freeze_panes(FIRST, 0)
-    setup_print(ws, 2)
+def _head(ws, fmts, result: CityResult, name: str, info: str, headers: list[str] | tuple[str, ...],
+          widths: list[float]) -> int:
+    """The printable heading (title, issuing unit, date, then `info`), the header row, frozen panes and
+    print setup repeating only the header row; returns the first row of the table's body."""
+    heading = heading_for(result.rubric, name, result.run.eval_date, (info,))
+    header = write_heading(ws, fmts, heading, widths)
+    ws.write_row(header, 0, headers, fmts["header"])
+    ws.set_row(header, 30)
+    ws.freeze_panes(header + 1, 0)
+    setup_page(ws, header)
+    return header + 1
 
 
 # ---- 城市排名 -------------------------------------------------------------------------------------
@@ -81,8 +82,7 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
     stage = result.rubric.stage(result.run.stage)
     info = (f"评分阶段：{stage.label}（“{stage.header}”列）。全区平均水平：{result.basis_text()}。"
             f"{TIE_RULE}。")
-    _head(ws, fmts, f"{result.rubric.name}——城市排名", info, headers, [6, 10, 8] + [11] * 12 + [40])
-    r = FIRST
+    r = first = _head(ws, fmts, result, SHEET_RANK, info, headers, [6, 10, 8] + [11] * (2 * len(parts)) + [40])
     for placed in result.ranking:
         s = placed.score
         put(ws, r, 0, placed.rank, fmts["int"])
@@ -98,8 +98,9 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
         ws.write_string(r, 1, city, fmts["text"])
         ws.write_string(r, len(headers) - 1, note, fmts["text"])
         r += 1
+    r = write_signature(ws, fmts, r, len(headers))
     if result.ranking:
-        ws.insert_chart(r + 1, 0, _chart(wb, parts, len(result.ranking)))
+        ws.insert_chart(r + 1, 0, _chart(wb, parts, first, len(result.ranking)))
 
 
 def _unranked(result: CityResult) -> list[tuple[str, str]]:
@@ -116,12 +117,13 @@ def _unranked(result: CityResult) -> list[tuple[str, str]]:
     return rows
 
 
-def _chart(wb, parts, n: int):
+def _chart(wb, parts, first: int, n: int):
+    """Each part's 得分率 by city over the ranking's rows first..first+n-1 (their header above)."""
     chart = wb.add_chart({"type": "column"})
-    first, last = FIRST, FIRST + n - 1
+    last = first + n - 1
     for k in range(len(parts)):
         col = 3 + len(parts) + k
-        chart.add_series({"name": [SHEET_RANK, 2, col], "categories": [SHEET_RANK, first, 1, last, 1],
+        chart.add_series({"name": [SHEET_RANK, first - 1, col], "categories": [SHEET_RANK, first, 1, last, 1],
                           "values": [SHEET_RANK, first, col, last, col], "gap": 80})
     chart.set_title({"name": "各市各部分得分率（部分得分 ÷ 部分满分）"})
     chart.set_x_axis({"name": "城市"})
@@ -141,8 +143,7 @@ def _write_detail(wb, fmts, result: CityResult) -> None:
     headers = ["编号", "部分", "项目", "分值", "计分方式"] + [s.city for s in scores]
     info = (f"每列一个城市（按名次排列）。“工具核算”的项目由工具根据基础数据计算，以核算结果为准；"
             f"橙色单元格表示“{header}”列填写的分数与核算结果不同（见“{SHEET_ISSUES}”）。")
-    _head(ws, fmts, f"{rubric.name}——得分明细", info, headers, [7, 12, 24, 6, 10] + [9] * len(scores))
-    r = FIRST
+    r = _head(ws, fmts, result, SHEET_DETAIL, info, headers, [7, 12, 24, 6, 10] + [9] * len(scores))
     for part in (p for p in rubric.parts if not p.veto):
         ws.write_row(r, 0, ["", part.name, "小计"], fmts["part"])
         put(ws, r, 3, part.total, fmts["part_points"])
@@ -196,8 +197,7 @@ def _write_averages(wb, fmts, result: CityResult) -> None:
     rubric = result.rubric
     info = ("“高于”不含等于：本市比率高于全区平均水平才得分，等于或低于不得分。比较按未经四舍五入的精确值进行，"
             "表中数值四舍五入保留两位小数显示。“计算”的全区平均水平 = 参与评分各市分子合计 ÷ 分母合计。")
-    _head(ws, fmts, f"{rubric.name}——全区平均水平", info, AVERAGE_HEADERS, [7, 20, 10, 13, 18, 11, 14, 14, 46])
-    r = FIRST
+    r = _head(ws, fmts, result, SHEET_AVERAGES, info, AVERAGE_HEADERS, [7, 20, 10, 13, 18, 11, 14, 14, 46])
     for item in comparative_items(rubric):
         avg = result.averages[item.code]
         ws.write_row(r, 0, [item.code, item.title, unit_label(item)], fmts["text"])
@@ -262,7 +262,7 @@ def _settings(result: CityResult) -> list[tuple[str, object]]:
     rows += [("提示", n.message) for n in result.notices if n.code == "CITIES_MISSING"]
     rows += [("第4.1项联席会议制度", f"{unit_rule}（规则设置 city_counts_as_unit）"), ("并列规则", TIE_RULE)]
     if result.official:
-        rows += [("官方平均水平文件", result.official.file), ("官方平均水平文件 SHA-256", result.official.sha256)]
+        rows += [("官方平均水平文件", result.official.file), ("官方平均水平文件校验值（SHA-256）", result.official.sha256)]
     return rows
 
 
@@ -275,5 +275,14 @@ def _write_info(wb, fmts, result: CityResult) -> None:
 
     files = [InputFile(f.file, f.sha256, f.status, text(f, name_key), (text(f, REPORTER_KEY),)) for f in run.files]
     info = RunInfo(result.rubric, run.stage, run.eval_date, files, result.issues, run.started, run.seconds,
-                   _settings(result), file_extra=("填报单位",))
+                   _settings(result), file_extra=("填报单位",), summary=(_outcome(result),))
     write_run_info(wb, fmts, info)
+
+
+def _outcome(result: CityResult) -> str:
+    """What came out, in one sentence."""
+    line = f"参与评分的城市 {len(result.scores)} 个（共 {len(result.rubric.city.cities)} 个）"
+    if result.ranking:
+        top = result.ranking[0].score
+        line += f"，第 1 名{top.city}（总分 {top.total.normalize():f} 分）"
+    return line + f"。排名见“{SHEET_RANK}”工作表。"

@@ -15,6 +15,8 @@ PENDING_FILL = "#FCE4D6"
 ERROR_FILL = "#FFC7CE"  # light red: 错误
 WARNING_FILL = "#FFEB9C"  # light yellow: 警告
 OK_FILL = "#C6EFCE"  # light green: 通过
+MARK_ERROR_FILL = "#FF5050"  # an annotated copy's cells: strong red (错误) and orange (警告), saturated,
+MARK_WARNING_FILL = "#FF9933"  # so that neither looks like the pale-yellow INPUT_FILL of a template
 LINE_HEIGHT = 14.0  # points per text line at 10 pt
 
 
@@ -46,6 +48,8 @@ STANDARD: dict[str, dict] = {
              "text_wrap": True, "border": 2, "border_color": WARN_COLOR},
     "paragraph": wrapped(valign="top", font_size=11),
     "sign": {"font_name": FONT, "font_size": 11, "valign": "vcenter"},
+    "byline": {"font_name": FONT, "font_size": 11, "valign": "vcenter"},  # 发布单位 under a title
+    "byline_right": {"font_name": FONT, "font_size": 11, "valign": "vcenter", "align": "right"},  # 评定日期
     "remark": {"font_name": FONT, "font_size": 10, "valign": "vcenter"},  # one line, runs on over empty cells
     # table cells: headers, labels, text
     "header": wrapped(bold=True, align="center", bg_color=HEADER_FILL),
@@ -125,11 +129,14 @@ def write_guide(ws, fmts: dict, title: str, lines: list[str]) -> None:
         ws.write(n, 0, line, fmts["guide"])
 
 
-def setup_print(ws, repeat_to_row: int) -> None:
-    """A4 landscape, header rows repeated on every page, one page wide."""
+def setup_print(ws, repeat_to_row: int | None, repeat_from: int = 0, fit_width: bool = True) -> None:
+    """A4 landscape, rows repeat_from..repeat_to_row repeated on every page (None: none), one page wide
+    (or not: `fit_width` False), page numbers in the footer."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.repeat_rows(0, repeat_to_row)
-    ws.fit_to_pages(1, 0)
+    if repeat_to_row is not None:
+        ws.repeat_rows(repeat_from, repeat_to_row)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
     ws.set_footer("&C第 &P 页，共 &N 页")

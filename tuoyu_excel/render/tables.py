@@ -1,4 +1,5 @@
-"""Plain tables in results workbooks (XlsxWriter): header in row 1, typed cells, widths for Chinese text.
+"""Plain tables in results workbooks (XlsxWriter): a header row (row 1, or under a printable heading),
+typed cells, widths for Chinese text.
 
 Every string goes through ``write_string`` (text a person typed, such as an institution named
 “=HYPERLINK(...)”, stays text); numbers are written as numbers with a display format (scores
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tuoyu_excel.render.cells import put
-from tuoyu_excel.render.formats import display_width, row_height, setup_print
+from tuoyu_excel.render.formats import display_width, row_height
+from tuoyu_excel.render.print_page import Heading, setup_page, write_heading, write_signature
 
 TEXT = "text"
 SCORE = "score"  # 0.00
@@ -62,9 +64,11 @@ def column_widths(cols: Sequence[Col], rows: Sequence[Sequence[object]]) -> list
     return widths
 
 
-def write_table(ws, fmts: dict, cols: Sequence[Col], rows: Sequence[Sequence[object]], first_row: int = 0) -> int:
-    """Header at `first_row`, then the rows; returns the row after the table. Sets widths and row heights."""
-    widths = column_widths(cols, rows)
+def write_table(ws, fmts: dict, cols: Sequence[Col], rows: Sequence[Sequence[object]], first_row: int = 0,
+                widths: Sequence[float] | None = None) -> int:
+    """Header at `first_row`, then the rows; returns the row after the table. Sets widths (measured, or
+    `widths`) and row heights."""
+    widths = list(widths) if widths is not None else column_widths(cols, rows)
     for c, col in enumerate(cols):
         ws.set_column(c, c, widths[c])
         ws.write_string(first_row, c, col.header, fmts["header"])
@@ -88,24 +92,24 @@ def _wrapped_height(row: Sequence[object], widths: list[float]) -> float:
     return row_height(texts) if texts else 18.0
 
 
-def finish_list(ws, ncols: int, nrows: int, print_title: str = "") -> None:
-    """A list sheet: frozen header row, autofilter over header and rows, A4 landscape printing."""
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(nrows, 1), max(ncols - 1, 0))
-    setup_print(ws, 0)
-    if print_title:
-        ws.set_header(f"&C&14{escape_header(print_title)}")
-
-
-def escape_header(text: str) -> str:
-    """Text for a print header/footer: “&” is a control character there."""
-    return text.replace("&", "&&")
+def finish_list(ws, ncols: int, nrows: int, header_row: int = 0) -> None:
+    """A list sheet: frozen header row, autofilter over header and rows, A4 landscape printing with
+    only the header row repeated."""
+    ws.freeze_panes(header_row + 1, 0)
+    ws.autofilter(header_row, 0, header_row + max(nrows, 1), max(ncols - 1, 0))
+    setup_page(ws, header_row)
 
 
 def table_sheet(wb, fmts: dict, name: str, cols: Sequence[Col], rows: Sequence[Sequence[object]],
-                print_title: str = ""):
-    """A whole sheet holding one list: header row 1, then the rows."""
+                heading: Heading | None = None, signature: bool = False):
+    """A whole sheet holding one list: the `heading` if any (title, issuing unit, date), the header row,
+    the rows, and with `signature` the 制表人／审核人／日期 line under them."""
     ws = wb.add_worksheet(name)
-    write_table(ws, fmts, cols, rows)
-    finish_list(ws, len(cols), len(rows), print_title)
+    widths = column_widths(cols, rows)
+    header_row = write_heading(ws, fmts, heading, widths) if heading else 0
+    end = write_table(ws, fmts, cols, rows, header_row, widths)
+    if signature:
+        write_signature(ws, fmts, end, len(cols))
+    finish_list(ws, len(cols), len(rows), header_row)
     return ws
+

@@ -219,6 +219,8 @@ class ReportText:
 
     plan: str = ""  # 《工作方案》 the evaluation follows, e.g. 柳州市托育机构星级评定工作方案
     issuer: str = ""  # the unit that issues results, e.g. 柳州市卫生健康委
+    title: str = ""  # the start of every printed sheet's title (“<title>——星级评定结果”); "" = the rubric's name
+    public_title: str = ""  # the title of the published list (公示名单); "" = “<title>——公示名单”
     ruling_body: str = ""  # who decides ties (待裁定) and publishes, e.g. 市卫生健康委
     county_body: str = ""  # who runs the county stage and signs its report, e.g. 县区卫生健康局
     name_field: str = ""  # form field naming the subject (机构名称 / 城市名称)

@@ -22,7 +22,8 @@ from tuoyu_excel.layout.results import (
     WIDTHS,
 )
 from tuoyu_excel.render.cells import put
-from tuoyu_excel.render.formats import row_height, setup_print
+from tuoyu_excel.render.formats import row_height
+from tuoyu_excel.render.print_page import heading_for, setup_page, write_heading, write_signature
 from tuoyu_excel.render.star.data import StarReport
 
 TITLE = "待裁定机构名单"
@@ -37,24 +38,9 @@ def write_rulings(wb, fmts: dict, rep: StarReport) -> None:
     if not ties:
         return
     ws = wb.add_worksheet(RULINGS_SHEET)
-    last = len(HEADERS) - 1
-    width = sum(WIDTHS.values())
-    for c, header in enumerate(HEADERS):
-        ws.set_column(c, c, WIDTHS[header])
-    ws.merge_range(0, 0, 0, last, "", fmts["title"])
-    ws.write_string(0, 0, TITLE, fmts["title"])
-    ws.set_row(0, 30)
-    issuer = rep.rubric.report.issuer
-    ws.merge_range(1, 0, 1, last, "", fmts["info"])
-    ws.write_string(1, 0, f"{issuer + '　' if issuer else ''}{rep.stage_label}　评定日期："
-                          f"{rep.result.run.eval_date.isoformat()}", fmts["info"])
-    row = 2
-    for line in guide_lines(rep):
-        ws.merge_range(row, 0, row, last, "", fmts["note"])
-        ws.write_string(row, 0, line, fmts["note"])
-        ws.set_row(row, row_height([(line, width)]))
-        row += 1
-    header_row = row + 1
+    notes = (rep.stage_label, *guide_lines(rep))
+    header_row = write_heading(ws, fmts, heading_for(rep.rubric, TITLE, rep.result.run.eval_date, notes),
+                               [WIDTHS[h] for h in HEADERS])
     for c, header in enumerate(HEADERS):
         ws.write_string(header_row, c, header, fmts["header"])
     for n, tie in enumerate(ties, start=header_row + 1):
@@ -67,9 +53,9 @@ def write_rulings(wb, fmts: dict, rep: StarReport) -> None:
         "validate": "length", "criteria": "<=", "value": 500, "input_title": R_BASIS,
         "input_message": "写明裁定依据，如会议纪要文号、核查结论。选择了裁定星级的必须填写。",
         "error_title": "输入有误", "error_message": "裁定依据不超过 500 个字。", "error_type": "stop"})
+    write_signature(ws, fmts, end + 1, len(HEADERS))
     ws.freeze_panes(header_row + 1, 0)
-    setup_print(ws, header_row)
-    ws.repeat_rows(header_row)  # pages after the first repeat the table's own header only
+    setup_page(ws, header_row)  # pages after the first repeat the table's own header only
     ws.protect("", {"format_columns": True, "format_rows": True})  # no password: officials may unprotect
 
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from xlsxwriter.utility import xl_col_to_name
+
 from tuoyu_excel.core.pipeline import FileResult
-from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.core.star.ranking import PENDING
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
+from tuoyu_excel.render.print_page import Heading, heading_for, sheet_title
 from tuoyu_excel.render.star.data import StarReport
-from tuoyu_excel.render.tables import INT, RATE, SCORE, TEXT, Col, table_sheet
-from tuoyu_excel.spec.model import NOT_APPLICABLE, Stage
+from tuoyu_excel.render.star.details import DETAILS_SHEET
+from tuoyu_excel.render.star.details import write_details as write_detail_sheet
+from tuoyu_excel.render.tables import INT, RATE, SCORE, Col, table_sheet
+from tuoyu_excel.spec.model import Stage
 
 RESULTS_SHEET = "星级评定结果"
 INELIGIBLE_SHEET = "未达条件名单"
-DETAILS_SHEET = "得分明细"
 GAPS_SHEET = "自评与核验差异"
 ISSUES_SHEET = "校验问题"
 PUBLIC_SHEET = "公示名单"
@@ -26,26 +29,32 @@ RESULTS_COLS = (Col("片区"), Col("片区排名", INT), Col("机构名称", max
                 Col("评定星级"), Col("备注", max_width=60))
 INELIGIBLE_COLS = (Col("机构名称", max_width=40), Col("统一社会信用代码"), Col("所在县区"), Col("综合得分", SCORE),
                    Col("原因", max_width=80))
+RESULTS_HEADERS = tuple(c.header for c in RESULTS_COLS)
+INELIGIBLE_HEADERS = tuple(c.header for c in INELIGIBLE_COLS)
 PUBLIC_COLS = (Col("序号", INT), Col("星级"), Col("机构名称", max_width=50), Col("所在县区"))
 GAP_FLAG = "差异较大"
 REASON_SEP = "；"
 
 
-def write_results(wb, fmts: dict, rep: StarReport) -> None:
+def star_heading(rep: StarReport, name: str, title: str = "") -> Heading:
+    """The heading of a printable sheet `name`: the rubric's title, issuer and the evaluation date, and
+    for an earlier stage's results the warning that they are provisional."""
+    notes = [f"注意：本表为{rep.stage_label}的初步结果，仅供核对，不得据此公示。"] if rep.provisional else []
+    return heading_for(rep.rubric, name, rep.result.run.eval_date, notes, title)
+
+
+def results_rows(rep: StarReport) -> list[list[object]]:
+    """The rows of 星级评定结果, in the order of RESULTS_COLS."""
     rows = []
     for p in rep.placements:
         card = rep.by_file[p.candidate.file].card
         c = p.candidate
         rows.append([p.zone, p.rank, c.name, c.key, c.district, c.total, c.core, card.core_rate if card else None,
                      p.star, p.note])
-    ws = table_sheet(wb, fmts, RESULTS_SHEET, RESULTS_COLS, rows)
-    if rows:  # 待裁定 rows stand out
-        star_col = chr(ord("A") + [c.header for c in RESULTS_COLS].index("评定星级"))
-        ws.conditional_format(1, 0, len(rows), len(RESULTS_COLS) - 1,
-                              {"type": "formula", "criteria": f'=${star_col}2="{PENDING}"', "format": fmts["pending"]})
+    return rows
 
 
-def write_ineligible(wb, fmts: dict, rep: StarReport) -> None:
+def ineligible_rows(rep: StarReport) -> list[list[object]]:
     """Everyone not ranked: failed conditions (all of them), unranked districts, and workbooks with errors."""
     rows = []
     for f in rep.result.ineligible:
@@ -54,7 +63,22 @@ def write_ineligible(wb, fmts: dict, rep: StarReport) -> None:
         rows.append(_person(rep, f) + [f.card.total, "所在县区不属于任何片区，未参加排名。请核对规则文件的片区设置"])
     for f in rep.result.excluded:
         rows.append(_person(rep, f) + [None, rep.excluded_reason(f)])
-    table_sheet(wb, fmts, INELIGIBLE_SHEET, INELIGIBLE_COLS, rows)
+    return rows
+
+
+def write_results(wb, fmts: dict, rep: StarReport, rows: list[list[object]]) -> None:
+    heading = star_heading(rep, RESULTS_SHEET)
+    ws = table_sheet(wb, fmts, RESULTS_SHEET, RESULTS_COLS, rows, heading, signature=True)
+    if rows:  # 待裁定 rows stand out
+        first = heading.rows + 1
+        star_col = xl_col_to_name(RESULTS_HEADERS.index("评定星级"))
+        ws.conditional_format(first, 0, first + len(rows) - 1, len(RESULTS_COLS) - 1, {
+            "type": "formula", "criteria": f'=${star_col}{first + 1}="{PENDING}"', "format": fmts["pending"]})
+
+
+def write_ineligible(wb, fmts: dict, rep: StarReport, rows: list[list[object]]) -> None:
+    table_sheet(wb, fmts, INELIGIBLE_SHEET, INELIGIBLE_COLS, rows, star_heading(rep, INELIGIBLE_SHEET),
+                signature=True)
 
 
 def _person(rep: StarReport, f: FileResult) -> list[object]:
@@ -62,29 +86,7 @@ def _person(rep: StarReport, f: FileResult) -> list[object]:
 
 
 def write_details(wb, fmts: dict, rep: StarReport) -> None:
-    """Institution × part subtotals and item scores of the evaluated stage."""
-    r = rep.rubric
-    parts = [p for p in r.parts if not p.veto]
-    cols = [Col("机构名称", max_width=40), Col("统一社会信用代码"), Col("综合得分", SCORE)]
-    cols += [Col(p.name, SCORE) for p in parts]
-    cols += [Col(i.code, TEXT if i.veto else SCORE) for i in r.items]
-    rows = []
-    for f in rep.files:
-        if f.card is None:
-            continue
-        row = [rep.text_of(f, "name"), rep.text_of(f, "credit_code"), f.card.total]
-        row += [f.card.parts[p.code] for p in parts]
-        row += [_item_value(f.card, i.code, i.veto) for i in r.items]
-        rows.append(row)
-    ws = table_sheet(wb, fmts, DETAILS_SHEET, cols, rows)
-    ws.freeze_panes(1, 1)
-
-
-def _item_value(card: ScoreCard, code: str, veto: bool) -> object:
-    if veto:
-        return card.veto.get(code) or ""
-    value = card.items.get(code)
-    return NOT_APPLICABLE if value is None else value
+    write_detail_sheet(wb, fmts, rep, star_heading(rep, DETAILS_SHEET))
 
 
 def short_stage(stage: Stage) -> str:
@@ -138,14 +140,15 @@ def write_issues(wb, fmts: dict, rep: StarReport) -> None:
 
 
 def public_title(rep: StarReport) -> str:
-    city = rep.rubric.name.split("托育")[0] if "托育" in rep.rubric.name else ""
-    title = f"{city}星级托育机构拟命名名单（公示）"
+    """The rubric's title of the published list; an earlier stage's list says it is not one."""
+    title = rep.rubric.report.public_title or sheet_title(rep.rubric, PUBLIC_SHEET)
     if rep.provisional:
         title += f"——{rep.stage_label}初步结果，仅供核对，不得公示"
     return title
 
 
 def write_public(wb, fmts: dict, rep: StarReport) -> None:
-    """The list as published: row 1 is the header (pastes cleanly); the title is the print header."""
+    """The list as published, under its title, issuer and date, with the signature line below."""
     rows = [[n, p.star, p.candidate.name, p.candidate.district] for n, p in enumerate(rep.starred(), start=1)]
-    table_sheet(wb, fmts, PUBLIC_SHEET, PUBLIC_COLS, rows, print_title=public_title(rep))
+    table_sheet(wb, fmts, PUBLIC_SHEET, PUBLIC_COLS, rows, star_heading(rep, PUBLIC_SHEET, public_title(rep)),
+                signature=True)
