@@ -31,6 +31,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from support.city import write_city
+from support.results import sheet_rows
 from support.star import CITY, EVAL_DATE, STAR, filled, score_cell, store_text, template
 from test_hardening import BOMB, encrypted, with_entity, with_padding, with_shared_string_bomb
 from test_hostile_parts import with_hidden_sheet_part, with_huge_dimensions, with_space_bomb
@@ -225,8 +226,8 @@ def test_star_with_a_bad_history(star_folder: Path, tmp_path: Path, history: str
     # next year's history is not written from an unreadable one (its rows would be lost)
     assert "本次不生成更新后的历史评定记录" in done.stdout
     assert not list(tmp_path.glob("历史评定记录_更新至*.xlsx"))
-    wb = openpyxl.load_workbook(out, read_only=True)
-    ranked = {row[3] for row in wb["星级评定结果"].iter_rows(min_row=2, values_only=True) if row[3]}
+    wb = openpyxl.load_workbook(out)
+    ranked = {row["统一社会信用代码"] for row in sheet_rows(wb, "星级评定结果")}
     # the three valid workbooks, the GBK-named one, and the long-named and heavy-styled ones (their one
     # error is in the self-assessment column; the city's ranking reads the 市级核验 column)
     assert len(ranked) == 6

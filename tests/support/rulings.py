@@ -44,7 +44,8 @@ def rulings_table(path: Path) -> tuple[int, list[dict[str, object]]]:
     finally:
         wb.close()
     header = next(n for n, r in enumerate(rows) if tuple(r[:len(HEADERS)]) == HEADERS)
-    return header + 1, [dict(zip(HEADERS, r, strict=False)) for r in rows[header + 1:] if any(r)]
+    end = next((n for n in range(header + 1, len(rows)) if not any(v not in (None, "") for v in rows[n])), len(rows))
+    return header + 1, [dict(zip(HEADERS, r, strict=False)) for r in rows[header + 1:end]]  # a signature line follows
 
 
 def cell_of(path: Path, name: str, header: str) -> str:
