@@ -267,9 +267,9 @@ def test_gui_star_rating_under_wine(wine, tmp_path):
             assert window, "no window titled 托育评定 appeared"
             time.sleep(1.0)  # let Tk finish its first layout before keys arrive
             subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, timeout=30)
-            # focus order of the star task: 6 task choices, input folder + 浏览, stage, date,
-            # history + 浏览, rule file + 浏览, output folder + 浏览, then 开始 (the 17th stop)
-            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 17), "space"], env=env, timeout=60)
+            # focus order of the star task: 6 task choices, input folder + 浏览, stage, date, history + 浏览,
+            # rulings file + 浏览, naming date, rule file + 浏览, output folder + 浏览, then 开始 (the 20th stop)
+            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 20), "space"], env=env, timeout=60)
             log = out / LOG_NAME
             for _ in range(600):
                 if log.exists() and "星级评定 完成" in log.read_text(encoding="utf-8"):
