@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import openpyxl
+import pytest
 from xvfb import virtual_display
 
 from tuoyu_excel.gui.model import TASK_STAR, TASK_TEMPLATE, Settings, TaskParams, problems, stage_choices
@@ -78,3 +79,26 @@ def test_window_refuses_to_start_without_folders(tmp_path):
     shown = drive("refuse", TaskParams(task=TASK_STAR), tmp_path)
     assert shown["calls"] == 0
     assert shown["warnings"] and shown["warnings"][0].startswith("还不能开始|") and "输入文件夹" in shown["warnings"][0]
+
+
+@pytest.mark.parametrize(("answer", "files", "status"), [
+    ("yes", ["星级评定结果_市级核验_20261122.xlsx"], "星级评定：完成。"),
+    ("no", ["星级评定结果_市级核验_20261122(2).xlsx", "星级评定结果_市级核验_20261122.xlsx"], "星级评定：完成。"),
+    ("cancel", ["星级评定结果_市级核验_20261122.xlsx"], "已取消，没有写入任何文件。"),
+])
+def test_an_existing_results_file_is_the_officials_choice(tmp_path, answer, files, status):
+    """The window runs the same task twice: the second run finds its results file and asks
+    覆盖（是）/ 另存为（否）/ 取消; nothing is overwritten unless 是 was chosen."""
+    out = tmp_path / "结果"
+    params = TaskParams(task=TASK_STAR, input_dir=str(ROOT / "samples" / "star"), output_dir=str(out),
+                        date="2026-11-22", history=str(ROOT / "samples" / "history" / "历史评定.xlsx"))
+    shown = drive(f"again:{answer}", params, tmp_path)
+    assert shown["first_status"] == ["星级评定：完成。"]
+    assert len(shown["asked"]) == 1 and "星级评定结果_市级核验_20261122.xlsx 已存在" in shown["asked"][0]
+    assert "是：覆盖它" in shown["asked"][0] and "否：另存为新文件名" in shown["asked"][0]
+    assert shown["errors"] == [] and shown["status"] == status
+    assert sorted(p.name for p in out.iterdir() if p.suffix == ".xlsx") == files
+    for name in files:
+        assert openpyxl.load_workbook(out / name, read_only=True).sheetnames[0] == "汇总"
+    replaced = str((out / files[-1]).stat().st_ino) != shown["first_inode"][0]
+    assert replaced == (answer == "yes")  # 是 replaced the first run's file; 否 and 取消 left it as it was
