@@ -204,20 +204,26 @@ def seed(tmp_path_factory) -> Path:
     return filled(tmp_path_factory.mktemp("seed") / "机构.xlsx", seed=11)
 
 
-@pytest.fixture(scope="module")
-def hostile_folder(tmp_path_factory, seed: Path) -> Path:
-    folder = tmp_path_factory.mktemp("hostile") / "收到的材料"
-    folder.mkdir()
-    for n, name in enumerate(VALID, 1):
-        filled(folder / name, seed=n)
+def add_bombs_and_broken_files(folder: Path, seed: Path) -> None:
+    """Copies of `seed` as an entity bomb, a shared-string bomb, a zip bomb, a truncated and an encrypted
+    file, and a CSV named .xlsx (each refused by preflight with its own issue)."""
     with_entity(seed, folder / "实体炸弹.xlsx", BOMB, "&lol9;")
-    with_entity(seed, folder / "外部实体.xlsx", EXTERNAL, "&xxe;")
     with_shared_string_bomb(seed, folder / "共享字符串炸弹.xlsx")
     with_padding(seed, folder / "压缩炸弹.xlsx")
     whole = seed.read_bytes()
     (folder / "截断.xlsx").write_bytes(whole[: len(whole) // 2])
     encrypted(seed, folder / "加密.xlsx")
     (folder / "名单.xlsx").write_text("机构名称,统一社会信用代码,得分\r\n阳光托育,91450200MA5K00001X,85\r\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory, seed: Path) -> Path:
+    folder = tmp_path_factory.mktemp("hostile") / "收到的材料"
+    folder.mkdir()
+    for n, name in enumerate(VALID, 1):
+        filled(folder / name, seed=n)
+    add_bombs_and_broken_files(folder, seed)
+    with_entity(seed, folder / "外部实体.xlsx", EXTERNAL, "&xxe;")
     (folder / "空文件.xlsx").write_bytes(b"")
     with_rows(seed, folder / "十万行.xlsx", 100_000)
     with_far_cell(seed, folder / "远处一格.xlsx")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
 from support.results import sheet_rows
 from support.rulings import DATE, HISTORY, TIED, TIED_FILES, clean_samples, fill_rulings
+from support.rulings import run_star as run
 
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.intake.history import read_history
@@ -34,12 +34,6 @@ HELD = "柳州市柳江区快乐宝贝托育中心"
 TOP_THREE = ("城中区_小太阳托育园_星级评定申报表及评分表.xlsx", "柳州市鱼峰区小脚丫婴幼儿照护中心.xlsx",
              "城中区_育英婴幼儿照护中心_星级评定申报表及评分表.xlsx")
 RISING = "柳州市柳南区七色花托育园"
-
-
-def run(capsys, source: Path, out: Path, *more: str, date: str = DATE) -> tuple[int, str, str]:
-    code = main(["star", str(source), "--date", date, "-o", str(out), *more])
-    got = capsys.readouterr()
-    return code, got.out, got.err
 
 
 @pytest.fixture(scope="module")

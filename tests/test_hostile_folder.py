@@ -33,7 +33,7 @@ import pytest
 from support.city import write_city
 from support.results import sheet_rows
 from support.star import CITY, EVAL_DATE, STAR, filled, score_cell, store_text, template
-from test_hardening import BOMB, encrypted, with_entity, with_padding, with_shared_string_bomb
+from test_hardening import add_bombs_and_broken_files
 from test_hostile_parts import with_hidden_sheet_part, with_huge_dimensions, with_space_bomb
 
 from tuoyu_excel.layout import submission as layout
@@ -118,13 +118,7 @@ def add_bad_files(folder: Path, seed: Path, work: Path) -> None:
     with_formula_panic(work, folder / "公式损坏.xls")
     with_space_bomb(convert(seed, "ods", work / "ods"), folder / "空格.ods")
     with_hidden_sheet_part(seed, folder / "填充.xlsx", pad_rels=True)
-    with_entity(seed, folder / "实体炸弹.xlsx", BOMB, "&lol9;")
-    with_shared_string_bomb(seed, folder / "共享字符串炸弹.xlsx")
-    with_padding(seed, folder / "压缩炸弹.xlsx")
-    whole = seed.read_bytes()
-    (folder / "截断.xlsx").write_bytes(whole[: len(whole) // 2])
-    encrypted(seed, folder / "加密.xlsx")
-    (folder / "名单.xlsx").write_text("机构名称,统一社会信用代码,得分\r\n阳光托育,91450200MA5K00001X,85\r\n", encoding="utf-8")
+    add_bombs_and_broken_files(folder, seed)
     (folder / "文件夹.xlsx").mkdir()
 
 

@@ -29,6 +29,7 @@ from support.rulings import (
     clean_samples,
     fill_rulings,
     rulings_table,
+    run_star,
 )
 from support.star import STAR, assert_literal_text
 from test_gui_parity import drive
@@ -48,9 +49,7 @@ RULED = {TIED[0]: ("三星级", BASIS), TIED[1]: ("二星级", "=同上（会议
 
 
 def star(capsys, source: Path, out: Path, *more: str) -> tuple[int, str, str]:
-    code = main(["star", str(source), "--history", str(HISTORY), "--date", DATE, "-o", str(out), *more])
-    got = capsys.readouterr()
-    return code, got.out, got.err
+    return run_star(capsys, source, out, "--history", str(HISTORY), *more)
 
 
 @pytest.fixture(scope="module")

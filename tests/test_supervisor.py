@@ -14,6 +14,7 @@ from support.star import EVAL_DATE, STAR, filled
 
 from tuoyu_excel.core import pipeline, supervisor
 from tuoyu_excel.core.supervisor import Failure, supervised_map
+from tuoyu_excel.issues import make_issue
 
 
 def behave(item: str) -> str:
@@ -84,3 +85,25 @@ def test_a_parser_that_aborts_on_one_workbook_leaves_the_others_scored(tmp_path,
     assert [i.code for i in by_name["坏.xlsx"].issues] == ["FILE_PROCESS_FAILED"]
     assert "已跳过" in by_name["坏.xlsx"].issues[0].message
     assert all(by_name[f"0{n}_正常.xlsx"].card is not None for n in range(3))
+
+
+def test_an_annotated_copy_whose_worker_dies_leaves_nothing_behind(tmp_path, monkeypatch):
+    """openpyxl aborting halfway through a copy: that copy is reported, and its temporary file (named
+    by the dead worker's process id) does not stay in the official's folder."""
+    from tuoyu_excel.render import annotate
+
+    folder, out = tmp_path / "收到", tmp_path / "标注"
+    folder.mkdir()
+    out.mkdir()
+    path = filled(folder / "机构.xlsx", seed=71)
+    result = pipeline.run(folder, STAR, "city", EVAL_DATE)
+    result.files[0].issues.append(make_issue("FIELD_MISSING", "机构.xlsx", expected="举办者"))
+
+    def dies_while_saving(f, out_dir):
+        (out_dir / f".{os.getpid()}.{path.stem}.tmp.xlsx").write_bytes(b"PK\x03\x04 half")  # as atomic_path names it
+        os._exit(1)
+
+    monkeypatch.setattr(annotate, "annotate_file", dies_while_saving)
+    (done,) = annotate.annotate_copies(result, out)
+    assert done[0] == "机构.xlsx" and done[1] is None and done[2].startswith("标注时程序异常")
+    assert list(out.iterdir()) == []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
+from tuoyu_excel.cli.main import main
 from tuoyu_excel.layout.results import HEADERS, R_BASIS, R_NAME, R_STAR, RULINGS_SHEET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +73,10 @@ def fill_rulings(src: Path, dest: Path, decisions: dict[str, tuple[str | None, s
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dest)
     return dest
+
+
+def run_star(capsys, source: Path, out: Path, *more: str, date: str = DATE) -> tuple[int, str, str]:
+    """`tuoyu star source -o out --date date more…` through the CLI entry: (exit code, stdout, stderr)."""
+    code = main(["star", str(source), "--date", date, "-o", str(out), *more])
+    got = capsys.readouterr()
+    return code, got.out, got.err

@@ -37,10 +37,7 @@ def history_for(path: str | Path | None, rubric: Rubric) -> HistoryRead | None:
     if not path:
         return None
     path = Path(path)
-    try:
-        got = isolated_call(read_history, path, rubric)
-    except WorkbookError as exc:
-        got = Failure(str(exc))
+    got = _side_file(read_history, path, rubric)
     if isinstance(got, Failure):
         issue = make_issue("HISTORY_UNREADABLE", display_name(path.name), detail=_sentence("历史评定记录表", path, got))
         return HistoryRead([], [issue], display_name(path.name), "", usable=False)
@@ -53,10 +50,7 @@ def averages_for(path: str | Path | None, rubric: Rubric) -> OfficialAverages | 
     if not path:
         return None
     path = Path(path)
-    try:
-        got = isolated_call(read_averages, path, rubric)
-    except WorkbookError as exc:
-        got = Failure(str(exc))
+    got = _side_file(read_averages, path, rubric)
     if isinstance(got, Failure):
         issue = make_issue("AVERAGES_UNREADABLE", display_name(path.name), detail=_sentence("全区平均水平表", path, got))
         return OfficialAverages(file=display_name(path.name), sha256="", values={}, issues=[issue])
@@ -96,6 +90,15 @@ def metas_of(paths: list[Path], workers: int) -> list[dict[str, str]]:
     """The template metadata of each workbook ({} for one that cannot be read, or crashed its reader)."""
     chunk = max(1, min(8, len(paths) // (workers * 8))) if workers > 1 else 1
     return [{} if isinstance(m, Failure) else m for m in supervised_map(read_meta, paths, workers=workers, chunk=chunk)]
+
+
+def _side_file(reader, path: Path, rubric: Rubric):
+    """`reader(path, rubric)` in a worker: what it read, or a Failure for a file it refused (its own
+    WorkbookError sentence) or that ended its worker."""
+    try:
+        return isolated_call(reader, path, rubric)
+    except WorkbookError as exc:
+        return Failure(str(exc))
 
 
 def _sentence(what: str, path: Path, failure: Failure) -> str:
