@@ -35,10 +35,12 @@ def isolated(monkeypatch):
     monkeypatch.delenv("TUOYU_WORKERS", raising=False)
 
 
+@pytest.mark.parametrize("ahead", [0, 1])
 @pytest.mark.parametrize("chunk", [1, 3])
-def test_a_worker_that_dies_costs_only_its_item(chunk):
+def test_a_worker_that_dies_costs_only_its_item(chunk, ahead):
+    """Also with a second chunk waiting in the dying worker's pipe (ahead=1): its items are retried alone."""
     items = ["a", "abort", "b", "exit", "c", "d", "abort", "e"]
-    results = list(supervised_map(behave, items, workers=2, chunk=chunk))
+    results = list(supervised_map(behave, items, workers=2, chunk=chunk, ahead=ahead))
     assert [r for r in results if not isinstance(r, Failure)] == ["A", "B", "C", "D", "E"]
     failed = [items[n] for n, r in enumerate(results) if isinstance(r, Failure)]
     assert failed == ["abort", "exit", "abort"]
@@ -52,10 +54,13 @@ def test_runaway_memory_is_stopped_at_the_ceiling(monkeypatch):
     assert isinstance(results[1], Failure) and "内存" in results[1].detail
 
 
-def test_a_hang_is_cut_off_at_the_time_limit(monkeypatch):
+@pytest.mark.parametrize("ahead", [0, 1])
+def test_a_hang_is_cut_off_at_the_time_limit(monkeypatch, ahead):
+    """With chunks queued behind it (ahead=1), the clock of the one item worked on still starts when its worker
+    reaches it, so the hang is cut after its own time limit and the others are read."""
     monkeypatch.setattr(supervisor, "TIME_LIMIT", 1.0)
     start = time.monotonic()
-    results = list(supervised_map(behave, ["a", "hang", "b"], workers=1))
+    results = list(supervised_map(behave, ["a", "hang", "b"], workers=1, ahead=ahead))
     assert time.monotonic() - start < 20
     assert results[0] == "A" and results[2] == "B"
     assert isinstance(results[1], Failure) and "1 秒" in results[1].detail

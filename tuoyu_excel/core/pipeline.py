@@ -176,7 +176,7 @@ def _process_all(paths: list[Path], rubric: Rubric, stage: str, eval_date: dt.da
     # small chunks: a worker left with a last big chunk would keep the other core idle
     chunk = max(1, min(8, len(paths) // (workers * 8))) if workers > 1 else 1
     results = supervised_map(_process_in_worker, paths, workers=workers, chunk=chunk, setup=_start_worker,
-                             setup_args=(rubric, stage, eval_date, assess))
+                             setup_args=(rubric, stage, eval_date, assess), ahead=1)
     for path, result in zip(paths, results, strict=True):
         yield _failed(path, result.detail) if isinstance(result, Failure) else result
 

@@ -46,16 +46,18 @@ def serial_only() -> bool:
 
 
 def supervised_map(work: Callable[[Any], Any], items: Iterable[Any], *, workers: int = 1, chunk: int = 1,
-                   setup: Callable[..., None] | None = None, setup_args: tuple = ()) -> Iterator[Any]:
+                   setup: Callable[..., None] | None = None, setup_args: tuple = (), ahead: int = 0) -> Iterator[Any]:
     """``work(item)`` for every item, in order, each a result or a ``Failure``. `setup(*setup_args)` runs
-    once in each worker (the rubric travels once, not with every item)."""
+    once in each worker (the rubric travels once, not with every item). `ahead` more chunks wait in each
+    worker's pipe, so it never idles while its last answers travel back; only for small items (a chunk
+    must fit the pipe's buffer, 64 KB, or the two sides could each wait for the other to read)."""
     items = list(items)
     if serial_only():
         if setup:
             setup(*setup_args)
         yield from (_guarded(work, item) for item in items)
         return
-    pool = _Pool(work, max(1, min(workers, len(items))), setup, setup_args)
+    pool = _Pool(work, max(1, min(workers, len(items))), setup, setup_args, 1 + max(0, ahead))
     try:
         yield from pool.run(items, max(1, chunk))
     finally:
@@ -209,7 +211,8 @@ def _worker(conn, work, setup, setup_args, ceiling: int) -> None:
 # ---- the supervisor side -----------------------------------------------------------------------
 
 class _Slot:
-    """One worker process, its pipe, and the chunk it holds (item indexes) with its deadline."""
+    """One worker process, its pipe, and the chunks it holds (item indexes, in the order sent) with the
+    deadline for the first of them (the one it works on)."""
 
     def __init__(self, pool: _Pool):
         here, there = pool.context.Pipe()
@@ -218,12 +221,31 @@ class _Slot:
                                                                   MEMORY_LIMIT), daemon=True)
         self.process.start()
         there.close()
-        self.chunk: list[int] = []
+        self.chunks: list[list[int]] = []
+        self.alone = False  # holds an item retried alone: nothing is sent behind it
         self.deadline = 0.0
 
-    def give(self, indexes: list[int], items: list[Any]) -> None:
-        self.chunk, self.deadline = indexes, time.monotonic() + TIME_LIMIT * len(indexes)
-        self.conn.send([items[i] for i in indexes])
+    def takes(self, chunk: tuple[list[int], bool], depth: int) -> bool:
+        """Whether this worker takes `chunk` now: when idle, or behind chunks of its kind up to `depth`."""
+        return not self.chunks or (len(self.chunks) < depth and not self.alone and not chunk[1])
+
+    def give(self, chunk: tuple[list[int], bool], items: list[Any]) -> None:
+        indexes, alone = chunk
+        if not self.chunks:  # the worker starts on it now
+            self.deadline = time.monotonic() + TIME_LIMIT * len(indexes)
+        self.chunks.append(indexes)
+        self.alone = alone
+        try:
+            self.conn.send([items[i] for i in indexes])
+        except OSError:  # it died meanwhile (a broken pipe): its exit is seen next, and what it held is retried
+            pass
+
+    def answered(self) -> list[int]:
+        """The first chunk is answered: its indexes. The worker went straight on to the next: its time starts now."""
+        done = self.chunks.pop(0)
+        if self.chunks:
+            self.deadline = time.monotonic() + TIME_LIMIT * len(self.chunks[0])
+        return done
 
     def stop(self) -> None:
         try:
@@ -238,20 +260,21 @@ class _Slot:
 
 
 class _Pool:
-    def __init__(self, work, size: int, setup, setup_args):
-        self.work, self.setup, self.setup_args = work, setup, setup_args
+    def __init__(self, work, size: int, setup, setup_args, depth: int = 1):
+        self.work, self.setup, self.setup_args, self.depth = work, setup, setup_args, depth
         self.context = pool_context()
         self.slots = [_Slot(self) for _ in range(size)]
 
     def run(self, items: list[Any], chunk: int) -> Iterator[Any]:
-        pending = [list(range(n, min(n + chunk, len(items)))) for n in range(0, len(items), chunk)]
+        # (item indexes, alone): an item retried alone after its worker died is the only one its worker holds
+        pending = [(list(range(n, min(n + chunk, len(items)))), False) for n in range(0, len(items), chunk)]
         results: dict[int, Any] = {}
         shown = 0
         while shown < len(items):
             for slot in self.slots:
-                if not slot.chunk and pending:
+                while pending and slot.takes(pending[0], self.depth):
                     slot.give(pending.pop(0), items)
-            busy = [s for s in self.slots if s.chunk]
+            busy = [s for s in self.slots if s.chunks]
             timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic()) if busy else None
             ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
             for slot in list(busy):
@@ -263,29 +286,28 @@ class _Pool:
                 yield results.pop(shown)
                 shown += 1
 
-    def _collect(self, slot: _Slot, pending: list[list[int]], results: dict[int, Any]) -> None:
+    def _collect(self, slot: _Slot, pending: list[tuple[list[int], bool]], results: dict[int, Any]) -> None:
         try:
             answers = slot.conn.recv()
         except (EOFError, OSError):  # the pipe closed: the worker died before answering
             slot.process.join(5)
             self._lost(slot, pending, results)
             return
-        results.update(zip(slot.chunk, answers, strict=True))
-        slot.chunk = []
+        results.update(zip(slot.answered(), answers, strict=True))
 
-    def _lost(self, slot: _Slot, pending: list[list[int]], results: dict[int, Any]) -> None:
-        """A worker died or overran: retry each item of its chunk alone; a lone item fails for good."""
+    def _lost(self, slot: _Slot, pending: list[tuple[list[int], bool]], results: dict[int, Any]) -> None:
+        """A worker died or overran: retry each item it held alone; an item held alone fails for good."""
         overran = time.monotonic() > slot.deadline
         if not overran:
             slot.process.join(5)  # its pipes close a moment before it can be reaped: wait for its exit code
         code = slot.process.exitcode
         slot.process.kill()
         slot.process.join(5)
-        chunk = slot.chunk
-        if len(chunk) > 1:
-            pending[:0] = [[i] for i in chunk]
+        held = [i for indexes in slot.chunks for i in indexes]
+        if len(held) > 1:
+            pending[:0] = [([i], True) for i in held]
         else:
-            results[chunk[0]] = Failure(_why(overran, code), slot.process.pid)
+            results[held[0]] = Failure(_why(overran, code), slot.process.pid)
         slot.conn.close()
         self.slots[self.slots.index(slot)] = _Slot(self)
 
