@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support.star import (
     CITY,
     EVAL_DATE,
@@ -25,7 +27,8 @@ from support.star import (
 )
 
 from tuoyu_excel.intake.credit_code import make_credit_code
-from tuoyu_excel.intake.validate import validate
+from tuoyu_excel.intake.rubric_file import load_rubric
+from tuoyu_excel.intake.validate import _accepted_values, _clean_value, validate
 from tuoyu_excel.issues import ERROR, WARNING, IssueLog
 
 D = Decimal
@@ -275,3 +278,30 @@ def test_city_computed_items_are_not_required():
 def test_city_item_sharing_a_part_code_is_validated():
     _, log = check("self", rubric=CITY, scores=with_scores({"self": {"5": 2}}, rubric=CITY))
     assert keys(log) == [("SCORE_NOT_ALLOWED", F, sc("self", "5", CITY))]
+
+
+# ---- the looked-up common case agrees with the item-by-item check -----------------------------------
+
+_SAMPLES = st.one_of(
+    st.floats(min_value=-2, max_value=120),
+    st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e300]),
+    st.integers(min_value=-3, max_value=120),
+    st.booleans(),
+    st.sampled_from(["符合", "不符合", "不适用", "", "10", None, -0.0]),
+    st.integers(min_value=0, max_value=480).map(lambda k: k / 4),  # the grid of quarter points
+    st.integers(min_value=0, max_value=1200).map(lambda k: k / 10),
+)
+
+
+@pytest.mark.parametrize("rubric_name", ["liuzhou_star", "guangxi_demo_city"])
+@settings(max_examples=400, deadline=None)
+@given(value=_SAMPLES, pick=st.integers(min_value=0))
+def test_accepted_values_are_exactly_what_the_check_accepts(rubric_name, value, pick):
+    """validate() looks cell values up in a table built per rubric; the table must give what _clean_value
+    gives for every item and value: the same Decimal (same digits: 10, not 10.0), or nothing."""
+    items = _accepted_values(load_rubric(rubric_name))
+    item, accepted = items[pick % len(items)]
+    assert accepted is not None  # every item of the shipped rubrics is listed
+    want = _clean_value(item, value)
+    got = accepted.get(value) if type(value) is not bool else None
+    assert got == want and str(got) == str(want)

@@ -57,17 +57,20 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
     _validate_form(raw, rubric, eval_date, sub, log)
     _validate_limits(raw, rubric, sub, log)
     keys = [s.key for s in rubric.stages]
-    rows = [(item, raw.scores.get(item.code, {})) for item in rubric.items]
+    no_cells: dict[str, Cell] = {}
+    rows = [(item, raw.scores.get(item.code, no_cells), accepted) for item, accepted in _accepted_values(rubric)]
     for s in keys[: keys.index(stage) + 1]:
         values = sub.scores[s] = {}
         strict, header = s == stage, rubric.stage(s).header
-        for item, cells in rows:
+        for item, cells, accepted in rows:
             cell = cells.get(s)
             if cell is None:
                 continue
             if item.rule in COMPUTED_RULES:  # the tool recomputes it and points at the typed cell when they differ
                 sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
-            clean = _clean_value(item, cell.value)  # the common case, without the slow path's call
+            value = cell.value
+            # the common case, looked up: a value the item accepts as it stands (True is no number, though True == 1)
+            clean = accepted.get(value) if accepted is not None and type(value) is not bool else None
             values[item.code] = clean if clean is not None else _item_value(item, cell, strict, header, log)
     for code, cell in raw.notes.items():
         if cell.value != "":  # most items carry no note
@@ -138,6 +141,38 @@ def _validate_limits(raw: RawWorkbook, rubric: Rubric, sub: Submission, log: Iss
 
 
 # ---- scores -----------------------------------------------------------------------------------
+
+_ACCEPTED: dict[int, tuple[Rubric, list[tuple[Item, dict[object, Score] | None]]]] = {}
+_MAX_ACCEPTED = 20_000  # values listed per item; an item with more (a very fine grid) is checked one by one
+
+
+def _accepted_values(rubric: Rubric) -> list[tuple[Item, dict[object, Score] | None]]:
+    """Each item with the cell values it accepts as they stand (what ``_clean_value`` returns for them), or
+    None where they are too many to list. Built once per rubric: every workbook asks for every item."""
+    cached = _ACCEPTED.get(id(rubric))
+    if cached is None or cached[0] is not rubric:
+        cached = _ACCEPTED[id(rubric)] = (rubric, [(item, _accepted(item)) for item in rubric.items])
+    return cached[1]
+
+
+def _accepted(item: Item) -> dict[object, Score] | None:
+    if item.veto:
+        return {PASS: PASS, FAIL: FAIL}
+    scores = item.allowed_values()
+    if scores is None:  # graded: the multiples of the step from 0 to 分值
+        if item.step <= 0 or item.points / item.step > _MAX_ACCEPTED:
+            return None
+        scores = frozenset(k * item.step for k in range(int(item.points / item.step) + 1))
+    elif len(scores) > _MAX_ACCEPTED:
+        return None
+    accepted: dict[object, Score] = {}
+    for score in scores:
+        number = float(score)  # the one float whose value is the score (ints are found by it too: 10 == 10.0)
+        clean = _clean_value(item, number)
+        if clean is not None:
+            accepted[number] = clean
+    return accepted
+
 
 def _clean_value(item: Item, value: object) -> Score:
     """The common case, checked cheaply: a number the rule allows, or 符合 typed as such. None otherwise."""
