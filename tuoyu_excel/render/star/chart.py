@@ -73,11 +73,14 @@ def _zone_block(wb, ws, fmts: dict, rep: StarReport, zone: str, outcomes: list[s
     ws.insert_chart(top + 1, 0, chart)
     for c, col in enumerate(cols):
         ws.write_string(header, c, col.header, fmts["header"])
+    formats = [fmts[col.kind] for col in cols]
     for n, p in enumerate(placements, start=first):
         values = [p.rank, p.candidate.name, p.star, p.candidate.total]
         values += [p.candidate.total if p.star == o else None for o in outcomes]
+        if ws.plain_row(n, values, formats):  # the row in one piece, as put() would write it cell by cell
+            continue
         for c, value in enumerate(values):
-            put(ws, n, c, value, fmts[cols[c].kind])
+            put(ws, n, c, value, formats[c])
     return last, header
 
 
