@@ -59,23 +59,31 @@ class TextSafeWorksheet(Worksheet):
             return False
         if row > self.previous_row:
             self._write_single_row(row)  # what XlsxWriter still holds goes out first (style numbers follow use)
+        plan = self.__dict__.get("_plain_plan")
+        if plan is None or plan[0] is not formats or len(plan[1]) != len(values):  # a table's rows share one list
+            plan = self._plain_plan = (formats, _cell_openings(formats, len(values)))
         cells = []
         number_row = row + 1
-        styles = [f._get_xf_index() for f in formats]  # numbered in the order XlsxWriter would number them
-        for value, letters, style in zip(values, _column_letters(len(values)), styles, strict=True):
+        texts = _NUMBER_TEXTS
+        for value, (opening, style) in zip(values, plan[1], strict=True):
             kind = type(value)
-            ref = f"{letters}{number_row}"
             if kind is Decimal or kind is int or kind is float:
-                number = _number_text(value) if kind is not Decimal or value.is_finite() else None
-                if number is None:
+                if kind is Decimal and not value.is_finite():
                     return False
-                cells.append(f'<c r="{ref}" s="{style}"><v>{number}</v></c>')
+                number = texts.get(value) if value else _number_text(value)  # 0 and -0 are written apart
+                if number is None:
+                    number = _number_text(value)
+                    if number is None:
+                        return False
+                    if len(texts) < _MAX_NUMBER_TEXTS:
+                        texts[value] = number
+                cells.append(f'{opening}{number_row}{style}><v>{number}</v></c>')
             elif kind is str and value:
                 if len(value) > self.xls_strmax // 2 or (value.startswith("<r>") and value.endswith("</r>")):
                     return False  # long text (XlsxWriter measures it in UTF-16), or text it takes for rich text
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{_inline_text(value)}</c>')
+                cells.append(f'{opening}{number_row}{style} t="inlineStr">{_inline_text(value)}</c>')
             elif value is None or (kind is str and not value):
-                cells.append(f'<c r="{ref}" s="{style}"/>')
+                cells.append(f'{opening}{number_row}{style}/>')
             else:
                 return False
         if height is not None:
@@ -110,10 +118,21 @@ def _nonzero_number_text(value: Decimal | int | float) -> str | None:
     return f"{number:.16G}" if math.isfinite(number) else None
 
 
+_NUMBER_TEXTS: dict[Decimal | int | float, str] = {}  # nonzero number -> its text (equal numbers, same float)
+_MAX_NUMBER_TEXTS = 65536
+
+
 @lru_cache(maxsize=64)
 def _column_letters(count: int) -> tuple[str, ...]:
     """A, B, … for the first `count` columns."""
     return tuple(xl_rowcol_to_cell_fast(0, col)[:-1] for col in range(count))
+
+
+def _cell_openings(formats: Sequence[Format], count: int) -> list[tuple[str, str]]:
+    """Per column, what a cell's XML holds before and after its row number: ('<c r="B', '" s="3"').
+    The style numbers are taken in column order, as XlsxWriter would number them writing the first row."""
+    styles = [f._get_xf_index() for f in formats[:count]]
+    return [(f'<c r="{letters}', f'" s="{style}"') for letters, style in zip(_column_letters(count), styles, strict=True)]
 
 
 @lru_cache(maxsize=65536)
