@@ -105,9 +105,16 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def lines_needed(text: str, width: float) -> int:
+def lines_needed(text: object, width: float) -> int:
+    """Lines a wrapped text takes in a column of `width`."""
+    return _lines_needed(str(text), width)
+
+
+@lru_cache(maxsize=65536)
+def _lines_needed(text: str, width: float) -> int:
+    """(cached: names and part titles recur row after row)"""
     usable = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(display_width(p) / usable)) for p in str(text).split("\n"))
+    return sum(max(1, math.ceil(display_width(p) / usable)) for p in text.split("\n"))
 
 
 def row_height(cells: list[tuple[str, float]], minimum: float = 18.0) -> float:
