@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 from decimal import Decimal
 
 import pytest
@@ -22,6 +24,7 @@ from tuoyu_excel.intake.normalize import (
     snap,
     squeeze,
 )
+from tuoyu_excel.text import SPACES, strip_spaces
 
 D = Decimal
 
@@ -188,3 +191,11 @@ def test_parse_text_strips_every_kind_of_space():
 
 def test_squeeze():
     assert squeeze(" ８ . ５\u00a0分\u200b") == "8.5分"
+
+
+def test_the_spaces_stripped_are_every_unicode_space():
+    """strip_spaces strips SPACES with str.strip (C speed): exactly the characters a regex's \\s takes, in
+    the whole Unicode range (computed up to U+3000 at import), plus zero-width space and BOM."""
+    space = re.compile(r"[\s\u200b\ufeff]")
+    assert {chr(c) for c in range(sys.maxunicode + 1) if space.fullmatch(chr(c))} == set(SPACES)
+    assert strip_spaces("\u3000\u00a0 柳州\u200b 托育 \ufeff\t") == "柳州\u200b 托育"

@@ -10,12 +10,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_EDGE_SPACE = re.compile(r"\A[\s\u200b\ufeff]+|[\s\u200b\ufeff]+\Z")  # any Unicode space, zero-width, BOM
+# any Unicode space (what str.isspace() and a regex's \s take; the last is U+3000, the ideographic space),
+# zero-width space, BOM
+SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeff"
 
 
 def strip_spaces(text: str) -> str:
     """Without spaces of any kind (incl. NBSP, ideographic, em, zero-width) at either end."""
-    return _EDGE_SPACE.sub("", text)
+    return text.strip(SPACES)
 
 
 def fold(text: object) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 from tuoyu_excel.spec.model import FAIL, NO, NOT_APPLICABLE, PASS, YES
 from tuoyu_excel.text import date_from_text, strip_spaces
@@ -25,11 +27,10 @@ _FLOAT_TOLERANCE = Decimal("1e-6")
 _SNAP_LIMIT = Decimal(10) ** 15  # beyond any score; quantizing larger values would overflow Decimal's precision
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):  # a tuple: one is made for every cell read, and a tuple is made fastest
     value: object = None  # Decimal, str (符合/不符合/不适用/是/否/choice/text), date, or None when blank
     code: str = ""  # issue code when warned or rejected
-    context: dict = field(default_factory=dict)
+    context: Mapping[str, object] = MappingProxyType({})  # read-only: the default is shared
 
     @property
     def ok(self) -> bool:

@@ -112,4 +112,7 @@ class Package:
 
 def _name_bytes(info: zipfile.ZipInfo) -> bytes:
     """A member's name as its headers hold it."""
-    return info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8_NAMES else "cp437")
+    name = info.orig_filename
+    if name.isascii():  # (cp437 is a codec written in Python, and ASCII names are all there is in a workbook)
+        return name.encode("ascii")
+    return name.encode("utf-8" if info.flag_bits & _UTF8_NAMES else "cp437")
