@@ -136,7 +136,7 @@ def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: 
     cards: dict[str, ScoreCard | None] = {}
     for key in keys[: keys.index(stage) + 1]:
         values = submission.scores.get(key, {})
-        complete = None not in map(values.get, codes)
+        complete = all(values.get(code) is not None for code in codes)  # (`None in` compares each Decimal with None: slow)
         cards[key] = card if key == stage else (score(submission, rubric, key) if complete else None)
     return cards
 

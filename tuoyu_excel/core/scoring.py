@@ -57,7 +57,7 @@ def score(sub: Submission, rubric: Rubric, stage: str) -> ScoreCard:
         if item.veto:
             veto[item.code] = value if type(value) is str else ""
             continue
-        if value == NOT_APPLICABLE:
+        if type(value) is str and value == NOT_APPLICABLE:  # (a Decimal compared with a str asks an ABC: slow)
             items[item.code] = None
             continue
         points = value if type(value) is Decimal else zero
