@@ -215,10 +215,16 @@ def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueL
         return
     note_col = cols[layout.H_NOTE]
     stage_cols = [(s.key, cols[fold(s.header)]) for s in rubric.stages]
+    last = max(note_col, *(c for _, c in stage_cols))
+    new = tuple.__new__  # a Cell made straight from its fields: hundreds per workbook
     for code, r in _item_rows(grid, header_row, cols, rubric, log).items():
         row = grid[r]
-        raw.scores[code] = {key: _cell(row, sheet, r, c) for key, c in stage_cols}
-        raw.notes[code] = _cell(row, sheet, r, note_col)
+        if last < len(row):  # every row, as python-calamine gives a rectangle
+            raw.scores[code] = {key: new(Cell, (row[c], sheet, r, c)) for key, c in stage_cols}
+            raw.notes[code] = new(Cell, (row[note_col], sheet, r, note_col))
+        else:
+            raw.scores[code] = {key: _cell(row, sheet, r, c) for key, c in stage_cols}
+            raw.notes[code] = _cell(row, sheet, r, note_col)
     for item in rubric.items:
         if item.code not in raw.scores:
             log.add("ITEM_ROW_MISSING", sheet, expected=item.code)
