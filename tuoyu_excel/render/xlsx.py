@@ -91,8 +91,12 @@ class TextSafeWorksheet(Worksheet):
         if values:
             self._check_dimensions(row, 0)
             self._check_dimensions(row, len(values) - 1)
-        self._write_row(row, None, self.row_info.get(row))
-        self.fh.write("".join(cells) + "</row>")
+        info = self.row_info.get(row)
+        if info is None and self.default_row_height == self.original_row_height and self.excel_version != 2010:
+            self.fh.write(f'<row r="{number_row}">' + "".join(cells) + "</row>")  # what _write_row writes for it
+        else:
+            self._write_row(row, None, info)
+            self.fh.write("".join(cells) + "</row>")
         self.previous_row = row + 1  # nothing held: XlsxWriter writes no row twice
         return True
 
