@@ -23,6 +23,7 @@ from tuoyu_excel.spec.kinds import KINDS, kind_of
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name, fold, strip_spaces
 
+_NUMBERS = (float, int)
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
 MAX_COLS = 60
 HEADER_SCAN_ROWS = 20
@@ -264,7 +265,7 @@ def restore_error_values(raw: RawWorkbook, rubric: Rubric, stage: str | None, da
         return
     stages = [s.key for s in rubric.stages if stage is None or s.key == stage]
     blank = [(code, key) for code, cells in raw.scores.items() for key in stages
-             if key in cells and cells[key].blank]
+             if key in cells and type(cells[key].value) not in _NUMBERS and cells[key].blank]  # (numbers: at once)
     if not blank:
         return
     found = error_values(data, layout.SCORE_SHEET, {(raw.scores[c][k].row, raw.scores[c][k].col) for c, k in blank})

@@ -64,7 +64,7 @@ class TextSafeWorksheet(Worksheet):
             plan = self._plain_plan = (formats, _cell_openings(formats, len(values)))
         cells = []
         number_row = row + 1
-        texts = _NUMBER_TEXTS
+        texts, longest = _NUMBER_TEXTS, self.xls_strmax // 2
         for value, (opening, style) in zip(values, plan[1], strict=True):
             kind = type(value)
             if kind is Decimal or kind is int or kind is float:
@@ -79,7 +79,7 @@ class TextSafeWorksheet(Worksheet):
                         texts[value] = number
                 cells.append(f'{opening}{number_row}{style}><v>{number}</v></c>')
             elif kind is str and value:
-                if len(value) > self.xls_strmax // 2 or (value.startswith("<r>") and value.endswith("</r>")):
+                if len(value) > longest or (value.startswith("<r>") and value.endswith("</r>")):
                     return False  # long text (XlsxWriter measures it in UTF-16), or text it takes for rich text
                 cells.append(f'{opening}{number_row}{style} t="inlineStr">{_inline_text(value)}</c>')
             elif value is None or (kind is str and not value):
