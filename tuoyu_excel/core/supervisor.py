@@ -6,8 +6,9 @@ that aborts the process, a Rust panic across a thread, an allocation of gigabyte
 runs with a memory ceiling (Linux: RLIMIT_AS above what the worker already maps; Windows: a Job
 Object's per-process memory limit above what it already commits) and every item
 with a time limit; a worker that dies or overruns is replaced, and its item comes back as a
-``Failure`` that the caller turns into that file's issue. Items are sent in small chunks; when a
-worker dies on a chunk, each item of it is retried alone, so only the culprit fails.
+``Failure`` that the caller turns into that file's issue. Items are sent in small chunks (for a run,
+the next chunk already waits in the worker's pipe); when a worker dies, each item it held is retried
+alone, so only the culprit fails.
 
 ``TUOYU_WORKERS=1`` runs everything in this process instead (no isolation): the way under Wine,
 whose pipes lose the empty messages multiprocessing relies on.
