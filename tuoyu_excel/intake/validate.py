@@ -143,6 +143,7 @@ def _validate_limits(raw: RawWorkbook, rubric: Rubric, sub: Submission, log: Iss
 # ---- scores -----------------------------------------------------------------------------------
 
 _ACCEPTED: dict[int, tuple[Rubric, list[tuple[Item, dict[object, Score] | None]]]] = {}
+_MAX_RUBRICS = 8
 _MAX_ACCEPTED = 20_000  # values listed per item; an item with more (a very fine grid) is checked one by one
 
 
@@ -151,6 +152,8 @@ def _accepted_values(rubric: Rubric) -> list[tuple[Item, dict[object, Score] | N
     None where they are too many to list. Built once per rubric: every workbook asks for every item."""
     cached = _ACCEPTED.get(id(rubric))
     if cached is None or cached[0] is not rubric:
+        if len(_ACCEPTED) >= _MAX_RUBRICS:  # a window may load one custom rubric after another: keep a few
+            _ACCEPTED.clear()
         cached = _ACCEPTED[id(rubric)] = (rubric, [(item, _accepted(item)) for item in rubric.items])
     return cached[1]
 
