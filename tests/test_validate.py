@@ -30,7 +30,7 @@ from support.star import (
 from tuoyu_excel.intake import validate as validate_module
 from tuoyu_excel.intake.credit_code import make_credit_code
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.intake.validate import _accepted_values, _clean_value, validate
+from tuoyu_excel.intake.validate import _accepted_values, _clean_value, accepted_score, validate
 from tuoyu_excel.issues import ERROR, WARNING, IssueLog
 
 D = Decimal
@@ -305,7 +305,7 @@ def test_accepted_values_are_exactly_what_the_check_accepts(rubric_name, value, 
     item, accepted = items[pick % len(items)]
     assert accepted is not None  # every item of the shipped rubrics is listed
     want = _clean_value(item, value)
-    got = accepted.get(value) if type(value) is not bool else None
+    got = accepted_score(accepted, value)
     assert got == want and str(got) == str(want)
 
 

@@ -23,7 +23,6 @@ from tuoyu_excel.spec.kinds import KINDS, kind_of
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name, fold, strip_spaces
 
-_NUMBERS = (float, int)
 MAX_ROWS = 3000  # rows scanned per sheet; a template has fewer than 100
 MAX_COLS = 60
 HEADER_SCAN_ROWS = 20
@@ -216,16 +215,14 @@ def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueL
         return
     note_col = cols[layout.H_NOTE]
     stage_cols = [(s.key, cols[fold(s.header)]) for s in rubric.stages]
-    last = max(note_col, *(c for _, c in stage_cols))
+    width = max(note_col, *(c for _, c in stage_cols)) + 1
     new = tuple.__new__  # a Cell made straight from its fields: hundreds per workbook
     for code, r in _item_rows(grid, header_row, cols, rubric, log).items():
         row = grid[r]
-        if last < len(row):  # every row, as python-calamine gives a rectangle
-            raw.scores[code] = {key: new(Cell, (row[c], sheet, r, c)) for key, c in stage_cols}
-            raw.notes[code] = new(Cell, (row[note_col], sheet, r, note_col))
-        else:
-            raw.scores[code] = {key: _cell(row, sheet, r, c) for key, c in stage_cols}
-            raw.notes[code] = _cell(row, sheet, r, note_col)
+        if len(row) < width:  # (python-calamine gives a rectangle; a cell past a short row reads as empty)
+            row = row + [""] * (width - len(row))
+        raw.scores[code] = {key: new(Cell, (row[c], sheet, r, c)) for key, c in stage_cols}
+        raw.notes[code] = new(Cell, (row[note_col], sheet, r, note_col))
     for item in rubric.items:
         if item.code not in raw.scores:
             log.add("ITEM_ROW_MISSING", sheet, expected=item.code)
@@ -250,10 +247,6 @@ def _item_rows(grid: list[list], header_row: int, cols: dict[str, int], rubric: 
     return seen
 
 
-def _cell(row: list, sheet: str, r: int, c: int) -> Cell:
-    return Cell(row[c] if c < len(row) else "", sheet, r, c)
-
-
 # ---- Excel error values ---------------------------------------------------------------------------
 # python-calamine reads a cell holding an error value (#REF!, #DIV/0! …) as "", which would pass
 # for an unfilled cell. For .xlsx/.xlsm, the score cells that read blank in the checked stage are
@@ -265,7 +258,7 @@ def restore_error_values(raw: RawWorkbook, rubric: Rubric, stage: str | None, da
         return
     stages = [s.key for s in rubric.stages if stage is None or s.key == stage]
     blank = [(code, key) for code, cells in raw.scores.items() for key in stages
-             if key in cells and type(cells[key].value) not in _NUMBERS and cells[key].blank]  # (numbers: at once)
+             if key in cells and cells[key].blank]
     if not blank:
         return
     found = error_values(data, layout.SCORE_SHEET, {(raw.scores[c][k].row, raw.scores[c][k].col) for c, k in blank})

@@ -68,9 +68,7 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
                 continue
             if item.rule in COMPUTED_RULES:  # the tool recomputes it and points at the typed cell when they differ
                 sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
-            value = cell.value
-            # the common case, looked up: a value the item accepts as it stands (True is no number, though True == 1)
-            clean = accepted.get(value) if accepted is not None and type(value) is not bool else None
+            clean = accepted_score(accepted, cell.value)  # the common case, looked up
             values[item.code] = clean if clean is not None else _item_value(item, cell, strict, header, log)
     for code, cell in raw.notes.items():
         if cell.value != "":  # most items carry no note
@@ -156,6 +154,12 @@ def _accepted_values(rubric: Rubric) -> list[tuple[Item, dict[object, Score] | N
             _ACCEPTED.clear()
         cached = _ACCEPTED[id(rubric)] = (rubric, [(item, _accepted(item)) for item in rubric.items])
     return cached[1]
+
+
+def accepted_score(accepted: dict[object, Score] | None, value: object) -> Score:
+    """`value` as its item's table (``_accepted_values``) accepts it as it stands, else None (True is no
+    number, though True == 1)."""
+    return accepted.get(value) if accepted is not None and type(value) is not bool else None
 
 
 def _accepted(item: Item) -> dict[object, Score] | None:

@@ -48,6 +48,8 @@ class TextSafeWorksheet(Worksheet):
             return self._write_rich_string(row, col, cell_format, string[:1], cell_format, string[1:], cell_format)
         return super()._write_string(row, col, string, cell_format)
 
+    _plain_plan: tuple[Sequence[Format], list[tuple[str, str]]] | None = None  # (formats, cell openings) of plain_row
+
     def plain_row(self, row: int, values: Sequence[object], formats: Sequence[Format], height: float | None = None) -> bool:
         """Write a whole row of numbers, text and blanks (column c in formats[c]; height in points or None)
         and return True; return False, writing nothing, for a row holding anything else.
@@ -59,24 +61,19 @@ class TextSafeWorksheet(Worksheet):
             return False
         if row > self.previous_row:
             self._write_single_row(row)  # what XlsxWriter still holds goes out first (style numbers follow use)
-        plan = self.__dict__.get("_plain_plan")
-        if plan is None or plan[0] is not formats or len(plan[1]) != len(values):  # a table's rows share one list
-            plan = self._plain_plan = (formats, _cell_openings(formats, len(values)))
+        if self._plain_plan is None or self._plain_plan[0] is not formats:  # a table's rows share one list
+            self._plain_plan = (formats, _cell_openings(formats))
         cells = []
         number_row = row + 1
-        texts, longest = _NUMBER_TEXTS, self.xls_strmax // 2
-        for value, (opening, style) in zip(values, plan[1], strict=True):
+        longest = self.xls_strmax // 2
+        for value, (opening, style) in zip(values, self._plain_plan[1], strict=True):
             kind = type(value)
             if kind is Decimal or kind is int or kind is float:
                 if kind is Decimal and not value.is_finite():
                     return False
-                number = texts.get(value) if value else _number_text(value)  # 0 and -0 are written apart
+                number = _number_text(value)
                 if number is None:
-                    number = _number_text(value)
-                    if number is None:
-                        return False
-                    if len(texts) < _MAX_NUMBER_TEXTS:
-                        texts[value] = number
+                    return False
                 cells.append(f'{opening}{number_row}{style}><v>{number}</v></c>')
             elif kind is str and value:
                 if len(value) > longest or (value.startswith("<r>") and value.endswith("</r>")):
@@ -109,20 +106,21 @@ _XML = XMLwriter()  # XlsxWriter's own escaping, for the fast rows
 
 
 def _number_text(value: Decimal | int | float) -> str | None:
-    """A number as XlsxWriter writes it in <v>, None for NaN and infinities."""
+    """A number as XlsxWriter writes it in <v>, None for NaN and infinities (a finite Decimal only)."""
     if not value:  # 0 and -0 are equal as cache keys but written "0" and "-0"
         return f"{float(value):.16G}"
-    return _nonzero_number_text(value)
+    text = _NUMBER_TEXTS.get(value)  # a dict, not lru_cache: this is asked for every number of every row
+    if text is None:
+        number = float(value)
+        if not math.isfinite(number):
+            return None
+        text = f"{number:.16G}"
+        if len(_NUMBER_TEXTS) < _MAX_NUMBER_TEXTS:
+            _NUMBER_TEXTS[value] = text
+    return text
 
 
-@lru_cache(maxsize=65536)
-def _nonzero_number_text(value: Decimal | int | float) -> str | None:
-    """(cached: scores repeat; numbers that are equal have the same float)"""
-    number = float(value)
-    return f"{number:.16G}" if math.isfinite(number) else None
-
-
-_NUMBER_TEXTS: dict[Decimal | int | float, str] = {}  # nonzero number -> its text (equal numbers, same float)
+_NUMBER_TEXTS: dict[Decimal | int | float, str] = {}  # nonzero number -> its text (scores repeat; equal numbers, same float)
 _MAX_NUMBER_TEXTS = 65536
 
 
@@ -132,11 +130,11 @@ def _column_letters(count: int) -> tuple[str, ...]:
     return tuple(xl_rowcol_to_cell_fast(0, col)[:-1] for col in range(count))
 
 
-def _cell_openings(formats: Sequence[Format], count: int) -> list[tuple[str, str]]:
+def _cell_openings(formats: Sequence[Format]) -> list[tuple[str, str]]:
     """Per column, what a cell's XML holds before and after its row number: ('<c r="B', '" s="3"').
     The style numbers are taken in column order, as XlsxWriter would number them writing the first row."""
-    styles = [f._get_xf_index() for f in formats[:count]]
-    return [(f'<c r="{letters}', f'" s="{style}"') for letters, style in zip(_column_letters(count), styles, strict=True)]
+    styles = [f._get_xf_index() for f in formats]
+    return [(f'<c r="{letters}', f'" s="{style}"') for letters, style in zip(_column_letters(len(styles)), styles, strict=True)]
 
 
 @lru_cache(maxsize=65536)
