@@ -57,7 +57,10 @@ class JobParams:
     county: str = ""  # report job: the 县区
     history: Path | None = None  # star job: the rating-history workbook
     rulings: Path | None = None  # star job: a workbook whose 待裁定 sheet holds the commission's rulings
-    publish_date: dt.date | None = None  # star job: the day of 命名 (dates the history kept); None = eval date
+    notice_date: dt.date | None = None  # star job: first day of the 公示 (None: the notice leaves the dates blank)
+    notice_end: dt.date | None = None  # star job: last day of the 公示 set by hand (None: counted in working days)
+    name_date: dt.date | None = None  # star job: the day of 命名; given, the run names and writes the history
+    publish_date: dt.date | None = None  # star job (being replaced by name_date): the day of 命名
     averages: Path | None = None  # city job: the official 全区平均水平 workbook
     annotate: Path | None = None  # check job: folder for annotated copies
     action: str = ""  # rubric job: list, export, check or import

@@ -118,6 +118,8 @@ STAR_SETTINGS = (
     Setting("自评与核验差异提示（分）", "star.gap_threshold", "number", "某部分自评与核验得分相差超过此分数时标注"),
     Setting("升级等待年限", "star.rerate_wait_years", "int", "已定级的机构满 N 年后方可申报高一等级"),
     Setting("复审周期（年）", "star.review_years", "int", "获得星级的机构每 N 年复审一次"),
+    Setting("公示工作日数", "star.notice_working_days", "int",
+            "名单向社会公示的工作日数，按法定节假日和调休计算", required=False),
 )
 REPORT_SETTINGS = (
     Setting("方案名称", "report.plan", "text", "评定依据的工作方案或评分细则，报告正文引用", required=False),
@@ -127,6 +129,12 @@ REPORT_SETTINGS = (
     Setting("公示名单标题", "report.public_title", "text",
             "公示名单的标题，如 柳州市星级托育机构拟命名名单（公示）；不填则为“结果表标题——公示名单”", required=False),
     Setting("裁定单位", "report.ruling_body", "text", "裁定并列、组织公示的单位，如 市卫生健康委", required=False),
+    Setting("命名名单标题", "report.naming_title", "text",
+            "命名名单的标题，如 柳州市星级托育机构名单；不填则为“结果表标题——命名名单”", required=False),
+    Setting("异议受理单位", "report.objection_body", "text", "公示中受理异议的单位；不填则留横线手写", required=False),
+    Setting("异议联系电话", "report.objection_phone", "text", "公示中受理异议的电话；不填则留横线手写", required=False),
+    Setting("异议通讯地址", "report.objection_address", "text", "公示中受理异议的通讯地址（含邮编）；不填则留横线手写",
+            required=False),
     Setting("初评单位", "report.county_body", "text", "组织县级初评的单位，如 县区卫生健康局", required=False),
     Setting("名称字段", "report.name_field", "key", "申报表（基础数据）中填写机构或城市名称的字段代码", required=False),
     Setting("托位数字段", "report.capacity_field", "key", "初评报告显示的备案托位数字段代码", required=False),

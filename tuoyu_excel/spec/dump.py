@@ -100,7 +100,8 @@ def _star(s: StarSettings) -> list[str]:
         ("min_operation_years", s.min_operation_years), ("filing_date_field", s.filing_date_field),
         ("start_date_field", s.start_date_field), ("required_yes", s.required_yes), ("required_no", s.required_no),
         ("stars", s.stars), ("tie_break", s.tie_break), ("gap_threshold", s.gap_threshold),
-        ("rerate_wait_years", s.rerate_wait_years), ("review_years", s.review_years)]), ""]
+        ("rerate_wait_years", s.rerate_wait_years), ("review_years", s.review_years),
+        ("notice_working_days", s.notice_working_days)]), ""]
     for z in s.zones:
         lines += ["[[star.zones]]", *_pairs([("name", z.name), ("districts", z.districts), ("quota", z.quota),
                                              ("award", z.award)]), "bands = ["]

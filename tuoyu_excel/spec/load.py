@@ -179,6 +179,7 @@ def _star(r: _Reader, t: dict) -> StarSettings:
         gap_threshold=r.dec(t, "gap_threshold", w),
         rerate_wait_years=r.int(t, "rerate_wait_years", w, default=1),
         review_years=r.int(t, "review_years", w, default=3),
+        notice_working_days=r.int(t, "notice_working_days", w, default=5),
     )
 
 

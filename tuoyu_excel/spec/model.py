@@ -184,6 +184,7 @@ class StarSettings:
     gap_threshold: Decimal  # flag 自评 vs 核验 part gaps above this many points
     rerate_wait_years: int = 1  # 已定级的 1 年后方可申报高一等级
     review_years: int = 3  # 每3年复审1次
+    notice_working_days: int = 5  # “向社会公示5个工作日” (publication, not scoring: not in content_hash)
 
     @property
     def field_choices(self) -> dict[str, tuple[str, ...]]:
@@ -227,6 +228,10 @@ class ReportText:
     capacity_field: str = ""  # form fields the county report shows: 备案托位数
     enrolled_field: str = ""  # 实际收托人数 (≤ capacity: its own issue code)
     puhui_field: str = ""  # 是否普惠
+    naming_title: str = ""  # the title of the named list (命名名单); "" = “<title>——命名名单”
+    objection_body: str = ""  # 公示 notice: who receives objections (受理单位); "" = a blank line to fill in
+    objection_phone: str = ""  # 公示 notice: 联系电话; "" = a blank line
+    objection_address: str = ""  # 公示 notice: 通讯地址 (and 邮编); "" = a blank line
 
 
 REPORT_KEYS = tuple(f.name for f in dataclasses.fields(ReportText))
@@ -255,6 +260,8 @@ class Rubric:
         data = dataclasses.asdict(self)
         data.pop("source", None)
         data.pop("report", None)  # printed words, not scoring rules (see ReportText)
+        if data.get("star"):  # when to publish is not how to score: no template depends on it
+            data["star"].pop("notice_working_days", None)
         for item in data["items"]:  # checks applied when reading, not fixed in a template: see NaCondition
             item.pop("na_when", None)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
