@@ -64,6 +64,5 @@ def test_overwrite_replaces_only_when_asked(folder, tmp_path, capsys):
     assert main(["star", str(folder), "--date", DATE, "-o", str(out)]) == 2
     assert out.stat().st_mtime_ns == first
     assert main(["star", str(folder), "--date", DATE, "-o", str(out), "--overwrite"]) == 0
-    # the history kept for next year (a final run with nothing 待裁定) is replaced along with the results
     assert out.stat().st_mtime_ns != first
-    assert leftovers(tmp_path) == ["历史评定记录_更新至20261122.xlsx", "收到", "结果.xlsx"]
+    assert leftovers(tmp_path) == ["收到", "结果.xlsx"]  # no history before 命名 (--name-date)

@@ -31,7 +31,11 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     assert cli.main(["demo", "-o", str(out)]) == 0
     star, city = load_rubric("liuzhou_star"), load_rubric("guangxi_demo_city")
     expected = {TEMPLATES[k].filename(star if TEMPLATES[k].rubric_kind == "star" else city) for k in TEMPLATES}
-    expected |= {"校验报告_机构自评_20261122.xlsx", "星级评定结果_市级核验_20261122.xlsx", results_filename(DEMO_DATE)}
+    expected |= {"校验报告_机构自评_20261122.xlsx", results_filename(DEMO_DATE)}
+    # the star rating from the draft to the named list (issue 22): every step's file, the decisions typed in
+    expected |= {"星级评定结果_待裁定稿_市级核验_20261122.xlsx", "演示_已填写裁定.xlsx", "星级评定结果_市级核验_20261122.xlsx",
+                 "演示_已填写公示核查.xlsx", "星级评定结果_命名_20261204.xlsx", "柳州市星级托育机构名单_20261204.xlsx",
+                 "历史评定记录_更新至20261204.xlsx"}
     expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
     written = {p.name for p in out.iterdir()}
     assert written == expected  # every name carries the samples' date, never today's
@@ -39,6 +43,7 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert all(str((out / n).resolve()) in printed for n in written)  # the closing list names every file
     assert "无法运行" not in printed
+    assert "命名：2026年12月4日命名星级托育机构 29 家" in printed and "经公示核查不予命名 1 家" in printed
     assert _tree_digest(SAMPLES) == before  # inputs are only read
 
 
@@ -66,9 +71,10 @@ def test_a_step_that_cannot_run_is_reported_and_the_rest_still_run(tmp_path, mon
     monkeypatch.setattr(cli_demo, "counties_in", lambda folder: ["城中区", "鹿寨县"])
     assert cli.main(["demo", "-o", str(tmp_path)]) == 2
     printed = capsys.readouterr().out
-    assert [t for t, _ in calls] == ["template", "check", "report", "report", "star", "city"]
+    # the star rating's three runs (draft, final, naming) each fail; the two filling steps find no workbook
+    assert [t for t, _ in calls] == ["template", "check", "report", "report", "star", "star", "star", "city"]
     assert [c for t, c in calls if c] == ["城中区", "鹿寨县"]
-    assert "无法运行：程序不完整" in printed and "有 1 步无法运行" in printed
+    assert "无法运行：程序不完整" in printed and "有 5 步无法运行" in printed
     assert str((tmp_path / "city.xlsx").resolve()) in printed
     assert "已跳过 ~$" in printed  # the Office lock file among the samples
 

@@ -67,7 +67,7 @@ def test_star_rating_through_the_window(tmp_path):
     results = Path(shown["outputs"][0])
     assert results.exists() and results.parent == out
     wb = openpyxl.load_workbook(results, read_only=True)
-    assert "星级评定结果" in wb.sheetnames and "公示名单" in wb.sheetnames
+    assert "星级评定结果" in wb.sheetnames and "待裁定" in wb.sheetnames and "公示" not in wb.sheetnames  # a draft
     summary = shown["summary"]
     assert "结果工作簿：" in summary and "城区：三星级" in summary and "待裁定" in summary
     assert shown["open_file"] == "normal"
@@ -82,9 +82,9 @@ def test_window_refuses_to_start_without_folders(tmp_path):
 
 
 @pytest.mark.parametrize(("answer", "files", "status"), [
-    ("yes", ["星级评定结果_市级核验_20261122.xlsx"], "星级评定：完成。"),
-    ("no", ["星级评定结果_市级核验_20261122(2).xlsx", "星级评定结果_市级核验_20261122.xlsx"], "星级评定：完成。"),
-    ("cancel", ["星级评定结果_市级核验_20261122.xlsx"], "已取消，没有写入任何文件。"),
+    ("yes", ["星级评定结果_待裁定稿_市级核验_20261122.xlsx"], "星级评定：完成。"),
+    ("no", ["星级评定结果_待裁定稿_市级核验_20261122(2).xlsx", "星级评定结果_待裁定稿_市级核验_20261122.xlsx"], "星级评定：完成。"),
+    ("cancel", ["星级评定结果_待裁定稿_市级核验_20261122.xlsx"], "已取消，没有写入任何文件。"),
 ])
 def test_an_existing_results_file_is_the_officials_choice(tmp_path, answer, files, status):
     """The window runs the same task twice: the second run finds its results file and asks
@@ -94,7 +94,7 @@ def test_an_existing_results_file_is_the_officials_choice(tmp_path, answer, file
                         date="2026-11-22", history=str(ROOT / "samples" / "history" / "历史评定.xlsx"))
     shown = drive(f"again:{answer}", params, tmp_path)
     assert shown["first_status"] == ["星级评定：完成。"]
-    assert len(shown["asked"]) == 1 and "星级评定结果_市级核验_20261122.xlsx 已存在" in shown["asked"][0]
+    assert len(shown["asked"]) == 1 and "星级评定结果_待裁定稿_市级核验_20261122.xlsx 已存在" in shown["asked"][0]
     assert "是：覆盖它" in shown["asked"][0] and "否：另存为新文件名" in shown["asked"][0]
     assert shown["errors"] == [] and shown["status"] == status
     assert sorted(p.name for p in out.iterdir() if p.suffix == ".xlsx") == files

@@ -210,7 +210,7 @@ def test_star_capped_within_a_year_of_rating(history_run):
     assert "2026-05-01 已评为一星级，不满 1 年不得评定高一等级，按排名应为三星级，现保持一星级" in rows["甲"]["备注"]
     assert rows["丙"]["评定星级"] == "三星级" and rows["丙"]["备注"] is None  # a full year has passed
     assert rows["戊"]["评定星级"] == "一星级"  # 降级 on 2026-03-01 counts as the current rating
-    public = {r["机构名称"]: r["星级"] for r in sheet_rows(wb, "公示名单")}
+    public = {r["机构名称"]: r["星级"] for r in sheet_rows(wb, "公示", first="序号")}
     assert public["甲"] == "一星级"
     summary = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("有 2 家机构定级未满 1 年" in c for c in summary)

@@ -1,6 +1,7 @@
-"""The history kept for next year: a final star run with nothing 待裁定 writes 历史评定记录_更新至<日期>.xlsx
-in the history template's layout — the history used, plus one 有效 row per star awarded — and next
-year's run takes it as --history, so the waiting and review rules work without re-keying.
+"""The history kept for next year: the naming run (after the 公示 and its 核查, --name-date) writes
+历史评定记录_更新至<命名日期>.xlsx in the history template's layout — the history used, plus one 有效 row
+per institution named — and next year's run takes it as --history, so the waiting and review rules
+work without re-keying. No earlier run writes it.
 
 《柳州市托育机构星级评定工作方案》四（一）: “获得星级的托育机构，每3年复审1次……已定级的托育机构1年后
 方可申报高一等级的评审。” 三（五）: “通过公示和核查的，由柳州市卫生健康委命名为‘星级托育机构’。”
@@ -26,7 +27,8 @@ from tuoyu_excel.render.formats import INPUT_FILL
 from tuoyu_excel.render.history_template import write_history_template
 
 STAR = load_rubric("liuzhou_star")
-NAMED = "2026-12-05"  # the day of 命名, after the 5 working days of 公示
+NOTICE = "2026-11-25"  # the 公示 from Wednesday 2026-11-25 over 5 working days ends on Tuesday 2026-12-01
+NAMED = "2026-12-05"  # the day of 命名, after the 公示
 KEPT = "历史评定记录_更新至20261205.xlsx"
 # samples/README.md: “2026-05-10 刚评为一星级，按排名应为二星级，但定级不满一年，保持一星级”
 HELD = "柳州市柳江区快乐宝贝托育中心"
@@ -45,25 +47,37 @@ def final(tmp_path_factory):
     assert main(["star", str(folder), "--history", str(HISTORY), "--date", DATE, "-o", str(first)]) == 1
     assert not list(first.parent.glob("历史评定记录_*"))  # 待裁定 left: nothing to keep yet
     filled = fill_rulings(first, base / "已裁定.xlsx", {TIED[0]: ("三星级", "会议纪要"), TIED[1]: ("二星级", "会议纪要")})
-    results = base / "最终" / "结果.xlsx"
-    argv = ["star", str(folder), "--history", str(HISTORY), "--date", DATE, "--rulings", str(filled),
-            "--publish-date", NAMED, "-o", str(results)]
+    published = base / "公示" / "结果.xlsx"
+    assert main(["star", str(folder), "--history", str(HISTORY), "--date", DATE, "--rulings", str(filled),
+                 "--notice-date", NOTICE, "-o", str(published)]) == 0
+    assert not list(published.parent.glob("历史评定记录_*"))  # 公示 before 命名: nothing to keep yet
+    results = base / "命名" / "结果.xlsx"
+    argv = ["star", str(folder), "--history", str(HISTORY), "--date", DATE, "--rulings", str(published),
+            "--name-date", NAMED, "-o", str(results)]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         assert main(argv) == 0
     return folder, results, results.parent / KEPT, printed.getvalue()
 
 
+def name_it(capsys, folder, out, *more: str, name: str = NAMED) -> tuple[int, str, str]:
+    """Final results (公示 from NOTICE) for `folder` beside `out`, then the naming run writing `out`."""
+    published = out.parent / f"公示_{out.name}"
+    code, text, err = run(capsys, folder, published, "--notice-date", NOTICE, *more)
+    assert code == 0, text + err
+    return run(capsys, folder, out, "--rulings", str(published), "--name-date", name, *more)
+
+
 def test_the_kept_history_holds_the_history_used_and_this_years_stars(final):
     _, results, kept, summary = final
     assert f"更新后的历史评定记录：{kept.resolve()}" in summary
-    assert "明年评定时用 --history 指定它" in summary
+    assert "明年评定时" in summary
     used = read_history(HISTORY, STAR)
     back = read_history(kept, STAR)
     assert back.issues == []
     assert back.records[:len(used.records)] == used.records  # as read, 撤销 included
     assert any(r.status == REVOKED for r in back.records)
-    public = sheet_rows(openpyxl.load_workbook(results), "公示名单")
+    public = sheet_rows(openpyxl.load_workbook(results), "命名名单", first="序号")
     added = back.records[len(used.records):]
     assert sorted((r.name, r.star) for r in added) == sorted((p["机构名称"], p["星级"]) for p in public
                                                              if p["机构名称"] != HELD)
@@ -90,7 +104,7 @@ def test_the_kept_history_has_the_templates_layout(final, tmp_path):
             cell = ws.cell(row, c)
             assert cell.protection.locked is False and cell.fill.fgColor.rgb[-6:] == INPUT_FILL[1:], cell.coordinate
     assert ws.cell(2, HEADERS.index("评定日期") + 1).number_format == template.cell(2, 4).number_format
-    assert any("本次新增“有效”记录" in (r[0] or "") for r in got[GUIDE_SHEET].iter_rows(values_only=True))
+    assert any("新增“有效”记录" in (r[0] or "") for r in got[GUIDE_SHEET].iter_rows(values_only=True))
 
 
 def test_a_later_run_within_a_year_caps_a_rising_institution(final, tmp_path, capsys):
@@ -133,17 +147,21 @@ def test_no_kept_history_for_provisional_results(tmp_path, capsys):
     assert sorted(p.name for p in out.parent.iterdir()) == ["r.xlsx"]
 
 
-def test_a_final_run_without_ties_keeps_the_history_at_once(tmp_path, capsys):
-    """No tie, final stage: the first run already writes it (dated the evaluation date by default)."""
+def test_a_final_run_without_ties_keeps_no_history_until_named(tmp_path, capsys):
+    """三（五）“通过公示和核查的，由柳州市卫生健康委命名”: final results go to the 公示, not into the
+    history; the naming run writes it, dated the day of 命名, one row per institution named."""
     folder = clean_samples(tmp_path / "收到", leave_out=(TIED_FILES[TIED[1]],))
     out = tmp_path / "out" / "r.xlsx"
     code, text, _ = run(capsys, folder, out)
-    kept = out.parent / "历史评定记录_更新至20261122.xlsx"
-    assert code == 0 and kept.is_file()
-    assert "日期为本次评定日期 2026-11-22；命名日期不同时可用 --publish-date 指定" in text
+    assert code == 0 and sorted(p.name for p in out.parent.iterdir()) == ["r.xlsx"]
+    assert "命名之前不写历史评定记录" in text
+    code, text, _ = name_it(capsys, folder, tmp_path / "named" / "r.xlsx")
+    kept = tmp_path / "named" / KEPT
+    assert code == 0 and kept.is_file() and f"日期为命名日期 {NAMED}" in text
     records = read_history(kept, STAR).records
-    public = sheet_rows(openpyxl.load_workbook(out), "公示名单")
-    assert len(records) == len(public) and {r.date for r in records} == {dt.date(2026, 11, 22)}
+    named = sheet_rows(openpyxl.load_workbook(tmp_path / "named" / "r.xlsx"), "命名名单", first="序号")
+    new = [r for r in records if r.date == dt.date(2026, 12, 5)]
+    assert len(new) == len(named) and {r.name for r in new} == {r["机构名称"] for r in named}
 
 
 def test_the_same_day_again_does_not_duplicate_records(final, tmp_path, capsys):
@@ -151,7 +169,7 @@ def test_the_same_day_again_does_not_duplicate_records(final, tmp_path, capsys):
     folder, results, kept, _ = final
     out = tmp_path / "again" / "r.xlsx"
     rulings = results  # the final workbook carries the rulings it applied
-    code, text, _ = run(capsys, folder, out, "--history", str(kept), "--rulings", str(rulings), "--publish-date", NAMED)
+    code, text, _ = run(capsys, folder, out, "--history", str(kept), "--rulings", str(rulings), "--name-date", NAMED)
     assert code == 0, text
     again = read_history(out.parent / KEPT, STAR)
     assert again.issues == [] and again.records == read_history(kept, STAR).records
@@ -161,18 +179,18 @@ def test_the_same_day_again_does_not_duplicate_records(final, tmp_path, capsys):
 def test_an_existing_kept_history_is_never_replaced_silently(tmp_path, capsys):
     folder = clean_samples(tmp_path / "收到", leave_out=(TIED_FILES[TIED[1]],))
     out = tmp_path / "out"
-    assert run(capsys, folder, out / "a.xlsx")[0] == 0
-    first = (out / "历史评定记录_更新至20261122.xlsx").read_bytes()
-    code, text, _ = run(capsys, folder, out / "b.xlsx")
-    assert code == 0 and "历史评定记录_更新至20261122.xlsx 已存在或正被打开，为避免覆盖，结果另存为 " \
-                          "历史评定记录_更新至20261122(2).xlsx" in text
-    assert (out / "历史评定记录_更新至20261122.xlsx").read_bytes() == first
-    assert run(capsys, folder, out / "a.xlsx")[0] == 2  # the results themselves: refused, nothing written
-    assert sorted(p.name for p in out.iterdir()) == ["a.xlsx", "b.xlsx", "历史评定记录_更新至20261122(2).xlsx",
-                                                     "历史评定记录_更新至20261122.xlsx"]
+    assert name_it(capsys, folder, out / "a.xlsx")[0] == 0
+    first = (out / KEPT).read_bytes()
+    code, text, _ = run(capsys, folder, out / "b.xlsx", "--rulings", str(out / "公示_a.xlsx"), "--name-date", NAMED)
+    assert code == 0 and f"{KEPT} 已存在或正被打开，为避免覆盖，结果另存为 历史评定记录_更新至20261205(2).xlsx" in text
+    assert (out / KEPT).read_bytes() == first
+    code, _, _ = run(capsys, folder, out / "a.xlsx", "--rulings", str(out / "公示_a.xlsx"), "--name-date", NAMED)
+    assert code == 2  # the results themselves: refused, nothing written
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith("历史")) == [
+        "历史评定记录_更新至20261205(2).xlsx", KEPT]
 
 
 def test_a_naming_date_before_the_evaluation_is_refused(tmp_path, capsys):
     folder = clean_samples(tmp_path / "收到", leave_out=(TIED_FILES[TIED[1]],))
-    code, _, err = run(capsys, folder, tmp_path / "out" / "r.xlsx", "--publish-date", "2026-11-01")
+    code, _, err = run(capsys, folder, tmp_path / "out" / "r.xlsx", "--name-date", "2026-11-01")
     assert code == 2 and "命名日期 2026-11-01 早于评定日期 2026-11-22" in err and not (tmp_path / "out").exists()

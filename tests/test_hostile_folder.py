@@ -218,7 +218,7 @@ def test_star_with_a_bad_history(star_folder: Path, tmp_path: Path, history: str
         assert name in done.stdout, name
     assert f"历史评定记录表 {history} 无法读取" in done.stdout
     # next year's history is not written from an unreadable one (its rows would be lost)
-    assert "本次不生成更新后的历史评定记录" in done.stdout
+    assert "命名时不会生成更新后的历史评定记录" in done.stdout
     assert not list(tmp_path.glob("历史评定记录_更新至*.xlsx"))
     wb = openpyxl.load_workbook(out)
     ranked = {row["统一社会信用代码"] for row in sheet_rows(wb, "星级评定结果")}

@@ -91,23 +91,25 @@ def test_only_the_two_input_columns_are_unlocked_and_the_sheet_is_protected(firs
     assert lists == {cell_of(results, TIED[0], R_STAR): '"三星级,二星级,未获评"',
                      cell_of(results, TIED[1], R_STAR): '"三星级,二星级,未获评"'}
     intro = [ws.cell(n, 1).value for n in range(1, header_row)]
-    assert any("--rulings" in (line or "") and "裁定文件" in (line or "") for line in intro)
+    # the printed guide speaks of the window's step, not of command flags (issue 23, item 4)
+    assert any("决定工作簿" in (line or "") for line in intro)
+    assert not any("--" in (line or "") for line in intro)
 
 
 def test_filled_rulings_give_the_final_list(first_run, tmp_path, capsys):
-    """Must show: filling 待裁定 and re-running with --rulings gives a final 公示名单 with them."""
+    """Must show: filling 待裁定 and re-running with --rulings gives the final 公示 with them."""
     folder, results, _ = first_run
     filled = fill_rulings(results, tmp_path / "已裁定.xlsx", RULED)
     out = tmp_path / "最终" / "结果.xlsx"
     code, text, err = star(capsys, folder, out, "--rulings", str(filled))
     assert (code, err) == (0, "")
-    assert f"裁定：按裁定文件 已裁定.xlsx 裁定 2 家：{TIED[0]}（县第 2 名并列）→ 三星级；{TIED[1]}（县第 2 名并列）→ 二星级。" in text
+    assert f"裁定：按决定工作簿 已裁定.xlsx 裁定 2 家：{TIED[0]}（县第 2 名并列）→ 三星级；{TIED[1]}（县第 2 名并列）→ 二星级。" in text
     assert "  县：三星级 2 家，二星级 4 家，一星级 6 家，未获评 0 家，待裁定 0 家" in text
     wb = openpyxl.load_workbook(out)
     ranked = {r["机构名称"]: r for r in sheet_rows(wb, "星级评定结果")}
     assert [(ranked[n]["片区排名"], ranked[n]["评定星级"], ranked[n]["备注"]) for n in TIED] == [
         (2, "三星级", f"经市卫生健康委裁定：{BASIS}"), (3, "二星级", "经市卫生健康委裁定：=同上（会议纪要）")]
-    public = {r["机构名称"]: r["星级"] for r in sheet_rows(wb, "公示名单")}
+    public = {r["机构名称"]: r["星级"] for r in sheet_rows(wb, "公示", first="序号")}
     assert public[TIED[0]] == "三星级" and public[TIED[1]] == "二星级"
     cached = openpyxl.load_workbook(out, data_only=True)  # 汇总 counts are formulas: their cached values
     zones = sheet_rows(cached, "汇总", first="片区")
@@ -198,9 +200,9 @@ def test_an_unreadable_rulings_file_is_refused(what, first_run, tmp_path, capsys
     if what == "not_a_workbook":
         bad = tmp_path / "裁定.xlsx"
         bad.write_text("这不是表格", encoding="utf-8")
-        words = "裁定文件 裁定.xlsx：不是 Excel/WPS 表格文件"
+        words = "决定工作簿 裁定.xlsx：不是 Excel/WPS 表格文件"
     else:
-        bad, words = HISTORY, "裁定文件 历史评定.xlsx 中没有“待裁定”工作表"
+        bad, words = HISTORY, "决定工作簿 历史评定.xlsx 中没有“待裁定”或“公示核查”工作表"
     code, _, err = star(capsys, folder, tmp_path / "out" / "r.xlsx", "--rulings", str(bad))
     assert code == 2 and words in err and not (tmp_path / "out").exists()
 
@@ -217,9 +219,9 @@ def test_unruled_rows_stay_pending_and_say_so(first_run, tmp_path, capsys):
     wb = openpyxl.load_workbook(second)
     stars = {r["机构名称"]: (r["片区排名"], r["评定星级"]) for r in sheet_rows(wb, "星级评定结果")}
     assert stars[TIED[0]] == (2, "三星级") and stars[TIED[1]] == (2, PENDING)
-    assert TIED[1] not in {r["机构名称"] for r in sheet_rows(wb, "公示名单")}
-    warnings = [r[0] for r in wb["汇总"].iter_rows(values_only=True) if r[0] and str(r[0]).startswith("注意")]
-    assert any("已按裁定文件 部分.xlsx 裁定 1 家，仍有 1 家机构待裁定" in w for w in warnings)
+    assert "公示" not in wb.sheetnames  # a draft: nothing that could be posted
+    warnings = [r[0] for r in wb["汇总"].iter_rows(values_only=True) if r[0] and str(r[0]).startswith("草稿，不得公示")]
+    assert any("已按决定工作簿 部分.xlsx 裁定 1 家，仍有 1 家机构待裁定" in w for w in warnings)
     assert not list(second.parent.glob("历史评定记录_*"))
     _, rows = rulings_table(second)
     assert [(r[R_STAR], r[R_BASIS]) for r in rows] == [("三星级", BASIS), (None, None)]
@@ -244,21 +246,21 @@ def test_rulings_saved_by_libreoffice_are_read(fmt, first_run, tmp_path, capsys)
 
 
 def test_the_window_takes_the_same_rulings_file(first_run, tmp_path, capsys):
-    """The window's star task has a 裁定文件 field: same workbooks and summary as `--rulings`."""
+    """The window's star task has a 决定工作簿 field: same workbooks and summary as `--rulings`."""
     folder, results, _ = first_run
     filled = fill_rulings(results, tmp_path / "已裁定.xlsx", RULED)
     cli_out, gui_out = tmp_path / "命令行", tmp_path / "窗口"
     cli_out.mkdir()
     code = main(["star", str(folder), "--date", DATE, "--history", str(HISTORY), "--rulings", str(filled),
-                 "--publish-date", "2026-12-05", "-o", str(cli_out)])
+                 "-o", str(cli_out)])
     cli_lines = capsys.readouterr().out.splitlines()
     outcome = run_task(TaskParams(task=TASK_STAR, input_dir=str(folder), date=DATE, history=str(HISTORY),
-                                  rulings=str(filled), publish_date="2026-12-05", output_dir=str(gui_out)))
+                                  rulings=str(filled), output_dir=str(gui_out)))
     assert outcome.status == code == 0
     assert without_paths(outcome.lines, gui_out) == without_paths(cli_lines, cli_out)
     names = sorted(p.name for p in cli_out.iterdir())
     assert names == sorted(p.name for p in outcome.outputs) == sorted(p.name for p in gui_out.iterdir())
-    assert "历史评定记录_更新至20261205.xlsx" in names
+    assert names == ["星级评定结果_市级核验_20261122.xlsx"]  # final results: the 公示, no history before 命名
     for name in names:
         assert cell_values(gui_out / name) == cell_values(cli_out / name), name
 
@@ -350,13 +352,12 @@ def test_accepted_rulings_never_overgrow_a_band_or_the_quota(first, size, data):
 
 
 def test_the_real_window_takes_a_rulings_file(first_run, tmp_path):
-    """Clicked through in the real window (Xvfb): the 裁定文件 and 命名日期 fields reach the job."""
+    """Clicked through in the real window (Xvfb): the 决定工作簿 field reaches the job."""
     folder, results, _ = first_run
     filled = fill_rulings(results, tmp_path / "已裁定.xlsx", RULED)
     params = TaskParams(task=TASK_STAR, input_dir=str(folder), date=DATE, history=str(HISTORY), rulings=str(filled),
-                        publish_date="2026-12-05", output_dir=str(tmp_path / "窗口"))
+                        output_dir=str(tmp_path / "窗口"))
     shown = drive(params, tmp_path)
     assert shown["errors"] == [] and shown["warnings"] == [], shown
-    assert sorted(Path(p).name for p in shown["outputs"]) == ["历史评定记录_更新至20261205.xlsx",
-                                                              "星级评定结果_市级核验_20261122.xlsx"]
-    assert "裁定 2 家" in shown["summary"] and "请妥善保存此文件" in shown["summary"]
+    assert sorted(Path(p).name for p in shown["outputs"]) == ["星级评定结果_市级核验_20261122.xlsx"]
+    assert "裁定 2 家" in shown["summary"] and "公示期满、核查后" in shown["summary"]

@@ -29,7 +29,7 @@ from tuoyu_excel.render.template.workbook import write_template
 URBAN = ("城中区", "鱼峰区", "柳南区", "柳北区", "柳江区")
 COUNTY = ("柳城县", "鹿寨县", "融安县", "融水苗族自治县", "三江侗族自治县")
 INJECTED = ('=HYPERLINK("http://x","y")', "+1", "@SUM(A1)")
-SHEETS = ["汇总", "星级评定结果", "未达条件名单", "得分明细", "自评与核验差异", "校验问题", "公示名单", "图表", "运行信息"]
+SHEETS = ["汇总", "星级评定结果", "未达条件名单", "得分明细", "自评与核验差异", "校验问题", "公示", "公示核查", "图表", "运行信息"]
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +107,15 @@ def test_sheet_names_and_headers_are_the_contract(main_run):
     _, _, wb = main_run
     assert wb.sheetnames == SHEETS
     head = {name: header_of(wb[name]) for name in SHEETS if wb[name].auto_filter.ref}
-    assert set(head) == set(SHEETS) - {"汇总", "图表", "运行信息"}
+    assert set(head) == set(SHEETS) - {"汇总", "图表", "运行信息", "公示", "公示核查"}  # a notice, a form
     summary = list(wb["汇总"].iter_rows(values_only=True))
     head["汇总"] = [v for v in next(r for r in summary if r[0] == "片区") if v is not None]
     assert head["星级评定结果"] == ["片区", "片区排名", "机构名称", "统一社会信用代码", "所在县区", "综合得分",
                                 "核心指标得分", "核心指标得分率", "评定星级", "备注"]
     assert head["未达条件名单"] == ["机构名称", "统一社会信用代码", "所在县区", "综合得分", "原因"]
     assert head["校验问题"] == ["文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
-    assert head["公示名单"] == ["序号", "星级", "机构名称", "所在县区"]
+    assert [v for v in next(r for r in wb["公示"].iter_rows(values_only=True) if r[0] == "序号")] == [
+        "序号", "星级", "机构名称", "所在县区", "统一社会信用代码"]
     assert head["自评与核验差异"] == ["机构名称", "部分", "自评得分", "县级初评得分", "市级核验得分", "初评−自评",
                                   "核验−初评", "核验−自评", "标注"]
     assert head["汇总"] == ["片区", "三星级", "二星级", "一星级", "未获评", "待裁定", "合计"]
@@ -128,7 +129,7 @@ def test_sheet_names_and_headers_are_the_contract(main_run):
 def test_printable_sheets_carry_title_issuer_date_and_signature(main_run):
     _, _, wb = main_run
     titles = {"汇总": "柳州市托育机构星级评定——结果汇总", "星级评定结果": "柳州市托育机构星级评定——星级评定结果",
-              "未达条件名单": "柳州市托育机构星级评定——未达条件名单", "公示名单": "柳州市星级托育机构拟命名名单（公示）",
+              "未达条件名单": "柳州市托育机构星级评定——未达条件名单",
               "得分明细": "柳州市托育机构星级评定——得分明细"}
     for name, title in titles.items():
         ws = wb[name]
@@ -136,17 +137,17 @@ def test_printable_sheets_carry_title_issuer_date_and_signature(main_run):
         byline = [v for v in next(ws.iter_rows(min_row=2, max_row=2, values_only=True)) if v]
         assert byline == ["发布单位：柳州市卫生健康委", "评定日期：2026年11月22日"], name
         assert "A1" in {str(r).split(":")[0] for r in ws.merged_cells.ranges}, name
-    for name in ("汇总", "星级评定结果", "未达条件名单", "公示名单"):
+    for name in ("汇总", "星级评定结果", "未达条件名单"):
         texts = [c.value for row in wb[name].iter_rows() for c in row if isinstance(c.value, str)]
         assert texts[-1].startswith("制表人：") and "审核人：" in texts[-1] and "日期：" in texts[-1], name
-    for name in ("星级评定结果", "未达条件名单", "公示名单"):  # the signature is under the table, not in it
+    for name in ("星级评定结果", "未达条件名单"):  # the signature is under the table, not in it
         _, last = header_span(wb[name])
         assert all(c.value is None for c in wb[name][last + 1]), name
 
 
 def test_list_sheets_are_frozen_filtered_formatted_and_print_a4_landscape(main_run):
     _, _, wb = main_run
-    for name in ("星级评定结果", "未达条件名单", "得分明细", "自评与核验差异", "校验问题", "公示名单"):
+    for name in ("星级评定结果", "未达条件名单", "得分明细", "自评与核验差异", "校验问题"):
         ws = wb[name]
         header, _ = header_span(ws)
         top = 2 if name == "得分明细" else 1  # its header has two rows: the parts over their items
@@ -251,13 +252,13 @@ def test_broken_duplicate_and_unfiled_workbooks_are_excluded_but_listed(main_run
 def test_public_list_order_and_print_title(main_run):
     # 三（五）“市卫生健康委对拟命名的一星级、二星级、三星级机构进行公示”
     _, _, wb = main_run
-    rows = sheet_rows(wb, "公示名单")
+    rows = sheet_rows(wb, "公示", first="序号")
     assert [r["序号"] for r in rows] == list(range(1, 31))
     assert [r["星级"] for r in rows] == ["三星级"] * 5 + ["二星级"] * 10 + ["一星级"] * 15
     assert [r["机构名称"] for r in rows[:5]] == [INJECTED[0], "城区托育02", "城区托育03", "县托育01", "县托育02"]
     assert rows[5]["机构名称"] == "城区托育04" and rows[5]["所在县区"] == "柳北区"
-    ws = wb["公示名单"]
-    assert ws["A1"].value == "柳州市星级托育机构拟命名名单（公示）" and ws["A3"].value == "序号"
+    ws = wb["公示"]
+    assert ws["A1"].value == "柳州市星级托育机构拟命名名单（公示）" and ws.page_setup.orientation == "portrait"
 
 
 def test_score_details(main_run):
@@ -336,7 +337,7 @@ def test_text_that_looks_like_a_formula_stays_text(main_run):
             assert name == "xl/worksheets/sheet1.xml" or not re.search(rb"<f[ >]", z.read(name)), name
         formulas = re.findall(r"<f>(.*?)</f>", z.read("xl/worksheets/sheet1.xml").decode())
     assert formulas and not any(text in f for f in formulas for text in INJECTED + ("=1+1",))
-    for sheet in ("星级评定结果", "得分明细", "自评与核验差异", "公示名单", "图表"):
+    for sheet in ("星级评定结果", "得分明细", "自评与核验差异", "公示", "公示核查", "图表"):
         found = {c.value: c.data_type for row in wb[sheet].iter_rows() for c in row if c.value in INJECTED}
         assert found == dict.fromkeys(INJECTED, "s"), sheet
     found = [c for row in wb["未达条件名单"].iter_rows() for c in row if c.value == "=1+1"]
@@ -388,7 +389,8 @@ def test_remaining_tie_at_band_boundary_is_pending(tie_run):
     assert str(cf.sqref) == "A4:J12" and cf.rules[0].formula == ['$I4="待裁定"']
     warning = [c for row in wb["汇总"].iter_rows(values_only=True) for c in row if c and "待裁定——" in str(c)]
     assert len(warning) == 1 and "县乙（县第 2 名）" in warning[0] and "县丙（县第 2 名）" in warning[0]
-    assert [r["机构名称"] for r in sheet_rows(wb, "公示名单") if r["机构名称"].startswith("县")] == ["县甲", "县丁"]
+    # 三（五）“市卫生健康委对拟命名的……机构进行公示”: with ties undecided nothing can be posted yet
+    assert "公示" not in wb.sheetnames and "公示核查" not in wb.sheetnames
 
 
 def test_fewer_eligible_than_places_fill_bands_from_the_top(tie_run):
@@ -411,9 +413,10 @@ def test_cli_star_clean_pending_and_default_name(tie_run, tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert main(["star", str(folder), "--date", "2026-11-22"]) == 1  # 待裁定 present
     out = capsys.readouterr().out
-    assert (tmp_path / "星级评定结果_市级核验_20261122.xlsx").is_file()
+    draft = tmp_path / "星级评定结果_待裁定稿_市级核验_20261122.xlsx"  # a draft is named as one
+    assert draft.is_file() and not (tmp_path / "星级评定结果_市级核验_20261122.xlsx").exists()
     assert "县：三星级 1 家，二星级 1 家，一星级 0 家，未获评 0 家，待裁定 2 家" in out
-    assert "有 2 家机构待裁定" in out and "星级评定结果_市级核验_20261122.xlsx" in out
+    assert "有 2 家机构待裁定" in out and draft.name in out
     clean = tmp_path / "clean"
     clean.mkdir()
     for f in result.run.files:
@@ -436,8 +439,8 @@ def test_cli_star_county_stage_is_provisional(tie_run, tmp_path, capsys):
     assert "县级初评的初步结果" in text and "不得据此公示" in text
     gaps = sheet_rows(wb, "自评与核验差异")
     assert all(r["市级核验得分"] is None and r["县级初评得分"] is not None for r in gaps)
-    assert wb["公示名单"]["A1"].value.endswith("——县级初评初步结果，仅供核对，不得公示")
-    for name in ("汇总", "星级评定结果", "未达条件名单", "公示名单", "得分明细"):
+    assert "公示" not in wb.sheetnames and "公示核查" not in wb.sheetnames  # nothing that could be posted
+    for name in ("汇总", "星级评定结果", "未达条件名单", "得分明细"):
         assert wb[name]["A3"].value == "注意：本表为县级初评的初步结果，仅供核对，不得据此公示。", name
 
 

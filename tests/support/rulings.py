@@ -1,8 +1,10 @@
 """The bundled star samples as the rulings and kept-history tests use them, and the 待裁定 sheet filled
-as the commission fills it (openpyxl, which ignores the sheet protection as Excel's 撤销保护 would).
+and the 公示核查 sheet filled
+as the commission fills them (openpyxl, which ignores the sheet protection as Excel's 撤销保护 would).
 
     folder = clean_samples(tmp_path / "收到")
     fill_rulings(results, filled, {TIED[0]: ("三星级", "主任办公会议纪要"), TIED[1]: ("二星级", "同上")})
+    fill_checks(final, checked, {"柳州市城中区小太阳托育园": ("不予命名", "核查发现……")})
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 import openpyxl
 
 from tuoyu_excel.cli.main import main
-from tuoyu_excel.layout.results import HEADERS, R_BASIS, R_NAME, R_STAR, RULINGS_SHEET
+from tuoyu_excel.layout.results import CHECKS, R_NAME, RULINGS, DecisionSheet
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples" / "star"
@@ -37,34 +39,43 @@ def clean_samples(dest: Path, leave_out: tuple[str, ...] = ()) -> Path:
     return dest
 
 
-def rulings_table(path: Path) -> tuple[int, list[dict[str, object]]]:
-    """(header row number as Excel shows it, rows as dicts by header) of the 待裁定 sheet."""
+def decision_table(path: Path, layout: DecisionSheet = RULINGS) -> tuple[int, list[dict[str, object]]]:
+    """(header row number as Excel shows it, rows as dicts by header) of a decision sheet (待裁定, 公示核查)."""
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
-        rows = [tuple(r) for r in wb[RULINGS_SHEET].iter_rows(values_only=True)]
+        rows = [tuple(r) for r in wb[layout.name].iter_rows(values_only=True)]
     finally:
         wb.close()
-    header = next(n for n, r in enumerate(rows) if tuple(r[:len(HEADERS)]) == HEADERS)
+    headers = layout.headers
+    header = next(n for n, r in enumerate(rows) if tuple(r[:len(headers)]) == headers)
     end = next((n for n in range(header + 1, len(rows)) if not any(v not in (None, "") for v in rows[n])), len(rows))
-    return header + 1, [dict(zip(HEADERS, r, strict=False)) for r in rows[header + 1:end]]  # a signature line follows
+    return header + 1, [dict(zip(headers, r, strict=False)) for r in rows[header + 1:end]]  # a signature line follows
+
+
+def rulings_table(path: Path) -> tuple[int, list[dict[str, object]]]:
+    return decision_table(path, RULINGS)
+
+
+def decision_cell(path: Path, name: str, header: str, layout: DecisionSheet = RULINGS) -> str:
+    """The A1 cell of `header` in the row of institution `name` of a decision sheet."""
+    header_row, rows = decision_table(path, layout)
+    n = next(k for k, r in enumerate(rows) if r[R_NAME] == name)
+    return f"{chr(ord('A') + layout.headers.index(header))}{header_row + 1 + n}"
 
 
 def cell_of(path: Path, name: str, header: str) -> str:
-    """The A1 cell of `header` in the row of institution `name`."""
-    header_row, rows = rulings_table(path)
-    n = next(k for k, r in enumerate(rows) if r[R_NAME] == name)
-    return f"{chr(ord('A') + HEADERS.index(header))}{header_row + 1 + n}"
+    return decision_cell(path, name, header, RULINGS)
 
 
-def fill_rulings(src: Path, dest: Path, decisions: dict[str, tuple[str | None, str | None]],
-                 edits: dict[str, object] | None = None) -> Path:
-    """A copy of results workbook `src` with 裁定星级 and 裁定依据 typed for the named institutions
-    (text starting with "=" stored as typed text), and any other `edits` (A1 -> value) made."""
+def fill_decisions(src: Path, dest: Path, decisions: dict[str, tuple[str | None, str | None]],
+                   edits: dict[str, object] | None = None, layout: DecisionSheet = RULINGS) -> Path:
+    """A copy of results workbook `src` with the decision and its basis typed for the named institutions
+    in sheet `layout` (text starting with "=" stored as typed text), and any other `edits` (A1 -> value) made."""
     wb = openpyxl.load_workbook(src)
-    ws = wb[RULINGS_SHEET]
-    for name, (star, basis) in decisions.items():
-        for header, value in ((R_STAR, star), (R_BASIS, basis)):
-            cell = ws[cell_of(src, name, header)]
+    ws = wb[layout.name]
+    for name, (decision, basis) in decisions.items():
+        for header, value in ((layout.decision, decision), (layout.basis, basis)):
+            cell = ws[decision_cell(src, name, header, layout)]
             cell.value = value
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"
@@ -73,6 +84,17 @@ def fill_rulings(src: Path, dest: Path, decisions: dict[str, tuple[str | None, s
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dest)
     return dest
+
+
+def fill_rulings(src: Path, dest: Path, decisions: dict[str, tuple[str | None, str | None]],
+                 edits: dict[str, object] | None = None) -> Path:
+    return fill_decisions(src, dest, decisions, edits, RULINGS)
+
+
+def fill_checks(src: Path, dest: Path, decisions: dict[str, tuple[str | None, str | None]],
+                edits: dict[str, object] | None = None) -> Path:
+    """A copy of final results `src` with 核查结果 and 核查依据 typed for the named institutions."""
+    return fill_decisions(src, dest, decisions, edits, CHECKS)
 
 
 def run_star(capsys, source: Path, out: Path, *more: str, date: str = DATE) -> tuple[int, str, str]:

@@ -2,7 +2,9 @@
 
 The samples (samples/ in the repository; bundled into the frozen app) are only read. The steps run
 through ``app.jobs`` — the same jobs the window runs — in the order an official meets them:
-blank templates → 机构自评 check → each county's 初评报告 → star results → city results.
+blank templates → 机构自评 check → each county's 初评报告 → the star rating from the draft to the named
+list (draft with 待裁定 → the rulings typed in → final results with the 公示 → the 公示核查 typed in,
+one institution 不予命名 → 命名, the named list and next year's history) → city results.
 Issues found in the samples are expected (they are there to be found), so they never fail the demo.
 
 Exit codes: 0 = every step ran, 2 = a step could not run (the others still run).
@@ -25,11 +27,15 @@ from tuoyu_excel.app.params import (
     JOB_STAR,
     JOB_TEMPLATE,
     JobParams,
+    Outcome,
 )
 from tuoyu_excel.core.pipeline import run
 from tuoyu_excel.errors import TuoyuError
+from tuoyu_excel.intake.decisions import read_decisions
 from tuoyu_excel.intake.preflight import list_inputs
 from tuoyu_excel.intake.rubric_file import default_rubric
+from tuoyu_excel.layout.results import CHECKS, R_RANK, R_SPAN, R_ZONE, RULINGS, SPAN_SEP, WITHHELD
+from tuoyu_excel.render.decision_sheet import fill_decisions
 
 DEMO_DATE = "2026-11-22"  # the samples' fixed 评定日期 (samples/README.md)
 DEFAULT_OUTPUT = "演示结果"
@@ -94,10 +100,63 @@ def _steps(samples: Path, out: Path, say: Callable[[str], None]) -> list[tuple[s
         ("生成空白模板", lambda: run_job(job(JOB_TEMPLATE))),
         ("机构自评校验（样例中的错误示例会被找出）", lambda: run_job(job(JOB_CHECK, source=star, stage="self"))),
         ("县区初评报告：查找有申报机构的县区", lambda: _county_steps(samples, job, say)),
-        ("星级评定（市级核验，含历史评定记录）",
-         lambda: run_job(job(JOB_STAR, source=star, stage="city", history=samples.joinpath(*HISTORY_FILE)))),
+        *_star_steps(star, samples.joinpath(*HISTORY_FILE), out, job),
         ("示范城市创建评分（评估组评估）", lambda: run_job(job(JOB_CITY, source=city, stage="review"))),
     ]
+
+
+NOTICE_DATE = "2026-11-25"  # 公示 from a Wednesday: 5 working days end on Tuesday 2026-12-01
+NAME_DATE = "2026-12-04"
+RULED_FILE = "演示_已填写裁定.xlsx"
+CHECKED_FILE = "演示_已填写公示核查.xlsx"
+RULING_BASIS = "（演示）市卫生健康委主任办公会议纪要"
+WITHHELD_BASIS = "（演示）公示期间接到反映，经核查存在安全隐患，不予命名"
+
+
+def _star_steps(star: Path, history: Path, out: Path, job) -> list[tuple[str, Callable]]:
+    """The star rating as an official lives it (《工作方案》三（四）（五））, the decisions typed in as
+    the commission would type them."""
+    day = dt.date.fromisoformat
+    common = {"source": star, "stage": "city", "history": history}
+    draft = out / "星级评定结果_待裁定稿_市级核验_20261122.xlsx"
+    final = out / "星级评定结果_市级核验_20261122.xlsx"
+    return [
+        ("星级评定：草稿（市级核验，含历史评定记录；有并列待裁定）", lambda: run_job(job(JOB_STAR, **common))),
+        ("市卫生健康委裁定：在草稿的“待裁定”工作表中选择星级、写明依据（演示自动填写）",
+         lambda: _filled(draft, out / RULED_FILE, RULINGS, _rulings_for(draft))),
+        (f"星级评定：最终结果和公示（决定工作簿＝已填写裁定的草稿，公示开始日期 {NOTICE_DATE}）",
+         lambda: run_job(job(JOB_STAR, rulings=out / RULED_FILE, notice_date=day(NOTICE_DATE), **common))),
+        ("公示期满后核查：在最终结果的“公示核查”中把一家机构填为“不予命名”（演示自动填写）",
+         lambda: _filled(final, out / CHECKED_FILE, CHECKS, _one_withheld(final))),
+        (f"星级评定：命名（决定工作簿＝已填写公示核查的最终结果，命名日期 {NAME_DATE}）",
+         lambda: run_job(job(JOB_STAR, rulings=out / CHECKED_FILE, name_date=day(NAME_DATE), **common))),
+    ]
+
+
+def _rulings_for(draft: Path) -> dict[str, tuple[str, str]]:
+    """Each tie's institutions get the tie's stars in order (the samples' tie: 三星级 and 二星级)."""
+    rows = read_decisions(draft).sheets[RULINGS.name].rows
+    groups: dict[tuple[str, str], list] = {}
+    for row in rows:
+        groups.setdefault((row.text(R_ZONE), row.text(R_RANK)), []).append(row)
+    decided = {}
+    for group in groups.values():
+        for n, row in enumerate(group):
+            span = [s for s in row.text(R_SPAN).split(SPAN_SEP) if s]
+            decided[row.key] = (span[min(n, len(span) - 1)], RULING_BASIS)
+    return decided
+
+
+def _one_withheld(final: Path) -> dict[str, tuple[str, str]]:
+    """The last institution of the published list is marked 不予命名 (the others pass)."""
+    rows = read_decisions(final).sheets[CHECKS.name].rows
+    return {rows[-1].key: (WITHHELD, WITHHELD_BASIS)}
+
+
+def _filled(src: Path, dest: Path, layout, decisions: dict[str, tuple[str, str]]) -> Outcome:
+    fill_decisions(src, dest, layout, decisions)
+    lines = [f"已在“{layout.name}”工作表中填写 {len(decisions)} 行，另存为：{dest.resolve()}"]
+    return Outcome("演示填写", lines, [dest])
 
 
 def _county_steps(samples: Path, job, say: Callable[[str], None]) -> list[tuple[str, Callable]]:

@@ -239,7 +239,7 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
     rubric = rubric_for(p, evaluation.kind)
     stage = stage_for(p, rubric)
     source = source_for(p, folder_only=True)
-    for side, what in ((p.history, "历史记录文件"), (p.averages, "全区平均水平表"), (p.rulings, "裁定文件")):
+    for side, what in ((p.history, "历史记录文件"), (p.averages, "全区平均水平表"), (p.rulings, "决定工作簿")):
         if side and not Path(side).is_file():
             raise JobError(f"找不到{what} {side}。请检查路径是否正确")
     try:
@@ -250,7 +250,7 @@ def run_results(p: JobParams, progress: Progress | None = None) -> Outcome:
         raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
     _refuse_empty(source, results.run, of_kind=True)
     outcome = Outcome(TITLES[p.job], list(results.lines), status=results.status)
-    for written in results.write(output_for(p, evaluation.results_name(rubric, stage, p.date()))):
+    for written in results.write(output_for(p, results.name or evaluation.results_name(rubric, stage, p.date()))):
         _saved(outcome, written.label, written.out, source)
         outcome.lines += written.notes
     return outcome

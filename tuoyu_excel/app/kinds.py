@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tuoyu_excel.app.params import DONE_CLEAN, DONE_WITH_ISSUES, JobError, JobParams, RulingsRefused
+from tuoyu_excel.app.params import DONE_CLEAN, DONE_WITH_ISSUES, DecisionsRefused, JobError, JobParams
 from tuoyu_excel.app.summaries import (
     KEPT_LABEL,
+    NAMING_LABEL,
     city_summary,
     kept_history_about,
     kept_history_lines,
     star_summary,
 )
-from tuoyu_excel.app.untrusted import averages_for, history_for, rulings_for
+from tuoyu_excel.app.untrusted import averages_for, decisions_for, history_for
 from tuoyu_excel.core.city.evaluate import evaluate_cities
 from tuoyu_excel.core.pipeline import Assess, Progress, RunResult
 from tuoyu_excel.core.star.eligibility import check_eligibility
-from tuoyu_excel.core.star.rating import carried_history, evaluate_star
+from tuoyu_excel.core.star.naming import name_stars
+from tuoyu_excel.core.star.notice import NoticePeriod, notice_period
+from tuoyu_excel.core.star.rating import carried_history, evaluate_star, with_naming
+from tuoyu_excel.intake.publication import ChecksRead, checks_of
+from tuoyu_excel.intake.rulings import rulings_of
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.layout.averages import averages_filename
 from tuoyu_excel.layout.history import history_template_name, kept_history_name
@@ -31,7 +36,7 @@ from tuoyu_excel.render.averages_template import write_averages_template
 from tuoyu_excel.render.city_results import results_filename, write_city_results
 from tuoyu_excel.render.history_template import write_history_records, write_history_template
 from tuoyu_excel.render.output import OVERWRITE, RENAME, OutputPath, current_policy, output_policy, prepare_output
-from tuoyu_excel.render.star.workbook import write_star_results
+from tuoyu_excel.render.star.workbook import naming_filename, star_results_name, write_naming_list, write_star_results
 from tuoyu_excel.render.template.workbook import write_template
 from tuoyu_excel.spec.model import Rubric
 
@@ -53,6 +58,7 @@ class Results:
     lines: list[str]
     status: int
     write: Callable[[Path], list[Written]]  # the results workbook at the path given (first), then any others
+    name: str = ""  # the results workbook's default file name when it depends on the result ("" = the kind's)
 
 
 @dataclass(frozen=True)
@@ -65,28 +71,44 @@ class Evaluation:
 
 
 def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:
-    named_on = p.publish_date or eval_date
-    if named_on < eval_date:
-        raise JobError(f"命名日期 {named_on.isoformat()} 早于评定日期 {eval_date.isoformat()}。命名在评定和公示之后，"
-                       "请核对命名日期（--publish-date），或不指定（按评定日期记录）")
+    """Rank and rate; with a decisions workbook apply its rulings; with a 命名日期 name the published list
+    as its 公示核查 says (《工作方案》三（五）), and only then keep the history for next year."""
+    _check_dates(p, eval_date)
+    decisions = decisions_for(p.rulings)
+    rulings = rulings_of(decisions) if decisions else None
+    checks = checks_of(decisions) if decisions else None
+    if p.name_date and checks is None:
+        raise JobError(NEEDS_CHECKS if decisions is None else DRAFT_IS_NOT_FINAL.format(file=decisions.file))
     history_read = history_for(p.history, rubric)
-    rulings = rulings_for(p.rulings)
     history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     result = evaluate_star(p.source, rubric, stage, eval_date, history, progress, rulings)
     refused = (rulings.issues if rulings else []) + result.ruling_issues
     if refused:
-        raise RulingsRefused(rulings.file, [i.text for i in refused])
+        raise DecisionsRefused(decisions.file, [i.text for i in refused])
+    result = replace(result, notice=period_for(p, rubric, checks) if not (result.provisional or result.draft) else None)
+    if p.name_date:
+        if result.provisional:
+            raise JobError(f"“{rubric.stage(stage).label}”的结果是初步结果，不能命名。请按{rubric.stages[-1].label}评定后再命名")
+        naming = name_stars(rubric, result.placements, checks, p.name_date, result.notice, rulings)
+        if naming.issues:
+            raise DecisionsRefused(decisions.file, [i.text for i in naming.issues])
+        result = with_naming(result, naming)
     clean = not (result.run.issues or history_issues or result.pending)
-    lines = star_summary(result, history_read)
+    lines = star_summary(result, history_read, checks)
 
     def write(path: Path) -> list[Written]:
-        # both names are settled (or refused, by the output policy) before anything is written
+        # every name is settled (or refused, by the output policy) before anything is written
         target = prepare_output(path)
         # an unreadable history is not carried forward: its rows would be lost from next year's file
         usable = history_read is None or history_read.usable
-        kept = _kept_output(target.path.parent / kept_history_name(named_on)) if result.final and usable else None
+        named_on = p.name_date
+        naming_out = _kept_output(target.path.parent / naming_filename(result, named_on)) if result.named else None
+        kept = _kept_output(target.path.parent / kept_history_name(named_on)) if result.named and usable else None
         out = write_star_results(result, target.path, history=history_read)
         written = [Written(EVALUATIONS["star"].saved_label, OutputPath(out.path, target.notice or out.notice))]
+        if naming_out is not None:
+            write_naming_list(result, naming_out.path)
+            written.append(Written(NAMING_LABEL, naming_out))
         if kept is not None:
             carried = carried_history(result, named_on)
             write_history_records(rubric, carried.records, kept.path, kept_history_about(result, carried, named_on))
@@ -94,7 +116,40 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
                                                                                 len(history_issues)))))
         return written
 
-    return Results(result.run, lines, DONE_CLEAN if clean else DONE_WITH_ISSUES, write)
+    return Results(result.run, lines, DONE_CLEAN if clean else DONE_WITH_ISSUES, write, star_results_name(result))
+
+
+NEEDS_CHECKS = ("命名须在公示和核查之后：请把最终结果工作簿（含“公示核查”工作表，公示后在其中填写核查结果）选为决定工作簿"
+                "（命令行 --rulings），再填写命名日期")
+DRAFT_IS_NOT_FINAL = ("决定工作簿 {file} 中没有“公示核查”工作表，它是待裁定时的结果，不是公示用的最终结果。"
+                      "请先用它裁定、生成最终结果并公示，公示后在最终结果的“公示核查”中填写核查结果，再用最终结果命名")
+
+
+def _check_dates(p: JobParams, eval_date: dt.date) -> None:
+    """The 公示 follows the evaluation, its end follows its start, and 命名 follows the evaluation."""
+    if p.notice_date and p.notice_date < eval_date:
+        raise JobError(f"公示开始日期 {p.notice_date.isoformat()} 早于评定日期 {eval_date.isoformat()}。"
+                       "公示在评定之后，请核对日期")
+    if p.notice_end and not p.notice_date:
+        raise JobError("只填了公示结束日期：请同时填写公示开始日期")
+    if p.notice_end and p.notice_date and p.notice_end < p.notice_date:
+        raise JobError(f"公示结束日期 {p.notice_end.isoformat()} 早于开始日期 {p.notice_date.isoformat()}，请核对")
+    if p.name_date and p.name_date < eval_date:
+        raise JobError(f"命名日期 {p.name_date.isoformat()} 早于评定日期 {eval_date.isoformat()}。"
+                       "命名在评定和公示之后，请核对命名日期")
+
+
+def period_for(p: JobParams, rubric: Rubric, checks: ChecksRead | None) -> NoticePeriod:
+    """The 公示期: as asked now, else as the final results recorded it (the decisions workbook), else blank."""
+    days = rubric.star.notice_working_days
+    if p.notice_date:
+        return notice_period(p.notice_date, days, p.notice_end)
+    if checks is not None and checks.notice_start:
+        counted = notice_period(checks.notice_start, days)
+        if checks.notice_end and checks.notice_end != counted.end:  # set by hand when the results were made
+            return notice_period(checks.notice_start, days, checks.notice_end)
+        return counted
+    return notice_period(None, days)
 
 
 def _kept_output(wanted: Path) -> OutputPath:

@@ -32,11 +32,12 @@ class JobError(TuoyuError, ValueError):
     """A job cannot run as asked (a missing folder, a rubric of the wrong kind, …); the text says how to fix it."""
 
 
-class RulingsRefused(JobError):
-    """The rulings file does not fit this run: every problem, each naming its cell; nothing is written."""
+class DecisionsRefused(JobError):
+    """The decisions workbook (待裁定, 公示核查) does not fit this run: every problem, each naming its
+    cell; nothing is written."""
 
     def __init__(self, file: str, texts: list[str]):
-        self.problems = [f"裁定文件 {file} 有 {len(texts)} 处问题，未生成任何文件：", *texts]
+        self.problems = [f"决定工作簿 {file} 有 {len(texts)} 处问题，未生成任何文件：", *texts]
         super().__init__("\n".join(self.problems))
 
 
@@ -56,11 +57,10 @@ class JobParams:
     template: str = ""  # template job: "star", "city", "history" or "averages"; "" = both submission templates
     county: str = ""  # report job: the 县区
     history: Path | None = None  # star job: the rating-history workbook
-    rulings: Path | None = None  # star job: a workbook whose 待裁定 sheet holds the commission's rulings
+    rulings: Path | None = None  # star job: the decisions workbook (its 待裁定 and 公示核查 sheets, filled in)
     notice_date: dt.date | None = None  # star job: first day of the 公示 (None: the notice leaves the dates blank)
     notice_end: dt.date | None = None  # star job: last day of the 公示 set by hand (None: counted in working days)
     name_date: dt.date | None = None  # star job: the day of 命名; given, the run names and writes the history
-    publish_date: dt.date | None = None  # star job (being replaced by name_date): the day of 命名
     averages: Path | None = None  # city job: the official 全区平均水平 workbook
     annotate: Path | None = None  # check job: folder for annotated copies
     action: str = ""  # rubric job: list, export, check or import

@@ -11,9 +11,12 @@ from tuoyu_excel.core.star.county import CountyReport
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import CarriedHistory, StarResult
 from tuoyu_excel.intake.history import HistoryRead
+from tuoyu_excel.intake.publication import ChecksRead
 from tuoyu_excel.issues import ERROR
+from tuoyu_excel.layout.results import WITHHELD
 from tuoyu_excel.render.check_report import sorted_issues
 from tuoyu_excel.render.county.report import other_county_note, summary_line
+from tuoyu_excel.render.print_page import chinese_date
 
 SHOWN_ISSUES = 20  # check: issues listed before "……另有 N 条"
 SHOWN_RANKS = 5  # city: places listed
@@ -51,7 +54,7 @@ def check_summary(result: RunResult) -> list[str]:
     return lines
 
 
-def star_summary(result: StarResult, history: HistoryRead | None) -> list[str]:
+def star_summary(result: StarResult, history: HistoryRead | None, checks: ChecksRead | None = None) -> list[str]:
     history_issues = list(history.issues) if history else []
     rubric = result.rubric
     stage = rubric.stage(result.run.stage)
@@ -64,14 +67,17 @@ def star_summary(result: StarResult, history: HistoryRead | None) -> list[str]:
     lines.append(f"共读取 {len(result.run.files)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
                  f"未达评定条件 {len(result.ineligible)} 家，参加排名 {len(result.placements)} 家。")
     stars = list(reversed(rubric.star.stars)) + [NO_STAR, PENDING]
+    if result.naming is not None and result.naming.withheld:
+        stars.append(WITHHELD)
     for zone in rubric.star.zones:
         mine = [p for p in result.placements if p.zone == zone.name]
         lines.append(f"  {zone.name}：" + "，".join(f"{s} {sum(1 for p in mine if p.star == s)} 家" for s in stars))
     lines += [f"  未参加评定：{f.file}（{f.status}，{len(f.issues)} 个问题，见“校验问题”）" for f in result.excluded]
     lines += ruling_lines(result)
+    lines += publication_lines(result, checks)
     if history is not None and not history.usable:
         lines.append(f"注意：历史评定记录表 {history.file} 无法读取（{history_issues[0].message}）")
-        lines.append("  因此本次不生成更新后的历史评定记录；改正该文件后重新运行即可生成。")
+        lines.append("  因此命名时不会生成更新后的历史评定记录；改正该文件后重新运行即可生成。")
     elif result.history or history_issues:
         lines.append(f"历史记录：使用 {len(result.history)} 条，{len(history_issues)} 行有问题未使用（见“校验问题”）；"
                      f"复审到期 {len(result.review_due)} 家。")
@@ -89,7 +95,7 @@ def ruling_lines(result: StarResult) -> list[str]:
     if result.rulings is not None:
         ruled = "；".join(f"{t.placement.candidate.name}（{t.placement.zone}第 {t.placement.rank} 名并列）→ {t.ruling.star}"
                          for t in result.ruled)
-        lines.append(f"裁定：按裁定文件 {result.rulings.file} 裁定 {len(result.ruled)} 家" + (f"：{ruled}" if ruled else "")
+        lines.append(f"裁定：按决定工作簿 {result.rulings.file} 裁定 {len(result.ruled)} 家" + (f"：{ruled}" if ruled else "")
                      + "。")
     if not result.pending:
         return lines
@@ -98,18 +104,61 @@ def ruling_lines(result: StarResult) -> list[str]:
     lines.append(f"注意：{still}有 {len(result.pending)} 家机构{PENDING}（综合得分、核心指标得分均相同且跨越星级分界），"
                  f"须由{body}裁定：{names}")
     lines.append(f"  请在结果工作簿的“{PENDING}”工作表中选择裁定星级、填写裁定依据，保存后加 --rulings <该结果工作簿> "
-                 "重新运行（窗口中在“裁定文件（可选）”选择它）；全部裁定之前，公示名单不列这些机构，也不生成更新后的历史评定记录。")
+                 "重新运行（窗口中在“决定工作簿”选择它）。这是草稿：全部裁定之前，结果中没有公示，不能命名，也不写历史评定记录。")
+    return lines
+
+
+def publication_lines(result: StarResult, checks: ChecksRead | None) -> list[str]:
+    """The 公示 → 命名 step this run reached, and what comes next (《工作方案》三（五））."""
+    if result.named:
+        return naming_lines(result)
+    if not result.final:
+        return []
+    period = result.notice
+    days = result.rubric.star.notice_working_days
+    listed = [p for p in result.placements if p.star in result.rubric.star.stars]
+    lines = [f"公示：结果工作簿的“公示”工作表可以直接打印发布（拟命名 {len(listed)} 家）。"]
+    if period is not None and period.known:
+        how = "（结束日期为指定的日期）" if period.by_hand else ""
+        lines.append(f"  公示期：自 {chinese_date(period.start)} 至 {chinese_date(period.end)}（{days}个工作日）{how}。")
+        if not period.checked:
+            years = "、".join(f"{y}年" for y in period.unknown_years)
+            lines.append(f"注意：本工具尚未收录{years}的法定节假日安排，公示结束日期暂按周一至周五计算，请对照当年的节假日安排"
+                         "核对；需要时用 --notice-end 指定结束日期（窗口中填“公示结束日期”）。")
+    else:
+        lines.append(f"注意：未填写公示开始日期，“公示”中的公示期留有空白，请打印后手写（{days}个工作日，按法定节假日和调休计算），"
+                     "或加 --notice-date <开始日期> 重新生成（窗口中填“公示开始日期”）。")
+    lines.append("  公示期满、核查后：在本结果工作簿的“公示核查”工作表中填写核查结果，保存后把它选为决定工作簿、填写命名日期再运行"
+                 "（命令行 --rulings <本结果工作簿> --name-date <命名日期>），生成命名名单和更新后的历史评定记录。"
+                 "命名之前不写历史评定记录。")
+    if checks is not None and any(r.result != "通过" for r in checks.rows):
+        lines.append("注意：决定工作簿的“公示核查”中已填写了“不予命名”，但本次未填写命名日期，没有命名。")
+    return lines
+
+
+def naming_lines(result: StarResult) -> list[str]:
+    naming = result.naming
+    stars = result.rubric.star.stars
+    counts = "，".join(f"{s} {n} 家" for s in reversed(stars) if (n := sum(1 for p in naming.named if p.star == s)))
+    lines = [f"命名：{chinese_date(naming.date)}命名星级托育机构 {len(naming.named)} 家" + (f"（{counts}）" if counts else "")
+             + "，通过公示和核查。"]
+    if naming.withheld:
+        lines.append(f"注意：经公示核查不予命名 {len(naming.withheld)} 家（空出的名额不递补）："
+                     + "；".join(f"{w.placement.candidate.name}（拟命名{w.placement.star}，依据：{w.basis}）"
+                                for w in naming.withheld))
+    else:
+        lines.append("  公示核查：全部通过。")
     return lines
 
 
 KEPT_LABEL = "更新后的历史评定记录"
+NAMING_LABEL = "命名名单"
 
 
 def kept_history_lines(result: StarResult, carried: CarriedHistory, named_on: dt.date, bad: int) -> list[str]:
     """What the kept history holds, and that it is next year's --history."""
     s = result.rubric.star
-    when = (f"命名日期 {named_on.isoformat()}" if named_on != result.run.eval_date
-            else f"本次评定日期 {named_on.isoformat()}；命名日期不同时可用 --publish-date 指定")
+    when = f"命名日期 {named_on.isoformat()}"
     lines = [f"  请妥善保存此文件：明年评定时用 --history 指定它（窗口中在“历史评定记录（可选）”选择它），"
              f"“已定级的机构{s.rerate_wait_years}年后方可申报高一等级”和“每{s.review_years}年复审1次”即按它执行，无须重新录入。",
              f"  其中原历史记录 {len(result.history) - carried.replaced} 条照原样保留，本次新增“有效”记录 {carried.added} 条"
@@ -127,8 +176,8 @@ def kept_history_lines(result: StarResult, carried: CarriedHistory, named_on: dt
 def kept_history_about(result: StarResult, carried: CarriedHistory, named_on: dt.date) -> list[str]:
     """The lines the kept history's 说明 sheet adds: where its records came from."""
     return [f"本表由星级评定（评定日期 {result.run.eval_date.isoformat()}）生成：原历史记录 "
-            f"{len(carried.records) - carried.added} 条，本次新增“有效”记录 {carried.added} 条，日期为 "
-            f"{named_on.isoformat()}。明年评定时请指定本表为历史评定记录（命令行 --history）。"]
+            f"{len(carried.records) - carried.added} 条，本次命名的机构新增“有效”记录 {carried.added} 条，日期为命名日期 "
+            f"{named_on.isoformat()}（经公示核查不予命名的机构不记录）。明年评定时请指定本表为历史评定记录。"]
 
 
 def city_summary(result: CityResult) -> list[str]:

@@ -6,7 +6,7 @@ workbooks. A crash, an abort, runaway memory or a hang while parsing one of them
   the problem is one issue of that file (校验问题), the results say loudly what was not applied, and
   the job ends with status 1.
 - A rule workbook that cannot be read is a RubricError (nothing can be scored without rules); a
-  rulings workbook that cannot be read is a WorkbookError (the run must not go on as if nothing had
+  decisions workbook (待裁定, 公示核查) that cannot be read is a WorkbookError (the run must not go on as if nothing had
   been decided). Both end the job with status 2.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from tuoyu_excel.core.supervisor import Failure, isolated_call, supervised_map
 from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.averages import OfficialAverages, read_averages
+from tuoyu_excel.intake.decisions import DecisionsRead, read_decisions
 from tuoyu_excel.intake.history import HistoryRead, read_history
 from tuoyu_excel.intake.reader import read_meta
 from tuoyu_excel.intake.rubric_file import (
@@ -26,7 +27,6 @@ from tuoyu_excel.intake.rubric_file import (
     load_rubric,
     workbook_problems,
 )
-from tuoyu_excel.intake.rulings import RulingsRead, read_rulings
 from tuoyu_excel.issues import make_issue
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
@@ -57,14 +57,15 @@ def averages_for(path: str | Path | None, rubric: Rubric) -> OfficialAverages | 
     return got
 
 
-def rulings_for(path: str | Path | None) -> RulingsRead | None:
-    """The 待裁定 sheet of a rulings workbook, read; WorkbookError when it cannot be read at all."""
+def decisions_for(path: str | Path | None) -> DecisionsRead | None:
+    """The decision sheets (待裁定, 公示核查) of a decisions workbook, read; WorkbookError when it cannot
+    be read at all."""
     if not path:
         return None
     path = Path(path)
-    got = isolated_call(read_rulings, path)
+    got = isolated_call(read_decisions, path)
     if isinstance(got, Failure):
-        raise WorkbookError(f"{_sentence('裁定文件', path, got)}请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新指定")
+        raise WorkbookError(f"{_sentence('决定工作簿', path, got)}请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新指定")
     return got
 
 

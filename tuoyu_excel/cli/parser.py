@@ -42,6 +42,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help=f"评定日期，如 {DATE_EXAMPLE}（默认今天）")
 
 
+class _Replaced(argparse.Action):
+    """An option that went: using it says what replaced it (exit 2), instead of “unrecognised”."""
+
+    def __init__(self, option_strings, dest, replacement: str = "", **kwargs):
+        self.replacement = replacement
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error(f"{option_string} 已不再使用，请改用 {self.replacement}")
+
+
 def _job(job: str, **fields):
     """How a job command builds its ``JobParams`` from the parsed arguments (cli/main.py runs it)."""
     def build(args) -> JobParams:
@@ -99,17 +110,27 @@ def _star(sub) -> None:
                    help="星级评定历史记录表（tuoyu template history 生成，或上次星级评定写出的 "
                         "历史评定记录_更新至<日期>.xlsx），用于定级未满1年、复审到期、撤销的判断")
     p.add_argument("--rulings", metavar="文件", default=None,
-                   help="裁定文件：填好“待裁定”工作表（裁定星级、裁定依据）的星级评定结果工作簿；"
-                        "按裁定生成最终结果和公示名单")
-    p.add_argument("--publish-date", type=parse_date_arg, default=None, metavar="日期",
-                   help=f"命名日期，如 {DATE_EXAMPLE}：更新后的历史评定记录中本次星级的日期（默认为评定日期）")
+                   help="决定工作簿：上次写出的星级评定结果工作簿，填好其中的“待裁定”（裁定星级、裁定依据）或"
+                        "“公示核查”（核查结果、核查依据）工作表；按裁定生成最终结果，或（加 --name-date）命名")
+    p.add_argument("--notice-date", type=parse_date_arg, default=None, metavar="日期",
+                   help=f"公示开始日期，如 {DATE_EXAMPLE}：最终结果的“公示”写出公示期，结束日期按法定节假日和调休"
+                        "计算工作日（不给时公示期留空白，打印后手写）")
+    p.add_argument("--notice-end", type=parse_date_arg, default=None, metavar="日期",
+                   help="公示结束日期（一般不用：工具按工作日计算；节假日安排尚未收录的年份可用它指定）")
+    p.add_argument("--name-date", type=parse_date_arg, default=None, metavar="日期",
+                   help="命名日期（取代原来的 --publish-date）：公示期满、在决定工作簿的“公示核查”中填好核查结果后，"
+                        "与 --rulings 一起使用，写出命名名单和更新后的历史评定记录（日期为命名日期）")
+    p.add_argument("--publish-date", default=None, help=argparse.SUPPRESS, action=_Replaced,
+                   replacement="--name-date（命名日期，与 --rulings 最终结果工作簿一起使用，公示核查之后）")
     p.add_argument("-o", "--output", metavar="文件", default=None,
-                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段名称>_<评定日期>.xlsx）；"
-                        "无待裁定的正式结果另在同一文件夹写出 历史评定记录_更新至<日期>.xlsx")
+                   help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段名称>_<评定日期>.xlsx；有待裁定时为"
+                        "…_待裁定稿_…，命名时为 星级评定结果_命名_<命名日期>.xlsx）；命名时另在同一文件夹写出命名名单和 "
+                        "历史评定记录_更新至<命名日期>.xlsx")
     _common(p)
     p.set_defaults(build=_job(JOB_STAR, overwrite="overwrite", source=lambda a: Path(a.source), stage="stage", rubric="rubric",
                              eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output),
-                             rulings=lambda a: _path(a.rulings), publish_date="publish_date"))
+                             rulings=lambda a: _path(a.rulings), notice_date="notice_date",
+                             notice_end="notice_end", name_date="name_date"))
 
 
 def _city(sub) -> None:

@@ -87,7 +87,7 @@ class TaskParams:
                          stage=self.stage if "stage" in need else "", eval_date=date_from_text(self.date),
                          county=self.county if "county" in need else "", history=path("history", self.history),
                          rulings=path("rulings", self.rulings),
-                         publish_date=date_from_text(self.publish_date) if "publish_date" in need else None,
+                         name_date=date_from_text(self.publish_date) if "publish_date" in need else None,
                          averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
                          template=self.template if "template" in need else "",
                          action=self.action if "action" in need else "",

@@ -76,6 +76,7 @@ STANDARD: dict[str, dict] = {
     "rate": cell(num_format="0.0%"),
     "int": cell(num_format="0", align="center"),
     "date": cell(num_format="yyyy-mm-dd", align="center"),
+    "cn_date_label": cell(num_format='yyyy"年"m"月"d"日"', align="center"),  # a date shown beside its label
     "pending": {"bg_color": PENDING_FILL, "font_color": WARN_COLOR, "bold": True},
     # row tints by severity (conditional formats of the 校验问题 sheet)
     "error_row": {"bg_color": ERROR_FILL},

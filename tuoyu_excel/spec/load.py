@@ -179,8 +179,14 @@ def _star(r: _Reader, t: dict) -> StarSettings:
         gap_threshold=r.dec(t, "gap_threshold", w),
         rerate_wait_years=r.int(t, "rerate_wait_years", w, default=1),
         review_years=r.int(t, "review_years", w, default=3),
-        notice_working_days=r.int(t, "notice_working_days", w, default=5),
+        notice_working_days=_positive(r, r.int(t, "notice_working_days", w, default=5), f"{w}.notice_working_days"),
     )
+
+
+def _positive(r: _Reader, value: int, key: str) -> int:
+    if value < 1:
+        raise r.fail(key, "应为不小于 1 的整数（公示至少 1 个工作日）")
+    return value
 
 
 def _report(r: _Reader, data: dict, rubric: Rubric) -> ReportText:

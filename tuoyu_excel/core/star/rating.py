@@ -16,6 +16,8 @@ from pathlib import Path
 from tuoyu_excel.core.pipeline import FileResult, Progress, RunResult, run
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.core.star.eligibility import add_years, check_eligibility
+from tuoyu_excel.core.star.naming import Naming
+from tuoyu_excel.core.star.notice import NoticePeriod
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
 from tuoyu_excel.core.star.rulings import Tie, apply_rulings
 from tuoyu_excel.intake.history import HistoryRecord
@@ -36,6 +38,8 @@ class StarResult:
     ties: list[Tie] = field(default_factory=list)  # every institution the ranking left 待裁定 (and its ruling)
     rulings: RulingsRead | None = None  # the rulings file used, if any
     ruling_issues: list[Issue] = field(default_factory=list)  # rulings that do not fit: the run stops
+    notice: NoticePeriod | None = None  # the 公示期 (final results: the notice and 公示核查 show it)
+    naming: Naming | None = None  # after the 公示 and its 核查: who is named, who is not (with_naming)
 
     @property
     def rubric(self) -> Rubric:
@@ -61,12 +65,27 @@ class StarResult:
 
     @property
     def final(self) -> bool:
-        """The final rating with nothing left 待裁定: what the history kept for next year records."""
+        """The final rating with nothing left 待裁定: the list that goes to the 公示."""
         return not self.provisional and not self.pending
 
     @property
     def ruled(self) -> list[Tie]:
         return [t for t in self.ties if t.ruling is not None]
+
+    @property
+    def draft(self) -> bool:
+        """The final stage with institutions still 待裁定: nothing in it may be published."""
+        return not self.provisional and bool(self.pending)
+
+    @property
+    def named(self) -> bool:
+        """Named after the 公示 and its 核查: what the history kept for next year records."""
+        return self.naming is not None
+
+
+def with_naming(result: StarResult, naming: Naming) -> StarResult:
+    """The result as named: the placements the 公示核查 left (不予命名 marked), and the naming itself."""
+    return replace(result, placements=naming.placements, naming=naming)
 
 
 def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
@@ -150,7 +169,8 @@ def carried_history(result: StarResult, named_on: dt.date) -> CarriedHistory:
     """《工作方案》三（五）“由柳州市卫生健康委命名为‘星级托育机构’” and 四（一）“每3年复审1次……1年后方可申报
     高一等级”: every record of the history used, plus one 有效 row per star this run awards, dated the day
     of naming, so next year's run applies both rules without re-keying. A star the history held down is
-    no new rating (the earlier record keeps its date). Call only for final results with nothing 待裁定."""
+    no new rating (the earlier record keeps its date); an institution the 核查 withheld (不予命名) gets
+    none either. Call only for named results (with_naming)."""
     ranked = {p.candidate.key: p.star for p in result.ranked}
     stars = result.rubric.star.stars
     awarded = [p for p in result.placements if p.star in stars]

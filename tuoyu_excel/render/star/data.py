@@ -67,6 +67,14 @@ class StarReport:
         level = {s: n for n, s in enumerate(self.stars_high_first)}
         return sorted((p for p in self.placements if p.star in level), key=lambda p: level[p.star])
 
+    def published(self) -> list[Placement]:
+        """The list as the 公示 published it: after naming, the withheld (不予命名) with their published star."""
+        naming = self.result.naming
+        level = {s: n for n, s in enumerate(self.stars_high_first)}
+        withheld = {w.placement.candidate.key: w.placement for w in naming.withheld} if naming else {}
+        shown = [withheld.get(p.candidate.key, p) for p in self.placements]
+        return sorted((p for p in shown if p.star in level), key=lambda p: level[p.star])
+
     def zone_placements(self, zone: str) -> list[Placement]:
         return [p for p in self.placements if p.zone == zone]
 

@@ -11,7 +11,7 @@ from xlsxwriter.utility import xl_col_to_name
 from tuoyu_excel.core.pipeline import FileResult
 from tuoyu_excel.core.star.ranking import PENDING
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
-from tuoyu_excel.render.print_page import Heading, heading_for, sheet_title
+from tuoyu_excel.render.print_page import Heading, heading_for
 from tuoyu_excel.render.star.data import StarReport
 from tuoyu_excel.render.star.details import DETAILS_SHEET
 from tuoyu_excel.render.star.details import write_details as write_detail_sheet
@@ -22,7 +22,6 @@ RESULTS_SHEET = "星级评定结果"
 INELIGIBLE_SHEET = "未达条件名单"
 GAPS_SHEET = "自评与核验差异"
 ISSUES_SHEET = "校验问题"
-PUBLIC_SHEET = "公示名单"
 
 RESULTS_COLS = (Col("片区"), Col("片区排名", INT), Col("机构名称", max_width=40), Col("统一社会信用代码"),
                 Col("所在县区"), Col("综合得分", SCORE), Col("核心指标得分", SCORE), Col("核心指标得分率", RATE),
@@ -31,7 +30,6 @@ INELIGIBLE_COLS = (Col("机构名称", max_width=40), Col("统一社会信用代
                    Col("原因", max_width=80))
 RESULTS_HEADERS = tuple(c.header for c in RESULTS_COLS)
 INELIGIBLE_HEADERS = tuple(c.header for c in INELIGIBLE_COLS)
-PUBLIC_COLS = (Col("序号", INT), Col("星级"), Col("机构名称", max_width=50), Col("所在县区"))
 GAP_FLAG = "差异较大"
 REASON_SEP = "；"
 
@@ -137,18 +135,3 @@ def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 def write_issues(wb, fmts: dict, rep: StarReport) -> None:
     write_issues_sheet(wb, fmts, ISSUES_SHEET, rep.issues)
-
-
-def public_title(rep: StarReport) -> str:
-    """The rubric's title of the published list; an earlier stage's list says it is not one."""
-    title = rep.rubric.report.public_title or sheet_title(rep.rubric, PUBLIC_SHEET)
-    if rep.provisional:
-        title += f"——{rep.stage_label}初步结果，仅供核对，不得公示"
-    return title
-
-
-def write_public(wb, fmts: dict, rep: StarReport) -> None:
-    """The list as published, under its title, issuer and date, with the signature line below."""
-    rows = [[n, p.star, p.candidate.name, p.candidate.district] for n, p in enumerate(rep.starred(), start=1)]
-    table_sheet(wb, fmts, PUBLIC_SHEET, PUBLIC_COLS, rows, star_heading(rep, PUBLIC_SHEET, public_title(rep)),
-                signature=True)

@@ -1,8 +1,10 @@
 """Write the star-rating results workbook from a StarResult (XlsxWriter, never overwriting a file).
 
 Sheets (names and headers are a contract officials' spreadsheets refer to): 汇总, 星级评定结果,
-待裁定 (only when the ranking left ties to decide; read back with --rulings), 未达条件名单, 得分明细,
-自评与核验差异, 校验问题, 公示名单, 图表, 运行信息. The sheets an official prints or forwards carry a heading (title, issuing unit, date) above their table, so a table's header
+待裁定 (only when the ranking left ties to decide; read back from the decisions workbook), 未达条件名单,
+得分明细, 自评与核验差异, 校验问题, then by the state of the rating — a draft (待裁定 open) or an
+earlier stage's results: nothing that could be posted; final results: 公示 (the notice) and 公示核查
+(read back at naming); named results: 命名名单 and 公示核查 (the decisions used) — then 图表, 运行信息. The sheets an official prints or forwards carry a heading (title, issuing unit, date) above their table, so a table's header
 is not in row 1 there: readers find it under the heading (its autofilter row).
 
 Formulas come only from the tool, never from user text: the counts of 汇总 are COUNTIFS over
@@ -25,7 +27,11 @@ from tuoyu_excel.render.output import OutputPath, prepare_output
 from tuoyu_excel.render.run_info import NOT_USED
 from tuoyu_excel.render.run_info import write_run_info as write_run
 from tuoyu_excel.render.star.chart import write_charts
+from tuoyu_excel.render.star.checks_sheet import write_checks
 from tuoyu_excel.render.star.data import StarReport
+from tuoyu_excel.render.star.naming import naming_filename as naming_book_name
+from tuoyu_excel.render.star.naming import write_naming, write_naming_book
+from tuoyu_excel.render.star.notice import write_notice
 from tuoyu_excel.render.star.rulings_sheet import rulings_used, write_rulings
 from tuoyu_excel.render.star.sheets import (
     ineligible_rows,
@@ -34,7 +40,6 @@ from tuoyu_excel.render.star.sheets import (
     write_gaps,
     write_ineligible,
     write_issues,
-    write_public,
     write_results,
 )
 from tuoyu_excel.render.star.summary import history_shown, write_summary
@@ -56,9 +61,41 @@ def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead
         write_results(wb, fmts, rep, results)
         write_rulings(wb, fmts, rep)
         write_ineligible(wb, fmts, rep, ineligible)
-        for write in (write_details, write_gaps, write_issues, write_public, write_charts, write_run_info):
+        for write in (write_details, write_gaps, write_issues, *publication_sheets(result), write_charts,
+                      write_run_info):
             write(wb, fmts, rep)
     return out
+
+
+def star_results_name(result: StarResult) -> str:
+    """The default file name, by the state of the rating: a draft, final results (to publish) and named
+    results never share a name, so one never lands as “…(2).xlsx” beside another."""
+    stage = result.rubric.stage(result.run.stage).label
+    day = f"{result.run.eval_date:%Y%m%d}"
+    if result.named:
+        return f"星级评定结果_命名_{result.naming.date:%Y%m%d}.xlsx"
+    if result.draft:
+        return f"星级评定结果_待裁定稿_{stage}_{day}.xlsx"
+    return f"星级评定结果_{stage}_{day}.xlsx"
+
+
+def naming_filename(result: StarResult, day) -> str:
+    return naming_book_name(StarReport(result), day)
+
+
+def write_naming_list(result: StarResult, path: Path) -> OutputPath:
+    """The 命名名单 as a workbook of its own (the 附件 of the 命名 document)."""
+    return write_naming_book(StarReport(result), path)
+
+
+def publication_sheets(result: StarResult) -> tuple:
+    """What the workbook carries of the 公示 → 命名 steps: nothing publishable in a draft or an earlier
+    stage's results; the notice and its 公示核查 form in final results; the named list after naming."""
+    if result.named:
+        return (write_naming, write_checks)
+    if result.final:
+        return (write_notice, write_checks)
+    return ()
 
 
 # ---------------------------------------------------------------- 运行信息
