@@ -85,11 +85,12 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
     refused = (rulings.issues if rulings else []) + result.ruling_issues
     if refused:
         raise DecisionsRefused(decisions.file, [i.text for i in refused])
-    result = replace(result, notice=period_for(p, rubric, checks) if not (result.provisional or result.draft) else None)
+    period = period_for(p, rubric, checks)
+    result = replace(result, notice=period if result.final else None)  # a draft has no 公示
     if p.name_date:
         if result.provisional:
             raise JobError(f"“{rubric.stage(stage).label}”的结果是初步结果，不能命名。请按{rubric.stages[-1].label}评定后再命名")
-        naming = name_stars(rubric, result.placements, checks, p.name_date, result.notice, rulings)
+        naming = name_stars(rubric, result.placements, checks, p.name_date, period, rulings)
         if naming.issues:
             raise DecisionsRefused(decisions.file, [i.text for i in naming.issues])
         result = with_naming(result, naming)

@@ -63,3 +63,13 @@ def guide_lines(rep: StarReport) -> list[str]:
         "3. 保存本工作簿，再做一次星级评定：输入文件夹、评定日期和历史评定记录与这次相同，把本工作簿选为“决定工作簿”，"
         "并填写命名日期（须在公示期结束之后）。工具核对后写出命名名单和更新后的历史评定记录。",
     ]
+
+
+def withheld_warning(rep: StarReport) -> str:
+    """The 汇总 line naming who the 核查 withheld and why (none when nobody was)."""
+    naming = rep.result.naming
+    if naming is None or not naming.withheld:
+        return ""
+    who = "；".join(f"{w.placement.candidate.name}（拟命名{w.placement.star}，依据：{w.basis}）" for w in naming.withheld)
+    return (f"注意：经公示核查，{len(naming.withheld)} 家机构{WITHHELD}，不列入命名名单，也不写入历史评定记录；"
+            f"空出的名额不递补：{who}。")

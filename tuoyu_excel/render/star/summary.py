@@ -19,6 +19,7 @@ from tuoyu_excel.render.cells import put, span
 from tuoyu_excel.render.formats import row_height
 from tuoyu_excel.render.formulas import Formula, Tally, cell, plus, total, write_formula
 from tuoyu_excel.render.print_page import setup_page, sheet_title, write_heading, write_signature
+from tuoyu_excel.render.star.checks_sheet import withheld_warning
 from tuoyu_excel.render.star.data import OUTCOMES, StarReport
 from tuoyu_excel.render.star.rulings_sheet import pending_warning, rulings_used
 from tuoyu_excel.render.star.sheets import (
@@ -156,6 +157,8 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
                                    f"初步结果，仅供核对；最终星级以{rep.rubric.stages[-1].label}为准，不得据此公示。")
     if rep.pending:
         row = _warn(ws, fmts, row, pending_warning(rep))
+    if withheld_warning(rep):
+        row = _warn(ws, fmts, row, withheld_warning(rep))
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
