@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import zipfile
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -105,10 +106,34 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield temporary
         os.replace(temporary, path)
-    except OutputError:
+    except OutputError as exc:
+        release_zips(exc)
         raise  # already says what went wrong, in Chinese
     except OSError as exc:
+        release_zips(exc)
         raise OutputError(f"无法写入 {path}：{os_reason(exc)}") from exc
+    except BaseException as exc:
+        release_zips(exc)
+        raise
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+def release_zips(exc: BaseException) -> None:
+    """Close, quietly, the zip files a writer left open when it failed part-way (a disk that fills during
+    the write): XlsxWriter's and openpyxl's ZipFile sits in a frame of the traceback, and closed later by
+    the garbage collector it would flush again, fail again and print an English traceback (“Exception
+    ignored in: ZipFile.__del__”). Its file is closed here without writing more; the temporary is removed."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        tb = exc.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                    handle, value.fp = value.fp, None  # ZipFile.close (and __del__) now do nothing
+                    with contextlib.suppress(OSError, ValueError):
+                        handle.close()  # flushing fails again, but the file is closed all the same
+            tb = tb.tb_next
+        exc = exc.__cause__ or exc.__context__
