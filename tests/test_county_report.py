@@ -280,7 +280,8 @@ def test_detail_sheet_block(book):
 def test_issues_sheet(book, report):
     """Every issue of this county's files, in the columns every 校验问题 sheet has."""
     ws = book["校验问题"]
-    rows = _rows(ws)
+    assert ws["A1"].value == "鹿寨县初评校验问题"
+    rows = _rows(ws)[2:]  # under the title and the issuer's line
     assert rows[0] == ("文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码")
     assert len(rows) - 1 == len(report.issues)
     over = next(r for r in rows if r[8] == "SCORE_OVER_MAX")

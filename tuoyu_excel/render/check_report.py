@@ -29,6 +29,7 @@ from tuoyu_excel.spec.model import Rubric
 SUMMARY_SHEET = "汇总"
 REPORT_TITLE = "校验报告"
 ISSUES_SHEET = "问题清单"
+ISSUES_TITLE = "校验问题清单"
 INFO_SHEET = RUN_SHEET
 STATUS_FILLS = {STATUS_OK: OK_FILL, STATUS_WARN: WARNING_FILL, STATUS_ERROR: ERROR_FILL,
                 STATUS_UNREADABLE: ERROR_FILL}
@@ -105,7 +106,8 @@ def write_check_report(result: RunResult, wanted: Path) -> OutputPath:
     with writing_workbook(out.path, "校验报告") as wb:
         fmts = make_formats(wb, FORMATS)
         _write_summary(wb, fmts, result)
-        write_issues_sheet(wb, fmts, ISSUES_SHEET, sorted_issues(result.files))
+        write_issues_sheet(wb, fmts, ISSUES_SHEET, sorted_issues(result.files),
+                           heading_for(result.rubric, ISSUES_TITLE, result.eval_date))
         write_run_info(wb, fmts, dataclasses.replace(run_info(result), summary=(_status_line(result),)))
     return out
 

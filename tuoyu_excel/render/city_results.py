@@ -246,7 +246,8 @@ ISSUES_NOTE = "“错误”须改正后重新运行，有错误的评分表不�
 
 
 def _write_issues(wb, fmts, result: CityResult) -> None:
-    write_issues_sheet(wb, fmts, SHEET_ISSUES, result.issues, note=ISSUES_NOTE)
+    write_issues_sheet(wb, fmts, SHEET_ISSUES, result.issues, heading_for(result.rubric, SHEET_ISSUES, result.run.eval_date),
+                       note=ISSUES_NOTE)
 
 
 def _settings(result: CityResult) -> list[tuple[str, object]]:

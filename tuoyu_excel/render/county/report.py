@@ -19,6 +19,7 @@ from tuoyu_excel.render.county.style import FORWARD_SHEET, ISSUES_SHEET, REPORT_
 from tuoyu_excel.render.formats import make_formats
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.print_page import heading_for
 from tuoyu_excel.render.run_info import InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import YES
@@ -246,7 +247,8 @@ def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
 # ---- 校验问题 and 运行信息 -----------------------------------------------------------------------
 
 def _write_issues_sheet(wb, fmts, report: CountyReport) -> None:
-    ws = write_issues_sheet(wb, fmts, ISSUES_SHEET, report.issues)
+    ws = write_issues_sheet(wb, fmts, ISSUES_SHEET, report.issues,
+                            heading_for(report.rubric, ISSUES_SHEET, report.eval_date, title=f"{report.county}初评校验问题"))
     protect(ws, autofilter=True)
 
 

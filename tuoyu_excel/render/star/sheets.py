@@ -128,7 +128,7 @@ def write_gaps(wb, fmts: dict, rep: StarReport) -> None:
             diffs = [_diff(values[a], values[b]) for a, b in pair_keys]
             large = any(d is not None and abs(d) > threshold for d in diffs)
             rows.append([name, part.name, *values.values(), *diffs, GAP_FLAG if large else ""])
-    table_sheet(wb, fmts, GAPS_SHEET, cols, rows)
+    table_sheet(wb, fmts, GAPS_SHEET, cols, rows, star_heading(rep, GAPS_SHEET))
 
 
 def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -136,7 +136,7 @@ def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 def write_issues(wb, fmts: dict, rep: StarReport) -> None:
-    write_issues_sheet(wb, fmts, ISSUES_SHEET, rep.issues)
+    write_issues_sheet(wb, fmts, ISSUES_SHEET, rep.issues, star_heading(rep, ISSUES_SHEET))
 
 
 def public_title(rep: StarReport) -> str:
