@@ -26,7 +26,7 @@ PUBLIC_SHEET = "公示名单"
 
 RESULTS_COLS = (Col("片区"), Col("片区排名", INT), Col("机构名称", max_width=40), Col("统一社会信用代码"),
                 Col("所在县区"), Col("综合得分", SCORE), Col("核心指标得分", SCORE), Col("核心指标得分率", RATE),
-                Col("评定星级"), Col("备注", max_width=60))
+                Col("评定星级"), Col("备注", max_width=30))
 INELIGIBLE_COLS = (Col("机构名称", max_width=40), Col("统一社会信用代码"), Col("所在县区"), Col("综合得分", SCORE),
                    Col("原因", max_width=80))
 RESULTS_HEADERS = tuple(c.header for c in RESULTS_COLS)
