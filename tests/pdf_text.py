@@ -56,8 +56,8 @@ def read_pages(pdf: Path) -> list[Page]:
 
 def printed_size(word: Word) -> float | None:
     """The point size a word made only of Chinese characters is printed at (its width over its count)."""
-    if not _IDEOGRAPHS.fullmatch(word.text):
-        return None
+    if not _IDEOGRAPHS.fullmatch(word.text) or word.x1 - word.x0 <= word.y1 - word.y0:
+        return None  # not Chinese, or set vertically (a chart's axis title): its width is not its advance
     return (word.x1 - word.x0) / len(word.text)
 
 

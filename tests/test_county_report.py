@@ -264,7 +264,7 @@ def test_detail_sheet_block(book):
     end = next(n for n, r in enumerate(rows) if r[0] == f"2. {LINK_NAME}")
     block = rows[start:end]
     labels = {r[0]: r[2] for r in block if r[0] and r[2] is not None}
-    assert labels["机构名称"] == "鹿寨县阳光托育园" and labels["备案日期"] == "2022-03-01"
+    assert labels["机构名称"] == "鹿寨县阳光托育园" and labels["备案日期"] == "2022年3月1日"
     assert labels["所在县区"] == COUNTY and labels["实际收托人数"] == "60"
     assert ("2", "二、机构资质", 60, 60, 57, -3) in block
     assert ("3", "三、机构设置", 140, 139.5, 140, 0.5) in block
@@ -296,7 +296,7 @@ def test_run_info_sheet(book, report):
     assert book.sheetnames == ["初评报告", "机构明细", "上报名单", "校验问题", "运行信息"]
     rows = _rows(book["运行信息"])
     info = {r[0]: r[1] for r in rows}
-    assert info["规则校验码"] == report.rubric.content_hash and info["评定日期"] == EVAL.isoformat()
+    assert info["规则校验码"] == report.rubric.content_hash and info["评定日期"] == f"{EVAL.year}年{EVAL.month}月{EVAL.day}日"
     assert info["评定阶段"] == "县级初评（按“县级初评得分”列）"
     assert (info["县区"], info["申报机构数"], info["表格有错误未能评分"]) == (COUNTY, report.applied, len(report.unscored))
     assert info["运行开始时间"] == "—"  # built without the run: no run time, no hashes
@@ -313,7 +313,7 @@ def test_run_info_with_the_run_has_hashes(folder, rubric, tmp_path):
     files = rows[rows.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     sha = {f.file: f.sha256 for f in result.files}
     assert files and all(r[1] == sha[r[0]] for r in files)
-    assert {r[0]: r[1] for r in rows}["运行开始时间"] == result.started.strftime("%Y-%m-%d %H:%M:%S")
+    assert {r[0]: r[1] for r in rows}["运行开始时间"] == result.started.strftime("%Y年%-m月%-d日 %H:%M:%S")
 
 
 def test_text_starting_with_equals_stays_text(book, book_path):

@@ -156,8 +156,8 @@ def test_run_info(report, run_result, rubric):
     assert info["规则校验码"] == rubric.content_hash
     assert info["工具版本"].startswith("tuoyu_excel ") and info["规则名称"] == rubric.name
     assert info["评定阶段"] == "机构自评（按“自评得分”列）"
-    assert info["评定日期"] == EVAL_DATE.isoformat()
-    assert info["运行开始时间"] == run_result.started.strftime("%Y-%m-%d %H:%M:%S") and info["输入文件数"] == 4
+    assert info["评定日期"] == f"{EVAL_DATE.year}年{EVAL_DATE.month}月{EVAL_DATE.day}日"
+    assert info["运行开始时间"] == run_result.started.strftime("%Y年%-m月%-d日 %H:%M:%S") and info["输入文件数"] == 4
     assert info["问题数"] == f"{len(run_result.issues)}（错误 7 条，警告 3 条）"
     files = body[body.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     hashes = {r[0]: r[1] for r in files}

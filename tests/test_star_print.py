@@ -232,7 +232,7 @@ def test_run_info_opens_with_a_human_summary_above_the_record(run):
     ws = openpyxl.load_workbook(path)["运行信息"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "运行信息"
-    assert rows[1][0].startswith("本工作簿由 tuoyu_excel ") and "按市级核验的“市级核验得分”列计算，评定日期 2026-11-22" in rows[1][0]
+    assert rows[1][0].startswith("本工作簿由 tuoyu_excel ") and "按市级核验的“市级核验得分”列计算，评定日期 2026年11月22日" in rows[1][0]
     assert rows[2][0] == f"共读取 17 个文件，发现问题 {len(result.run.issues)} 条（错误 1 条，警告 0 条）。"
     assert rows[3][0].startswith("参加排名 15 家：三星级 4 家，二星级 6 家，一星级 3 家，未获评 0 家，待裁定 2 家；"
                                  "未达评定条件 1 家，表格有错误、未参加评定 1 份。")

@@ -290,7 +290,9 @@ def test_stage_gaps_flag_large_differences(main_run):
 def test_summary_states_parameters(main_run):
     result, _, wb = main_run
     text = "\n".join(str(c) for row in wb["汇总"].iter_rows(values_only=True) for c in row if c is not None)
-    for expected in ("liuzhou_star", "2026.1", result.rubric.content_hash, "市级核验", "2026-11-22",
+    for technical in ("liuzhou_star", ".toml", result.rubric.content_hash, "2026-11-22"):  # only on 运行信息
+        assert technical not in text, technical
+    for expected in (result.rubric.name, "2026.1", "市级核验", "2026年11月22日",
                      "综合得分不低于 750 分（含）", "核心指标合计得分率不低于 80%", "名额 18 家",
                      "第 1—3 名 三星级；第 4—9 名 二星级；第 10—18 名 一星级", "名额 12 家"):
         assert expected in text, expected
@@ -303,8 +305,8 @@ def test_run_info(main_run):
     values = [row for row in wb["运行信息"].iter_rows(values_only=True)]
     info = {r[0]: r[1] for r in values}
     assert info["工具版本"].startswith("tuoyu_excel ")
-    assert info["规则校验码"] == result.rubric.content_hash and info["评定日期"] == "2026-11-22"
-    assert info["运行开始时间"] == result.run.started.strftime("%Y-%m-%d %H:%M:%S")
+    assert info["规则校验码"] == result.rubric.content_hash and info["评定日期"] == "2026年11月22日"
+    assert info["运行开始时间"] == result.run.started.strftime("%Y年%-m月%-d日 %H:%M:%S")
     for f in result.run.files:
         assert info[f.file] == hashlib.sha256(f.path.read_bytes()).hexdigest()
 

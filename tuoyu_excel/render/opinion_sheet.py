@@ -24,7 +24,7 @@ ERROR_FILL = "FF" + MARK_ERROR_FILL[1:]  # strong red and orange: clearly unlike
 WARNING_FILL = "FF" + MARK_WARNING_FILL[1:]  # input cells (formats.INPUT_FILL)
 # the institution's list: no file column (it is this file) and no issue code (the 问题类型 names it)
 OPINION_HEADERS = ("序号", "工作表", "位置（项目及单元格）", "严重程度", "问题类型", "说明（请按此修改）", "发现值", "应为")
-OPINION_WIDTHS = (6, 10, 22, 9, 16, 56, 16, 14)
+OPINION_WIDTHS = (5, 9, 18, 8, 12, 39, 12, 10)  # one A4 landscape page wide at 10 pt (print_page)
 SEVERITY_COL = OPINION_HEADERS.index("严重程度")
 HEADER_ROW = 5  # under the title, the file's name, what to do and where to send it
 _WRAPPED = (2, 5, 6, 7)  # 位置, 说明, 发现值, 应为: measured for the row height

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from tuoyu_excel.render.cells import span
 from tuoyu_excel.render.formats import display_width, row_height, setup_print
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import chinese_date
 
 TITLE_SEP = "——"
 ISSUER_LABEL = "发布单位"
@@ -94,10 +95,6 @@ def fit_widths(widths: Sequence[float], floors: Sequence[float], landscape: bool
         middle = (low + high) / 2
         low, high = (middle, high) if column_pixels(at(middle)) <= budget else (low, middle)
     return at(low)
-
-
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def sheet_title(rubric: Rubric, name: str) -> str:

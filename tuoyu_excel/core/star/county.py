@@ -21,6 +21,7 @@ from tuoyu_excel.core.star.rating import stage_cards
 from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, Rubric
+from tuoyu_excel.text import chinese_date
 
 # Form-field keys the summary table shows (stable ids of the star rubric; blank when a rubric lacks one).
 
@@ -217,7 +218,7 @@ def show(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return chinese_date(value)
     return str(value)
 
 

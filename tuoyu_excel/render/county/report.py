@@ -23,17 +23,19 @@ from tuoyu_excel.render.print_page import heading_for
 from tuoyu_excel.render.run_info import InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import YES
+from tuoyu_excel.text import chinese_date
 
 # 初评报告 table: (header, width, kind)
-MAIN_COLUMNS = (("序号", 5, "center"), ("机构名称", 24, "text"), ("统一社会信用代码", 20, "center"),
-                ("备案托位数", 7, "num"), ("实际收托人数", 7, "num"), ("是否普惠", 6, "center"),
-                ("自评总分", 8, "num"), ("初评总分", 8, "num"), ("差值（初评−自评）", 9, "num"),
-                ("核心指标得分率", 9, "pct"), ("必备条件", 14, "text"), ("结论", 11, "center"),
-                ("原因", 40, "text"), ("是否推荐市级核验", 8, "center"))
+# widths: 14 columns on an A4 landscape page, printed at 8.5 pt or more (print_page's widest reckoning)
+MAIN_COLUMNS = (("序号", 4, "center"), ("机构名称", 14, "text"), ("统一社会信用代码", 19, "center"),
+                ("备案托位数", 5, "num"), ("实际收托人数", 5, "num"), ("是否普惠", 5, "center"),
+                ("自评总分", 7, "num"), ("初评总分", 7, "num"), ("差值（初评−自评）", 7, "num"),
+                ("核心指标得分率", 7, "pct"), ("必备条件", 8, "text"), ("结论", 7, "center"),
+                ("原因", 16, "text"), ("是否推荐市级核验", 5, "center"))
 LAST_COL = len(MAIN_COLUMNS) - 1
 PANEL_LINES = 5
-FORWARD_COLUMNS = (("序号", 6, "center"), ("机构名称", 32, "text"), ("统一社会信用代码", 22, "center"),
-                   ("所在县区", 10, "center"), ("初评总分", 10, "num"), ("核心指标得分率", 12, "pct"))
+FORWARD_COLUMNS = (("序号", 5, "center"), ("机构名称", 26, "text"), ("统一社会信用代码", 19, "center"),
+                   ("所在县区", 8, "center"), ("初评总分", 7, "num"), ("核心指标得分率", 7, "pct"))
 SHOWN_PROBLEMS = 3  # errors quoted per unscored file; the rest are in 校验问题
 
 
@@ -79,7 +81,7 @@ def _write_head(ws, fmts, report: CountyReport) -> int:
     span(ws, 0, 0, LAST_COL, f"{report.county}托育机构星级评定初评报告", fmts["title"])
     rubric = report.rubric
     rows = (("县区", report.county), ("报告日期", report.eval_date),
-            ("评分依据", f"《{rubric.name}》（规则 {rubric.id} 版本 {rubric.version}）"))
+            ("评分依据", f"《{rubric.name}》（版本 {rubric.version}）"))
     for n, (label, value) in enumerate(rows, start=1):
         ws.set_row(n, 20)
         span(ws, n, 0, 1, label, fmts["label"])
@@ -222,7 +224,7 @@ def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
         ws.set_column(c, c, width)
     ws.set_row(0, 36)
     span(ws, 0, 0, last, f"{report.county}托育机构星级评定上报名单", fmts["title"])
-    info = (f"报告日期：{report.eval_date.isoformat()}。以下为初评符合申报条件的机构，"
+    info = (f"报告日期：{chinese_date(report.eval_date)}。以下为初评符合申报条件的机构，"
             "按初评总分从高到低排列，总分相同的核心指标得分高的在前。")
     ws.set_row(1, text_height(info, sum(w for _, w, _ in FORWARD_COLUMNS), minimum=20))
     span(ws, 1, 0, last, info, fmts["paragraph"])

@@ -29,6 +29,7 @@ from tuoyu_excel.render.star.sheets import (
     star_heading,
 )
 from tuoyu_excel.render.tables import INT, TEXT
+from tuoyu_excel.text import chinese_date
 
 SUMMARY_SHEET = "汇总"
 TOTAL = "合计"
@@ -214,10 +215,10 @@ def _totals(rep: StarReport, grand: dict[str, Formula]) -> list[tuple[str, objec
 def _parameters(rep: StarReport) -> list[tuple[str, object]]:
     r, s = rep.rubric, rep.rubric.star
     pairs: list[tuple[str, object]] = [
-        ("规则", f"{r.name}（{r.id}，版本 {r.version}，校验码 {r.content_hash}）"),
+        ("规则", f"{r.name}（版本 {r.version}；规则编号和校验码见“运行信息”）"),
         ("评分阶段", f"{rep.stage_label}（按“{r.stage(rep.stage_key).header}”列）"
                      + ("——初步结果" if rep.provisional else "")),
-        ("评定日期", rep.result.run.eval_date.isoformat()),
+        ("评定日期", chinese_date(rep.result.run.eval_date)),
         ("合格分", f"综合得分不低于 {s.pass_mark.normalize():f} 分（含）"),
         ("核心指标得分率", rep.core_rate_reading()),
         ("排名规则", "同一片区内按综合得分从高到低；综合得分相同的，核心指标得分高的在前；"
