@@ -462,3 +462,19 @@ def test_cli_star_issues_found(main_run, tmp_path, capsys):
     assert "共读取 48 个文件：表格有错误、未参加评定 4 份，未达评定条件 11 家，参加排名 33 家。" in out
     assert "城区：三星级 3 家，二星级 6 家，一星级 9 家，未获评 2 家，待裁定 0 家" in out
     assert "未参加评定：broken.xlsx（无法读取" in out
+
+
+def test_details_and_gaps_follow_the_ranking_not_the_file_names(main_run, rubric):
+    """得分明细 and 自评与核验差异 list the institutions as 星级评定结果 does (zone, then rank), then those not
+    ranked by 所在县区 and score: an institution that failed a condition is not first for its file's name."""
+    result, _, wb = main_run
+    zones = [z.name for z in rubric.star.zones]
+    ranked = [p.candidate.name for p in sorted(result.placements, key=lambda p: (zones.index(p.zone), p.rank,
+                                                                                 p.candidate.key))]
+    districts = list(rubric.star.districts)
+    rest = [f.submission.text("name") for f in sorted(
+        result.ineligible, key=lambda f: (districts.index(f.submission.text("district")), -f.card.total, f.file))]
+    details = [r["机构名称"] for r in sheet_rows(wb, "得分明细")]
+    assert details == ranked + rest and set(rest) and details != sorted(details)
+    gaps = [r["机构名称"] for r in sheet_rows(wb, "自评与核验差异")]
+    assert list(dict.fromkeys(gaps)) == details

@@ -143,7 +143,7 @@ class CountyReport:
     @property
     def forward(self) -> list[Institution]:
         """上报名单: the eligible, by 初评总分 then core score, both descending."""
-        return sorted(self.eligible, key=lambda i: (-i.county.total, -i.county.core, i.credit_code, i.file))
+        return sorted(self.eligible, key=rank_order)
 
 
 def check_county(rubric: Rubric, county: str) -> None:
@@ -172,7 +172,14 @@ def build_county_report(result: RunResult, rubric: Rubric, county: str) -> Count
             report.unscored.append(_unscored(f, rubric))
         else:
             report.institutions.append(institution_of(f, rubric, cards.get(f.file, {}).get(compare)))
+    report.institutions.sort(key=rank_order)
     return report
+
+
+def rank_order(inst: Institution) -> tuple:
+    """The report's order: those meeting the conditions first, each group by 初评总分 then core score, both
+    descending (the order of the 上报名单), never the order of the file names."""
+    return not inst.eligible, -inst.county.total, -inst.county.core, inst.credit_code, inst.file
 
 
 def _district_of(f: FileResult, rubric: Rubric) -> str:

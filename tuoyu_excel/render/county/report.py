@@ -69,7 +69,6 @@ def _write_report_sheet(wb, fmts, report: CountyReport) -> None:
     header_row = r + 1
     r = _write_table(ws, fmts, report, header_row)
     r = _write_unscored(ws, fmts, report.unscored, r + 1)
-    r = _write_unscored(ws, fmts, report.unattributed, r + 1, UNATTRIBUTED_TITLE)
     _write_signature(ws, fmts, report, r + 1)
     protect(ws)
     setup_page(ws, landscape=True, repeat=header_row)
@@ -125,6 +124,7 @@ def summary_line(report: CountyReport) -> str:
 
 
 def other_county_note(report: CountyReport) -> str:
+    """For the official's summary (not the printed report: other counties' workbooks are not its business)."""
     return f"注：另有 {report.other_county} 份其他县区的表格未纳入本报告。" if report.other_county else ""
 
 
@@ -132,11 +132,6 @@ def _write_summary(ws, fmts, report: CountyReport, r: int) -> int:
     text = summary_text(report)
     ws.set_row(r, text_height(text, _width(0, LAST_COL), minimum=36))
     span(ws, r, 0, LAST_COL, text, fmts["paragraph"])
-    note = other_county_note(report)
-    if note:
-        r += 1
-        ws.set_row(r, 20)
-        span(ws, r, 0, LAST_COL, note, fmts["paragraph"])
     return r
 
 
@@ -167,15 +162,10 @@ def _write_table(ws, fmts, report: CountyReport, r: int) -> int:
     return r + len(report.institutions)
 
 
-UNATTRIBUTED_TITLE = ("无法确定县区的文件 {n} 个：读不出“所在县区”（不是模板表格、无法打开或未填写），"
-                      "不计入本县区申报，请核实后放到对应县区的文件夹：")
-
-
-def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int, title: str = "") -> int:
+def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int) -> int:
     if not unscored:
         return r - 1
-    title = title or ("以下 {n} 份表格有错误，未能评分，请退回机构改正后重新初评"
-                      f"（全部问题见“{ISSUES_SHEET}”工作表）：")
+    title = f"以下 {{n}} 份表格有错误，未能评分，请退回机构改正后重新初评（全部问题见“{ISSUES_SHEET}”工作表）："
     span(ws, r, 0, LAST_COL, title.format(n=len(unscored)), fmts["section"])
     cols = ((0, 0, "序号"), (1, 1, "文件"), (2, 2, "机构名称"), (3, 5, "状态"), (6, 8, "问题数"), (9, LAST_COL, "主要问题"))
     for first, last, header in cols:
@@ -192,7 +182,7 @@ def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int, title: str =
 
 def _main_problems(issues: list[Issue]) -> str:
     errors = [i for i in issues if i.severity == ERROR] or issues
-    shown = [f"{i.sheet}!{i.cell} {i.message}" if i.cell else i.message for i in errors[:SHOWN_PROBLEMS]]
+    shown = [f"{i.sheet} {i.cell} 单元格：{i.message}" if i.cell else i.message for i in errors[:SHOWN_PROBLEMS]]
     more = f"……共 {len(errors)} 条" if len(errors) > SHOWN_PROBLEMS else ""
     return "；".join(shown) + more
 
@@ -259,11 +249,14 @@ def county_run_info(report: CountyReport, run: RunResult | None = None) -> RunIn
     by_file = {f.file: f for f in run.files} if run else {}
     files = [InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name) for i in report.institutions]
     files += [InputFile(u.file, _sha(by_file, u.file), u.status, u.name) for u in report.unscored]
+    files += [InputFile(u.file, _sha(by_file, u.file), f"{u.status}，无法确定县区，未纳入本报告", u.name)
+              for u in report.unattributed]
     settings: list[tuple[str, object]] = [
         ("县区", report.county),
         ("申报机构数", report.applied), ("符合申报条件", len(report.eligible)),
         ("不符合申报条件", len(report.ineligible)), ("表格有错误未能评分", len(report.unscored)),
-        ("其他县区的表格（未纳入）", report.other_county)]
+        ("其他县区的表格（未纳入）", report.other_county),
+        ("无法确定县区的文件（未纳入，见下方文件列表）", len(report.unattributed))]
     return RunInfo(report.rubric, report.stage, report.eval_date, files, report.issues,
                    run.started if run else None, run.seconds if run else None, settings)
 

@@ -66,7 +66,7 @@ def write_details(wb, fmts: dict, rep: StarReport, heading) -> None:
     cols, groups, parts = detail_columns(rep)
     items = detail_items(rep)
     rows = []
-    for f in rep.files:
+    for f in rep.ranked_files:
         if f.card is None:
             continue
         row = [rep.text_of(f, "name"), rep.text_of(f, "credit_code"), f.card.total]

@@ -117,7 +117,7 @@ def write_gaps(wb, fmts: dict, rep: StarReport) -> None:
     pair_keys = [(a.key, b.key) for a, b in pairs]
     threshold = r.star.gap_threshold
     rows = []
-    for f in rep.files:
+    for f in rep.ranked_files:
         cards = rep.result.stage_cards.get(f.file)
         if cards is None:
             continue
