@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import colorsys
+import dataclasses
 import hashlib
 import shutil
 import zipfile
@@ -115,13 +116,32 @@ def test_opinion_sheet_first_and_literal(rubric, inputs, tmp_path):
     ws = wb[OPINION_SHEET]
     assert ws["A1"].value == "校验意见" and ws["A2"].value == "表格：b.xlsx"
     assert ws["A3"].value.startswith("以下是对本表格的校验意见，共 4 条（错误 3 条，警告 1 条）。请按“说明”逐条修改")
-    assert [c.value for c in ws[4]] == ["序号", "工作表", "单元格", "严重程度", "问题类型", "说明（请按此修改）", "发现值", "应为"]
-    assert ws.freeze_panes == "A5" and ws.auto_filter.ref == "A4:H8" and ws.print_title_rows == "$4:$4"
-    body = list(ws.iter_rows(min_row=5, values_only=True))
+    # the rubric's [report] leaves where to send it blank: lines to write on, nothing invented
+    assert ws["A4"].value == "改正后报送单位：________________　　联系人及电话：________________　　报送期限：________________"
+    assert [c.value for c in ws[5]] == ["序号", "工作表", "位置（项目及单元格）", "严重程度", "问题类型", "说明（请按此修改）",
+                                        "发现值", "应为"]
+    assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:H9" and ws.print_title_rows == "$5:$5"
+    body = list(ws.iter_rows(min_row=6, values_only=True))
     issues = result.files[1].issues
-    assert [(r[4], f"{r[1]}!{r[2]}") for r in body] == [(issue_title(i.code), i.key()[2]) for i in issues]
+    ten = [i for i in rubric.scored_items if i.points == 10]
+    named = {field_cell(rubric, "credit_code"): "统一社会信用代码"}
+    named |= {score_cell(rubric, "self", i.code): f"{i.code} {i.title}" for i in ten[:2]}
+    assert [(r[4], r[1], r[2]) for r in body] == [(issue_title(i.code), i.sheet, f"{named[i.cell]}（{i.cell}）")
+                                                  for i in issues]
     assert [r[0] for r in body] == [1, 2, 3, 4] and [r[5] for r in body] == [i.message for i in issues]
+    assert all(c.border.left.style == "thin" and c.border.bottom.style == "thin" for row in ws.iter_rows(min_row=5)
+               for c in row)
     assert_literal_text(copy, OPINION_SHEET, {"-3"})
+
+
+def test_opinion_sheet_says_where_to_return_it(rubric, inputs, tmp_path):
+    """The [report] texts of the rubric, as written there."""
+    words = dataclasses.replace(rubric.report, return_to="鹿寨县卫生健康局", return_contact="张三 0772-1234567",
+                                return_deadline="收到后5个工作日内")
+    result = pipeline.run(inputs / "b.xlsx", dataclasses.replace(rubric, report=words), "self", EVAL_DATE)
+    annotate_copies(result, tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "b.xlsx")[OPINION_SHEET]
+    assert ws["A4"].value == "改正后报送单位：鹿寨县卫生健康局　　联系人及电话：张三 0772-1234567　　报送期限：收到后5个工作日内"
 
 
 def test_highlights_differ_clearly_from_the_input_cells():
@@ -181,8 +201,8 @@ def test_validations_protection_and_hidden_sheets_kept(rubric, inputs, tmp_path)
 
 def test_never_overwrites(rubric, inputs, tmp_path):
     result = pipeline.run(inputs / "c.xlsx", rubric, "self", EVAL_DATE)
-    first = annotate_file(result.files[0], tmp_path)
-    second = annotate_file(result.files[0], tmp_path)
+    first = annotate_file(result.files[0], tmp_path, rubric)
+    second = annotate_file(result.files[0], tmp_path, rubric)
     assert first[1].name == "c.xlsx" and second[1].name == "c(2).xlsx"
     assert "c(2).xlsx" in second[2]
 
@@ -200,9 +220,9 @@ def test_formats_openpyxl_cannot_write(tmp_path):
     path = tmp_path / "x.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     f = pipeline.FileResult("x.xls", path, sha(path), [make_issue("VALUE_REQUIRED", "x.xls", "申报表", "B5")])
-    assert annotate_file(f, tmp_path / "out") == ("x.xls", None, NO_FORMAT)
+    assert annotate_file(f, tmp_path / "out", None) == ("x.xls", None, NO_FORMAT)
     ods = pipeline.FileResult("y.ods", tmp_path / "y.ods", "0" * 64, f.issues)
-    assert annotate_file(ods, tmp_path / "out")[1:] == (None, NO_FORMAT)
+    assert annotate_file(ods, tmp_path / "out", None)[1:] == (None, NO_FORMAT)
 
 
 def test_unreadable_and_unloadable_files(rubric, tmp_path):
@@ -215,7 +235,7 @@ def test_unreadable_and_unloadable_files(rubric, tmp_path):
     with zipfile.ZipFile(odd, "w") as z:
         z.writestr("hello.txt", "hi")
     f = pipeline.FileResult("odd.xlsx", odd, sha(odd), [make_issue("FILE_NOT_TEMPLATE", "odd.xlsx", detail="x")])
-    file, path, note = annotate_file(f, tmp_path / "out")
+    file, path, note = annotate_file(f, tmp_path / "out", rubric)
     assert (file, path) == ("odd.xlsx", None) and note.startswith("无法打开此文件进行标注")
 
 

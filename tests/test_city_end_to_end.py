@@ -260,7 +260,8 @@ def test_results_workbook_reads_back(result, tmp_path):
     assert [avg.cell(5, c).value for c in range(1, 9)] == ["1", "每千人口托位数", "每千人", 3.5, BASIS_COMPUTED, 14,
                                                            189_000, 54_000_000]
     assert (avg["D6"].value, avg["D6"].number_format) == (pytest.approx(2 / 3), "0.00%")  # 2.2: 66.67%
-    assert [c.value for c in wb["校验问题"][1]] == ["文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
+    assert wb["校验问题"]["A1"].value == "广西婴幼儿照护服务示范城市创建评分——校验问题"
+    assert [c.value for c in wb["校验问题"][3]] == ["文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码"]
     detail = wb["得分明细"]
     assert [c.value for c in detail[4]][5:7] == ["南宁市", "柳州市"]
     with zipfile.ZipFile(out.path) as z:

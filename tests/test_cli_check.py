@@ -83,7 +83,7 @@ def test_issues_exit_1_and_report(built, work, capsys):
     summary = list(wb["汇总"].iter_rows(min_row=4, values_only=True))  # under the title, issuer, date, header
     assert [(r[0], r[1]) for r in summary] == [("bad.xlsx", "=1+1"), ("good.xlsx", "柳州市阳光托育中心")]
     assert wb["汇总"]["B4"].data_type == "s"
-    assert [(r[8], r[2]) for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)] == [
+    assert [(r[8], r[2]) for r in wb["问题清单"].iter_rows(min_row=4, values_only=True)] == [
         ("VALUE_REQUIRED", "B13"), ("SCORE_OVER_MAX", "I16")]
     assert hashes(folder) == before
 

@@ -136,7 +136,8 @@ def _table(ws, first_header: str, second_header: str) -> tuple[int, list[tuple]]
 
 def test_only_this_county_taken_in_others_counted(report):
     """“县区卫生健康局对申报机构进行初评”: only workbooks whose 所在县区 is the county; others counted."""
-    assert [i.file for i in report.institutions] == ["01_阳光.xlsx", "02_链接.xlsx", "03_小星星.xlsx", "04_彩虹.xlsx"]
+    # in the order of the ranking (meeting the conditions first, by 初评总分), not of the file names
+    assert [i.file for i in report.institutions] == ["02_链接.xlsx", "04_彩虹.xlsx", "01_阳光.xlsx", "03_小星星.xlsx"]
     assert [f.file for f in report.unscored] == ["05_错误.xlsx"]
     # a file naming no county is no county's application (issue: it showed as one of 三江's 申报)
     assert [f.file for f in report.unattributed] == [NOT_A_WORKBOOK]
@@ -220,16 +221,17 @@ def test_report_sheet_head_summary_and_table(book):
     texts = [v for r in rows for v in r if isinstance(v, str)]
     summary = next(t for t in texts if t.startswith("按照"))
     assert "共申报 5 家，其中符合申报条件 3 家，不符合申报条件 1 家" in summary
-    assert "注：另有 1 份其他县区的表格未纳入本报告。" in texts
+    assert not any("其他县区" in t or NOT_A_WORKBOOK in t for t in texts)  # not this county's business: 运行信息
     panel = next(n for n, r in enumerate(rows) if r[1] == "姓名")
     assert all(not ws.cell(panel + 2 + k, c).protection.locked for k in range(5) for c in (2, 3, 7))
     assert ws.protection.sheet
     _, data = _table(ws, "序号", "机构名称")
-    assert [r[1] for r in data] == ["鹿寨县阳光托育园", LINK_NAME, "鹿寨县小星星托育中心", "鹿寨县彩虹托育中心"]
-    a = data[0]
+    assert [r[1] for r in data] == [LINK_NAME, "鹿寨县彩虹托育中心", "鹿寨县阳光托育园", "鹿寨县小星星托育中心"]
+    assert [r[0] for r in data] == [1, 2, 3, 4]
+    a = data[2]
     assert a[2:10] == (a[2], 80, 60, "是", 998, 993.5, -4.5, pytest.approx(427.5 / 430))
     assert a[10:] == ("全部符合", "符合申报条件", None, "是")
-    c = data[2]
+    c = data[3]
     assert c[6:9] == (1000, 900, -100)
     assert c[10:12] == ("不符合：1-08", "不符合申报条件") and c[13] == "否"
     assert c[12].count("；") == 1 and "1-08" in c[12] and "核心指标得分 330/430" in c[12]
@@ -241,9 +243,10 @@ def test_report_sheet_lists_unscored_files(book):
     h = next(n for n, r in enumerate(rows) if r[1] == "文件" and r[2] == "机构名称")
     listed = [(r[1], r[3]) for r in rows[h + 1:h + 2]]
     assert listed == [("05_错误.xlsx", "有错误")]
-    apart = next(n for n, r in enumerate(rows) if str(r[0]).startswith("无法确定县区的文件 1 个"))
-    assert (rows[apart + 2][1], rows[apart + 2][3]) == (NOT_A_WORKBOOK, "无法读取")
-    assert "SCORE_OVER_MAX" not in rows[h + 1][9] and "超过本项满分" in rows[h + 1][9]
+    assert not any(str(r[0]).startswith("无法确定县区") for r in rows)  # a stray file is no application
+    problems = rows[h + 1][9]
+    assert "SCORE_OVER_MAX" not in problems and "超过本项满分" in problems
+    assert re.search(r"评分表 [A-Z]+\d+ 单元格：", problems) and "!" not in problems  # not Excel's 评分表!I23
 
 
 def test_forward_sheet(book):
@@ -260,11 +263,13 @@ def test_detail_sheet_block(book):
     """“机构评分表及县区初评报告”: per institution the 申报 data, 必备条件, parts, problems, 整改意见, conclusion."""
     ws = book["机构明细"]
     rows = _rows(ws)
-    start = next(n for n, r in enumerate(rows) if r[0] == "1. 鹿寨县阳光托育园")
-    end = next(n for n, r in enumerate(rows) if r[0] == f"2. {LINK_NAME}")
+    assert [r[0] for r in rows if re.fullmatch(r"\d\. .+", str(r[0]))] == [
+        f"1. {LINK_NAME}", "2. 鹿寨县彩虹托育中心", "3. 鹿寨县阳光托育园", "4. 鹿寨县小星星托育中心"]
+    start = next(n for n, r in enumerate(rows) if r[0] == "3. 鹿寨县阳光托育园")
+    end = next(n for n, r in enumerate(rows) if r[0] == "4. 鹿寨县小星星托育中心")
     block = rows[start:end]
     labels = {r[0]: r[2] for r in block if r[0] and r[2] is not None}
-    assert labels["机构名称"] == "鹿寨县阳光托育园" and labels["备案日期"] == "2022-03-01"
+    assert labels["机构名称"] == "鹿寨县阳光托育园" and labels["备案日期"] == "2022年3月1日"
     assert labels["所在县区"] == COUNTY and labels["实际收托人数"] == "60"
     assert ("2", "二、机构资质", 60, 60, 57, -3) in block
     assert ("3", "三、机构设置", 140, 139.5, 140, 0.5) in block
@@ -280,7 +285,8 @@ def test_detail_sheet_block(book):
 def test_issues_sheet(book, report):
     """Every issue of this county's files, in the columns every 校验问题 sheet has."""
     ws = book["校验问题"]
-    rows = _rows(ws)
+    assert ws["A1"].value == "鹿寨县初评校验问题"
+    rows = _rows(ws)[2:]  # under the title and the issuer's line
     assert rows[0] == ("文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码")
     assert len(rows) - 1 == len(report.issues)
     over = next(r for r in rows if r[8] == "SCORE_OVER_MAX")
@@ -295,12 +301,15 @@ def test_run_info_sheet(book, report):
     assert book.sheetnames == ["初评报告", "机构明细", "上报名单", "校验问题", "运行信息"]
     rows = _rows(book["运行信息"])
     info = {r[0]: r[1] for r in rows}
-    assert info["规则校验码"] == report.rubric.content_hash and info["评定日期"] == EVAL.isoformat()
+    assert info["规则校验码"] == report.rubric.content_hash and info["评定日期"] == f"{EVAL.year}年{EVAL.month}月{EVAL.day}日"
     assert info["评定阶段"] == "县级初评（按“县级初评得分”列）"
     assert (info["县区"], info["申报机构数"], info["表格有错误未能评分"]) == (COUNTY, report.applied, len(report.unscored))
     assert info["运行开始时间"] == "—"  # built without the run: no run time, no hashes
     files = rows[rows.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
-    assert {r[0] for r in files} == {i.file for i in report.institutions} | {u.file for u in report.unscored}
+    assert {r[0] for r in files} == ({i.file for i in report.institutions} | {u.file for u in report.unscored}
+                                     | {NOT_A_WORKBOOK})
+    assert next(r[2] for r in files if r[0] == NOT_A_WORKBOOK) == "无法读取，无法确定县区，未纳入本报告"
+    assert (info["其他县区的表格（未纳入）"], info["无法确定县区的文件（未纳入，见下方文件列表）"]) == (1, 1)
     assert {r[1] for r in files} == {"—"}
 
 
@@ -312,7 +321,7 @@ def test_run_info_with_the_run_has_hashes(folder, rubric, tmp_path):
     files = rows[rows.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     sha = {f.file: f.sha256 for f in result.files}
     assert files and all(r[1] == sha[r[0]] for r in files)
-    assert {r[0]: r[1] for r in rows}["运行开始时间"] == result.started.strftime("%Y-%m-%d %H:%M:%S")
+    assert {r[0]: r[1] for r in rows}["运行开始时间"] == result.started.strftime("%Y年%-m月%-d日 %H:%M:%S")
 
 
 def test_text_starting_with_equals_stays_text(book, book_path):

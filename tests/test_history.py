@@ -207,7 +207,7 @@ def test_star_capped_within_a_year_of_rating(history_run):
     _, _, wb = history_run
     rows = {r["机构名称"]: r for r in sheet_rows(wb, "星级评定结果")}
     assert (rows["甲"]["片区排名"], rows["甲"]["评定星级"]) == (1, "一星级")
-    assert "2026-05-01 已评为一星级，不满 1 年不得评定高一等级，按排名应为三星级，现保持一星级" in rows["甲"]["备注"]
+    assert "2026年5月1日 已评为一星级，不满 1 年不得评定高一等级，按排名应为三星级，现保持一星级" in rows["甲"]["备注"]
     assert rows["丙"]["评定星级"] == "三星级" and rows["丙"]["备注"] is None  # a full year has passed
     assert rows["戊"]["评定星级"] == "一星级"  # 降级 on 2026-03-01 counts as the current rating
     public = {r["机构名称"]: r["星级"] for r in sheet_rows(wb, "公示", first="序号")}
@@ -221,7 +221,7 @@ def test_revoked_title_is_noted(history_run):
     _, _, wb = history_run
     rows = {r["机构名称"]: r for r in sheet_rows(wb, "星级评定结果")}
     assert rows["丁"]["评定星级"] == "二星级"  # its rank decides
-    assert rows["丁"]["备注"] == "曾于 2026-01-10 被撤销三星级称号"
+    assert rows["丁"]["备注"] == "曾于 2026年1月10日 被撤销三星级称号"
 
 
 def test_review_due_after_three_years(history_run):

@@ -29,6 +29,7 @@ from tuoyu_excel.render.history_template import write_history_template
 STAR = load_rubric("liuzhou_star")
 NOTICE = "2026-11-25"  # the 公示 from Wednesday 2026-11-25 over 5 working days ends on Tuesday 2026-12-01
 NAMED = "2026-12-05"  # the day of 命名, after the 公示
+NAMED_SHOWN = "2026年12月5日"  # as the results print it
 KEPT = "历史评定记录_更新至20261205.xlsx"
 # samples/README.md: “2026-05-10 刚评为一星级，按排名应为二星级，但定级不满一年，保持一星级”
 HELD = "柳州市柳江区快乐宝贝托育中心"
@@ -115,7 +116,7 @@ def test_a_later_run_within_a_year_caps_a_rising_institution(final, tmp_path, ca
     assert code == 1 and err == ""  # the county tie is back (same workbooks), nothing else
     rows = {r["机构名称"]: r for r in sheet_rows(openpyxl.load_workbook(tmp_path / "r.xlsx"), "星级评定结果")}
     assert (rows[RISING]["片区排名"], rows[RISING]["评定星级"]) == (1, "二星级")
-    assert f"{NAMED} 已评为二星级，不满 1 年不得评定高一等级，按排名应为三星级，现保持二星级" in rows[RISING]["备注"]
+    assert f"{NAMED_SHOWN} 已评为二星级，不满 1 年不得评定高一等级，按排名应为三星级，现保持二星级" in rows[RISING]["备注"]
     code, _, _ = run(capsys, later, tmp_path / "r2.xlsx", "--history", str(HISTORY), date="2027-06-01")
     control = {r["机构名称"]: r for r in sheet_rows(openpyxl.load_workbook(tmp_path / "r2.xlsx"), "星级评定结果")}
     assert control[RISING]["评定星级"] == "三星级"  # the cap comes from the kept history
@@ -128,8 +129,8 @@ def test_a_run_three_years_later_flags_the_review(final, tmp_path, capsys):
                        date="2029-12-05")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     rows = {r["机构名称"]: r for r in sheet_rows(wb, "星级评定结果")}
-    assert f"复审到期：{NAMED} 评为二星级，已满 3 年" in rows[RISING]["备注"]
-    assert f"复审到期：{NAMED} 评为三星级，已满 3 年" in rows[TIED[0]]["备注"]
+    assert f"复审到期：{NAMED_SHOWN} 评为二星级，已满 3 年" in rows[RISING]["备注"]
+    assert f"复审到期：{NAMED_SHOWN} 评为三星级，已满 3 年" in rows[TIED[0]]["备注"]
     due = read_history(kept, STAR).records
     assert f"复审到期 {len({r.key for r in due})} 家" in out
     code, out, _ = run(capsys, clean_samples(tmp_path / "差一天"), tmp_path / "r2.xlsx", "--history", str(kept),

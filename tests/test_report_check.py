@@ -96,9 +96,11 @@ def test_sheets_and_headers(report, rubric):
     assert wb[SUMMARY_SHEET].print_title_rows == "$3:$3"  # the header, not the title, repeats on every page
     assert [c.header for c in summary_columns(rubric)][:9] == [
         "文件", "机构名称", "统一社会信用代码", "所在县区", "状态", "错误数", "警告数", "综合得分", "核心指标得分率"]
-    assert tuple(c.value for c in wb[ISSUES_SHEET][1]) == ISSUE_HEADERS == (
+    assert wb[ISSUES_SHEET]["A1"].value == "柳州市托育机构星级评定——校验问题清单"
+    assert tuple(c.value for c in wb[ISSUES_SHEET][3]) == ISSUE_HEADERS == (
         "文件", "工作表", "单元格", "严重程度", "问题类型", "说明", "发现值", "应为", "代码")
-    for name, header in ((SUMMARY_SHEET, 3), (ISSUES_SHEET, 1)):
+    assert wb[ISSUES_SHEET].column_dimensions["I"].hidden  # the English code is neither shown nor printed
+    for name, header in ((SUMMARY_SHEET, 3), (ISSUES_SHEET, 3)):
         assert wb[name].freeze_panes == f"A{header + 1}"
         assert wb[name].auto_filter.ref.startswith(f"A{header}:")
 
@@ -119,7 +121,7 @@ def test_one_row_per_file(report, run_result):
 
 
 def test_one_row_per_issue_sorted(report, rubric):
-    body = rows(report, ISSUES_SHEET)[1:]
+    body = rows(report, ISSUES_SHEET)[3:]
     assert [(r[0], r[8], r[2] or "") for r in body] == expected_issues(rubric)
     by_code = {r[8]: r for r in body}
     over = by_code["SCORE_OVER_MAX"]
@@ -133,13 +135,13 @@ def test_one_row_per_issue_sorted(report, rubric):
 def test_error_rows_red_warning_rows_yellow(report):
     """A conditional format on 严重程度 (column D) tints each whole issue row."""
     ws = openpyxl.load_workbook(report)[ISSUES_SHEET]
-    assert {c.value for c in ws["D"][1:]} == {"错误", "警告"}
+    assert {c.value for c in ws["D"][3:]} == {"错误", "警告"}
     tints = {}
     for cf in ws.conditional_formatting:
-        assert str(cf.sqref) == f"A2:I{ws.max_row}"
+        assert str(cf.sqref) == f"A4:I{ws.max_row}"
         for rule in cf.rules:
             tints[rule.formula[0]] = rule.dxf.fill.bgColor.rgb[-6:]
-    assert tints == {'$D2="错误"': ERROR_FILL[1:], '$D2="警告"': WARNING_FILL[1:]}
+    assert tints == {'$D4="错误"': ERROR_FILL[1:], '$D4="警告"': WARNING_FILL[1:]}
 
 
 def test_user_text_is_never_a_formula(report):
@@ -154,8 +156,8 @@ def test_run_info(report, run_result, rubric):
     assert info["规则校验码"] == rubric.content_hash
     assert info["工具版本"].startswith("tuoyu_excel ") and info["规则名称"] == rubric.name
     assert info["评定阶段"] == "机构自评（按“自评得分”列）"
-    assert info["评定日期"] == EVAL_DATE.isoformat()
-    assert info["运行开始时间"] == run_result.started.strftime("%Y-%m-%d %H:%M:%S") and info["输入文件数"] == 4
+    assert info["评定日期"] == f"{EVAL_DATE.year}年{EVAL_DATE.month}月{EVAL_DATE.day}日"
+    assert info["运行开始时间"] == run_result.started.strftime("%Y年%-m月%-d日 %H:%M:%S") and info["输入文件数"] == 4
     assert info["问题数"] == f"{len(run_result.issues)}（错误 7 条，警告 3 条）"
     files = body[body.index(("输入文件", "校验值（SHA-256）", "状态", "机构名称")) + 1:]
     hashes = {r[0]: r[1] for r in files}
@@ -182,7 +184,7 @@ def test_city_rubric_and_no_files(tmp_path):
     path = write_check_report(result, tmp_path / "city.xlsx").path
     assert rows(path, SUMMARY_SHEET)[2:] == [("文件", "城市名称", "状态", "错误数", "警告数", "综合得分")]
     assert rows(path, SUMMARY_SHEET)[0][0] == "广西婴幼儿照护服务示范城市创建评分——校验报告"
-    assert rows(path, ISSUES_SHEET) == [ISSUE_HEADERS, (NO_ISSUES,) + (None,) * 8]
+    assert rows(path, ISSUES_SHEET)[2:] == [ISSUE_HEADERS, (NO_ISSUES,) + (None,) * 8]
 
 
 def test_single_file_run(rubric, inputs, tmp_path):

@@ -29,7 +29,7 @@ from tuoyu_excel.render.template.workbook import write_template
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 STARS = ("三星级", "二星级", "一星级", "未获评", "待裁定")
-COUNTY_HEADERS = ("申报", "参加排名", *STARS, "未达条件")
+COUNTY_HEADERS = ("申报", "参加排名", *STARS, "未达评定条件", "表格有错误")
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +63,23 @@ def summary_tables(path) -> tuple[dict[str, dict], dict[str, dict]]:
     return zones, counties
 
 
-def expected_counts(result) -> tuple[Counter, Counter, Counter]:
-    """(zone, star), (district, star) and district -> 未达条件, counted from the run itself."""
+def expected_counts(result) -> tuple[Counter, Counter, Counter, Counter]:
+    """(zone, star), (district, star), district -> 未达评定条件 and district -> 表格有错误, counted from the
+    run itself (error workbooks are not 未达评定条件: they were never assessed)."""
     by_zone = Counter((p.zone, p.star) for p in result.placements)
     by_district = Counter((p.candidate.district, p.star) for p in result.placements)
-    unmet = Counter()
-    for f in result.ineligible + result.excluded:
-        unmet[f.submission.text("district") if f.submission else ""] += 1
-    return by_zone, by_district, unmet
+    unmet, errors = Counter(), Counter()
+    for files, counter in ((result.ineligible, unmet), (result.excluded, errors)):
+        for f in files:
+            counter[f.submission.text("district") if f.submission else ""] += 1
+    return by_zone, by_district, unmet, errors
 
 
 def test_cached_counts_are_the_tools_counts(run, rubric):
     result, path = run
     zones, counties = summary_tables(path)
-    by_zone, by_district, unmet = expected_counts(result)
-    assert by_zone[("县", "待裁定")] == 2 and unmet[""] == 1  # the fixture has what the table must show
+    by_zone, by_district, unmet, errors = expected_counts(result)
+    assert by_zone[("县", "待裁定")] == 2 and errors[""] == 1  # the fixture has what the table must show
     for zone in ("城区", "县"):
         assert [zones[zone][s] for s in STARS] == [by_zone[(zone, s)] for s in STARS], zone
         assert zones[zone]["合计"] == sum(by_zone[(zone, s)] for s in STARS)
@@ -85,11 +87,12 @@ def test_cached_counts_are_the_tools_counts(run, rubric):
     for district in rubric.star.districts:
         ranked = sum(by_district[(district, s)] for s in STARS)
         row = counties[district]
-        assert [row[h] for h in COUNTY_HEADERS] == [ranked + unmet[district], ranked,
-                                                    *(by_district[(district, s)] for s in STARS), unmet[district]]
-    assert [counties[OTHER][h] for h in COUNTY_HEADERS] == [1, 0, 0, 0, 0, 0, 0, 1]
+        assert [row[h] for h in COUNTY_HEADERS] == [ranked + unmet[district] + errors[district], ranked,
+                                                    *(by_district[(district, s)] for s in STARS), unmet[district],
+                                                    errors[district]]
+    assert [counties[OTHER][h] for h in COUNTY_HEADERS] == [1, 0, 0, 0, 0, 0, 0, 0, 1]
     assert counties["合计"]["申报"] == len(result.run.files) == 17
-    assert counties["柳城县"]["未达条件"] == 1 and counties["鹿寨县"]["待裁定"] == 1
+    assert counties["柳城县"]["未达评定条件"] == 1 and counties["鹿寨县"]["待裁定"] == 1
     # python-calamine (what the tool itself reads with) sees the same cached values
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("汇总").to_python()
     zone_row = next(r for r in sheet if r[0] == "城区")
@@ -105,10 +108,12 @@ def test_counts_are_formulas_over_the_lists(run):
     assert zone_row[6].value == f"=SUM(B{zone_row[0].row}:F{zone_row[0].row})"
     county = next(r for r in ws.iter_rows() if r[0].value == "柳城县")
     n = county[0].row
-    assert [c.value for c in county[1:3]] == [f"=C{n}+I{n}", '=COUNTIFS(星级评定结果!$E:$E,"柳城县")']
-    assert county[8].value == '=COUNTIFS(未达条件名单!$C:$C,"柳城县")'
+    assert [c.value for c in county[1:3]] == [f"=C{n}+I{n}+J{n}", '=COUNTIFS(星级评定结果!$E:$E,"柳城县")']
+    assert county[8].value == f'=COUNTIFS(未达条件名单!$C:$C,"柳城县")-J{n}'
+    assert county[9].value == '=COUNTIFS(未达条件名单!$C:$C,"柳城县",未达条件名单!$D:$D,"=")'
     formulas = [v for v in cells.values() if v.startswith("=")]
-    assert all(re.fullmatch(r'=(COUNTIFS\((星级评定结果|未达条件名单)!\$[A-Z]:\$[A-Z],"[^"]+"(,星级评定结果!\$I:\$I,"[^"]+")?\)'
+    assert all(re.fullmatch(r'=(COUNTIFS\((星级评定结果|未达条件名单)!\$[A-Z]:\$[A-Z],"[^"]+"'
+                            r'(,(星级评定结果!\$I:\$I|未达条件名单!\$D:\$D),"[^"]+")?\)(-[A-Z]+\d+)?'
                             r'|SUM\([A-Z]+\d+:[A-Z]+\d+\)|[A-Z]+\d+(\+[A-Z]+\d+)*)', f) for f in formulas), formulas
 
 
@@ -122,7 +127,7 @@ def test_criteria_are_literal():
 
 @pytest.mark.office
 @pytest.mark.parametrize("which", ["run", "samples_run"])
-def test_counts_follow_a_star_changed_in_libreoffice(which, tmp_path, request):
+def test_counts_follow_a_star_changed_in_libreoffice(which, rubric, tmp_path, request):
     result, path = request.getfixturevalue(which)
     wb = openpyxl.load_workbook(path)  # formulas kept; openpyxl writes no cached values
     ws = wb["星级评定结果"]
@@ -140,7 +145,10 @@ def test_counts_follow_a_star_changed_in_libreoffice(which, tmp_path, request):
     before, _ = summary_tables(edited)
     assert before["城区"]["三星级"] is None  # no cached value left: only a recalculation can fill it in
     zones, counties = summary_tables(recalculate(edited, tmp_path / "lo"))
-    by_zone, by_district, unmet = expected_counts(result)
+    by_zone, by_district, unmet, errors = expected_counts(result)
+    for name in rubric.star.districts:  # recalculated: workbooks with errors apart from 未达评定条件
+        assert (counties[name]["未达评定条件"], counties[name]["表格有错误"]) == (unmet[name], errors[name]), name
+    assert counties["合计"]["表格有错误"] == len(result.excluded) and counties["合计"]["未达评定条件"] == len(result.ineligible)
     assert zones["城区"]["三星级"] == by_zone[("城区", "三星级")] - 1 == 2
     assert zones["城区"]["二星级"] == by_zone[("城区", "二星级")] + 1
     assert zones["县"]["三星级"] == by_zone[("县", "三星级")] + 1 and zones["县"]["待裁定"] == 1
@@ -231,7 +239,7 @@ def test_run_info_opens_with_a_human_summary_above_the_record(run):
     ws = openpyxl.load_workbook(path)["运行信息"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "运行信息"
-    assert rows[1][0].startswith("本工作簿由 tuoyu_excel ") and "按市级核验的“市级核验得分”列计算，评定日期 2026-11-22" in rows[1][0]
+    assert rows[1][0].startswith("本工作簿由 tuoyu_excel ") and "按市级核验的“市级核验得分”列计算，评定日期 2026年11月22日" in rows[1][0]
     assert rows[2][0] == f"共读取 17 个文件，发现问题 {len(result.run.issues)} 条（错误 1 条，警告 0 条）。"
     assert rows[3][0].startswith("参加排名 15 家：三星级 4 家，二星级 6 家，一星级 3 家，未获评 0 家，待裁定 2 家；"
                                  "未达评定条件 1 家，表格有错误、未参加评定 1 份。")

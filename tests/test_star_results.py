@@ -120,7 +120,7 @@ def test_sheet_names_and_headers_are_the_contract(main_run):
                                   "核验−初评", "核验−自评", "标注"]
     assert head["汇总"] == ["片区", "三星级", "二星级", "一星级", "未获评", "待裁定", "合计"]
     assert next(r for r in summary if r[0] == "县区") == ("县区", "申报", "参加排名", "三星级", "二星级", "一星级",
-                                                         "未获评", "待裁定", "未达条件")
+                                                         "未获评", "待裁定", "未达评定条件", "表格有错误")
     assert head["得分明细"][:4] == ["机构名称", "统一社会信用代码", "综合得分", "二、机构资质"]
     assert head["得分明细"][10:12] == ["1-01 依法登记备案", "1-02 运营年限与收托规模"]
     assert len(head["得分明细"]) == 3 + 7 + 68
@@ -135,7 +135,9 @@ def test_printable_sheets_carry_title_issuer_date_and_signature(main_run):
         ws = wb[name]
         assert ws["A1"].value == title, name
         byline = [v for v in next(ws.iter_rows(min_row=2, max_row=2, values_only=True)) if v]
-        assert byline == ["发布单位：柳州市卫生健康委", "评定日期：2026年11月22日"], name
+        # side by side, or on one line when the table is too narrow for both (a short 公示名单)
+        assert byline in (["发布单位：柳州市卫生健康委", "评定日期：2026年11月22日"],
+                          ["发布单位：柳州市卫生健康委　　评定日期：2026年11月22日"]), name
         assert "A1" in {str(r).split(":")[0] for r in ws.merged_cells.ranges}, name
     for name in ("汇总", "星级评定结果", "未达条件名单"):
         texts = [c.value for row in wb[name].iter_rows() for c in row if isinstance(c.value, str)]
@@ -151,7 +153,7 @@ def test_list_sheets_are_frozen_filtered_formatted_and_print_a4_landscape(main_r
         ws = wb[name]
         header, _ = header_span(ws)
         top = 2 if name == "得分明细" else 1  # its header has two rows: the parts over their items
-        assert header == {"自评与核验差异": 1, "校验问题": 1, "得分明细": 4}.get(name, 3), name
+        assert header == {"得分明细": 4}.get(name, 3), name
         assert ws.freeze_panes in (f"A{header + 1}", f"B{header + 1}"), name  # only the table's header frozen
         assert ws.print_title_rows == f"${header - top + 1}:${header}", name  # and repeated: not the title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
@@ -289,7 +291,9 @@ def test_stage_gaps_flag_large_differences(main_run):
 def test_summary_states_parameters(main_run):
     result, _, wb = main_run
     text = "\n".join(str(c) for row in wb["汇总"].iter_rows(values_only=True) for c in row if c is not None)
-    for expected in ("liuzhou_star", "2026.1", result.rubric.content_hash, "市级核验", "2026-11-22",
+    for technical in ("liuzhou_star", ".toml", result.rubric.content_hash, "2026-11-22"):  # only on 运行信息
+        assert technical not in text, technical
+    for expected in (result.rubric.name, "2026.1", "市级核验", "2026年11月22日",
                      "综合得分不低于 750 分（含）", "核心指标合计得分率不低于 80%", "名额 18 家",
                      "第 1—3 名 三星级；第 4—9 名 二星级；第 10—18 名 一星级", "名额 12 家"):
         assert expected in text, expected
@@ -302,8 +306,8 @@ def test_run_info(main_run):
     values = [row for row in wb["运行信息"].iter_rows(values_only=True)]
     info = {r[0]: r[1] for r in values}
     assert info["工具版本"].startswith("tuoyu_excel ")
-    assert info["规则校验码"] == result.rubric.content_hash and info["评定日期"] == "2026-11-22"
-    assert info["运行开始时间"] == result.run.started.strftime("%Y-%m-%d %H:%M:%S")
+    assert info["规则校验码"] == result.rubric.content_hash and info["评定日期"] == "2026年11月22日"
+    assert info["运行开始时间"] == result.run.started.strftime("%Y年%-m月%-d日 %H:%M:%S")
     for f in result.run.files:
         assert info[f.file] == hashlib.sha256(f.path.read_bytes()).hexdigest()
 
@@ -461,3 +465,19 @@ def test_cli_star_issues_found(main_run, tmp_path, capsys):
     assert "共读取 48 个文件：表格有错误、未参加评定 4 份，未达评定条件 11 家，参加排名 33 家。" in out
     assert "城区：三星级 3 家，二星级 6 家，一星级 9 家，未获评 2 家，待裁定 0 家" in out
     assert "未参加评定：broken.xlsx（无法读取" in out
+
+
+def test_details_and_gaps_follow_the_ranking_not_the_file_names(main_run, rubric):
+    """得分明细 and 自评与核验差异 list the institutions as 星级评定结果 does (zone, then rank), then those not
+    ranked by 所在县区 and score: an institution that failed a condition is not first for its file's name."""
+    result, _, wb = main_run
+    zones = [z.name for z in rubric.star.zones]
+    ranked = [p.candidate.name for p in sorted(result.placements, key=lambda p: (zones.index(p.zone), p.rank,
+                                                                                 p.candidate.key))]
+    districts = list(rubric.star.districts)
+    rest = [f.submission.text("name") for f in sorted(
+        result.ineligible, key=lambda f: (districts.index(f.submission.text("district")), -f.card.total, f.file))]
+    details = [r["机构名称"] for r in sheet_rows(wb, "得分明细")]
+    assert details == ranked + rest and set(rest) and details != sorted(details)
+    gaps = [r["机构名称"] for r in sheet_rows(wb, "自评与核验差异")]
+    assert list(dict.fromkeys(gaps)) == details

@@ -104,7 +104,7 @@ def test_an_annotated_copy_whose_worker_dies_leaves_nothing_behind(tmp_path, mon
     result = pipeline.run(folder, STAR, "city", EVAL_DATE)
     result.files[0].issues.append(make_issue("FIELD_MISSING", "机构.xlsx", expected="举办者"))
 
-    def dies_while_saving(f, out_dir):
+    def dies_while_saving(f, out_dir, rubric):
         (out_dir / f".{os.getpid()}.{path.stem}.tmp.xlsx").write_bytes(b"PK\x03\x04 half")  # as atomic_path names it
         os._exit(1)
 

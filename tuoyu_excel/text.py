@@ -53,6 +53,11 @@ def date_from_text(text: str) -> dt.date | None:
     return None
 
 
+def chinese_date(day: dt.date) -> str:
+    """The one date style of everything printed: 2026年11月22日 (never 2026-11-22)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def display_name(name: str) -> str:
     """A file name as text anyone can show: names read from disk may hold bytes that are not UTF-8
     (a zip made on Chinese Windows, unpacked on Linux, leaves GBK bytes as surrogate escapes).

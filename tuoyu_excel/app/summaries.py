@@ -16,7 +16,7 @@ from tuoyu_excel.issues import ERROR
 from tuoyu_excel.layout.results import WITHHELD
 from tuoyu_excel.render.check_report import sorted_issues
 from tuoyu_excel.render.county.report import other_county_note, summary_line
-from tuoyu_excel.render.print_page import chinese_date
+from tuoyu_excel.text import chinese_date
 
 SHOWN_ISSUES = 20  # check: issues listed before "……另有 N 条"
 SHOWN_RANKS = 5  # city: places listed
@@ -175,9 +175,9 @@ def kept_history_lines(result: StarResult, carried: CarriedHistory, named_on: dt
 
 def kept_history_about(result: StarResult, carried: CarriedHistory, named_on: dt.date) -> list[str]:
     """The lines the kept history's 说明 sheet adds: where its records came from."""
-    return [f"本表由星级评定（评定日期 {result.run.eval_date.isoformat()}）生成：原历史记录 "
+    return [f"本表由星级评定（评定日期 {chinese_date(result.run.eval_date)}）生成：原历史记录 "
             f"{len(carried.records) - carried.added} 条，本次命名的机构新增“有效”记录 {carried.added} 条，日期为命名日期 "
-            f"{named_on.isoformat()}（经公示核查不予命名的机构不记录）。明年评定时请指定本表为历史评定记录。"]
+            f"{chinese_date(named_on)}（经公示核查不予命名的机构不记录）。明年评定时请指定本表为历史评定记录。"]
 
 
 def city_summary(result: CityResult) -> list[str]:

@@ -140,6 +140,12 @@ REPORT_SETTINGS = (
     Setting("托位数字段", "report.capacity_field", "key", "初评报告显示的备案托位数字段代码", required=False),
     Setting("收托人数字段", "report.enrolled_field", "key", "实际收托人数字段代码（不得超过托位数）", required=False),
     Setting("普惠字段", "report.puhui_field", "key", "初评报告显示的是否普惠字段代码", required=False),
+    Setting("退回报送单位", "report.return_to", "text",
+            "标注副本（校验意见）中改正后报送的单位，如 县区卫生健康局；不填则留横线手写", required=False),
+    Setting("退回联系人及电话", "report.return_contact", "text",
+            "标注副本中报送单位的联系人及电话；不填则留横线手写", required=False),
+    Setting("退回期限", "report.return_deadline", "text",
+            "标注副本中改正后报送的期限，如 收到后5个工作日内；不填则留横线手写", required=False),
 )
 CITY_SETTINGS = (
     Setting("参评城市", "city.cities", "list", "用“、”分隔，顺序即下拉列表中的顺序"),

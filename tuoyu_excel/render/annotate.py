@@ -1,6 +1,7 @@
 """Annotated copies that go back to the institutions: each offending cell filled red (错误) or orange
 (警告), clearly unlike the template's pale-yellow input cells, with a comment saying why, plus a first
-sheet 校验意见 (a title, what to do, then every issue of the file by its Chinese name). Everything is
+sheet 校验意见 (render/opinion_sheet.py: a title, what to do, where to send it back, then every issue of
+the file by its Chinese name, item and cell). Everything is
 worded for whoever filled the file in (``Issue.for_submitter``): no advice meant for the official.
 
 The original is never written: its bytes are read once, hashed (they must match the
@@ -21,10 +22,9 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuoyu_excel.core.pipeline import FileResult, RunResult
@@ -32,23 +32,15 @@ from tuoyu_excel.core.supervisor import Failure, isolated_map
 from tuoyu_excel.errors import OutputError
 from tuoyu_excel.issues import ERROR, Issue
 from tuoyu_excel.render.check_report import sorted_issues
-from tuoyu_excel.render.formats import MARK_ERROR_FILL, MARK_WARNING_FILL, display_width, row_height
+from tuoyu_excel.render.formats import display_width
+from tuoyu_excel.render.opinion_sheet import ERROR_FILL, OPINION_SHEET, WARNING_FILL, add_opinion_sheet, clean
 from tuoyu_excel.render.output import OVERWRITE, RENAME, atomic_path, current_policy, output_policy, prepare_output
+from tuoyu_excel.spec.model import Rubric
 
-OPINION_SHEET = "校验意见"
+__all__ = ["AUTHOR", "ERROR_FILL", "OPINION_SHEET", "WARNING_FILL", "annotate_copies", "annotate_file", "mark_cells"]
+
 AUTHOR = "tuoyu_excel"
 EDITABLE_SUFFIXES = (".xlsx", ".xlsm")
-ERROR_FILL = "FF" + MARK_ERROR_FILL[1:]  # strong red and orange: clearly unlike the template's pale-yellow
-WARNING_FILL = "FF" + MARK_WARNING_FILL[1:]  # input cells (formats.INPUT_FILL)
-# the institution's list: no file column (it is this file) and no issue code (the 问题类型 names it)
-OPINION_HEADERS = ("序号", "工作表", "单元格", "严重程度", "问题类型", "说明（请按此修改）", "发现值", "应为")
-OPINION_WIDTHS = (6, 10, 8, 9, 18, 64, 18, 16)
-SEVERITY_COL = OPINION_HEADERS.index("严重程度")
-HEADER_ROW = 4  # under the title, the file's name and what to do
-_WRAPPED = (5, 6, 7)  # 说明, 发现值, 应为: measured for the row height
-OPINION_TITLE = "校验意见"
-OPINION_GUIDE = ("以下是对本表格的校验意见，共 {n} 条（错误 {e} 条，警告 {w} 条）。请按“说明”逐条修改：红色单元格为错误，"
-                 "必须改正；橙色单元格为警告，请核对。单元格上的批注写明了原因。改好后请保存本表格并重新提交。")
 # a file preflight could not open is not handed to openpyxl (it may be a zip bomb, encrypted, …)
 _UNOPENABLE = frozenset({"FILE_NOT_SPREADSHEET", "FILE_ENCRYPTED", "FILE_CORRUPT", "FILE_TOO_LARGE", "SHEET_TOO_LARGE",
                          "FILE_UNSAFE_XML",
@@ -76,14 +68,14 @@ def annotate_copies(result: RunResult, out_dir: Path) -> list[Annotation]:
     policy = OVERWRITE if current_policy() == OVERWRITE else RENAME
     todo = [f for f in result.files if f.issues]
     workers = max(1, min(ANNOTATE_WORKERS, os.cpu_count() or 1, len(todo)))
-    done = isolated_map(_annotate_under, [(f, Path(out_dir), policy) for f in todo], workers=workers)
+    done = isolated_map(_annotate_under, [(f, Path(out_dir), policy, result.rubric) for f in todo], workers=workers)
     return [_failed(f, got, Path(out_dir)) if isinstance(got, Failure) else got
             for f, got in zip(todo, done, strict=True)]
 
 
-def _annotate_under(f: FileResult, out_dir: Path, policy: str) -> Annotation:
+def _annotate_under(f: FileResult, out_dir: Path, policy: str, rubric: Rubric) -> Annotation:
     with output_policy(policy):  # the policy travels with the call (a worker does not share this context)
-        return annotate_file(f, out_dir)
+        return annotate_file(f, out_dir, rubric)
 
 
 def _failed(f: FileResult, failure: Failure, out_dir: Path) -> Annotation:
@@ -114,8 +106,9 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.0f}"
 
 
-def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
-    """Annotate one checked input; the original is only read, never written."""
+def annotate_file(f: FileResult, out_dir: Path, rubric: Rubric | None) -> Annotation:
+    """Annotate one checked input; the original is only read, never written. `rubric`: the one it was
+    checked by (names the items and fields of 校验意见; None: cells only)."""
     if not f.sha256 or any(i.code in _UNOPENABLE for i in f.issues):
         return f.file, None, NO_OPEN
     if f.path.suffix.lower() not in EDITABLE_SUFFIXES:
@@ -134,7 +127,7 @@ def annotate_file(f: FileResult, out_dir: Path) -> Annotation:
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=f.path.suffix.lower() == ".xlsm", keep_links=True)
             marked = mark_cells(wb, f.issues)
-            add_opinion_sheet(wb, sorted_issues([f]), f.file)
+            add_opinion_sheet(wb, sorted_issues([f]), f.file, rubric)
         except Exception as exc:  # noqa: BLE001 — any library failure on a foreign file is a reason, not a crash
             return f.file, None, f"无法打开此文件进行标注（{type(exc).__name__}），请查看校验报告"
     out = prepare_output(out_dir / f.file)
@@ -161,11 +154,6 @@ def _save(wb, path: Path) -> str:
     return ""
 
 
-def _clean(text: str) -> str:
-    """Text openpyxl will accept (it refuses control characters)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
 def mark_cells(wb, issues: list[Issue]) -> int:
     """Fill and comment every located issue; several issues on one cell share one comment. Returns cells marked."""
     by_cell: dict[tuple[str, str], list[Issue]] = {}
@@ -183,7 +171,7 @@ def mark_cells(wb, issues: list[Issue]) -> int:
         text = "\n".join(f"【{i.severity}】{i.for_submitter}" for i in found)
         if cell.comment is not None and cell.comment.text:
             text = f"{cell.comment.text}\n{text}"
-        cell.comment = readable_comment(_clean(text))
+        cell.comment = readable_comment(clean(text))
     return marked
 
 
@@ -206,74 +194,3 @@ def readable_comment(text: str, width_px: int = 320) -> Comment:
     chars_per_line = max(width_px // 7 - 2, 10)
     lines = sum(max(1, math.ceil(display_width(part) / chars_per_line)) for part in text.split("\n"))
     return Comment(text, AUTHOR, height=min(40 + lines * 18, 600), width=width_px)
-
-
-def opinion_row(n: int, issue: Issue) -> list[object]:
-    """One row of 校验意见, in the order of OPINION_HEADERS, worded for the institution."""
-    return [n, issue.sheet, issue.cell, issue.severity, issue.title, issue.for_submitter, issue.found, issue.expected]
-
-
-def add_opinion_sheet(wb, issues: list[Issue], file: str = "") -> None:
-    """A first sheet telling the institution what to fix: a title, the file's name, what to do, then one
-    row per issue of the file (file-level ones too); opened on load."""
-    if OPINION_SHEET in wb.sheetnames:  # a copy annotated before: replace its list
-        del wb[OPINION_SHEET]
-    ws = wb.create_sheet(OPINION_SHEET, 0)
-    last = get_column_letter(len(OPINION_HEADERS))
-    for col, width in enumerate(OPINION_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    errors = sum(1 for i in issues if i.severity == ERROR)
-    guide = OPINION_GUIDE.format(n=len(issues), e=errors, w=len(issues) - errors)
-    lines = ((OPINION_TITLE, Font(bold=True, size=16), Alignment(horizontal="center", vertical="center"), 30),
-             (f"表格：{file}" if file else "", Font(size=11), Alignment(vertical="center"), 20),
-             (guide, Font(size=11), Alignment(wrap_text=True, vertical="center"),
-              row_height([(guide, sum(OPINION_WIDTHS))], minimum=20)))
-    for r, (text, font, alignment, height) in enumerate(lines, start=1):
-        ws.merge_cells(f"A{r}:{last}{r}")
-        _write_literal(ws.cell(r, 1), _clean(text))
-        ws.cell(r, 1).font, ws.cell(r, 1).alignment = font, alignment
-        ws.row_dimensions[r].height = height
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="center")
-    for col, header in enumerate(OPINION_HEADERS, start=1):
-        ws.cell(HEADER_ROW, col, header).font = bold
-    for r, issue in enumerate(issues, start=HEADER_ROW + 1):
-        values = opinion_row(r - HEADER_ROW, issue)
-        fill = PatternFill("solid", fgColor=ERROR_FILL if issue.severity == ERROR else WARNING_FILL)
-        for col, value in enumerate(values, start=1):
-            _write_literal(ws.cell(r, col), value)
-            ws.cell(r, col).alignment = wrap
-        ws.cell(r, SEVERITY_COL + 1).fill = fill
-        ws.row_dimensions[r].height = row_height([(str(values[c]), OPINION_WIDTHS[c]) for c in _WRAPPED])
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(issues), 1)}"
-    _print_setup(ws)
-    _select_only(wb, ws)
-
-
-def _print_setup(ws) -> None:
-    """A4 landscape, one page wide, the header row (not the title) on every page, page numbers."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def _write_literal(cell, value: object) -> None:
-    """openpyxl turns a string starting with "=" into a formula; user text must stay text."""
-    if value == "":
-        return
-    if isinstance(value, str):
-        cell.value = _clean(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-
-
-def _select_only(wb, ws) -> None:
-    """Open on `ws`; more than one selected tab would put Excel in group-editing mode."""
-    for other in wb.worksheets:
-        other.sheet_view.tabSelected = other is ws
-    wb.active = ws

@@ -17,11 +17,12 @@ from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.render.cells import put
-from tuoyu_excel.render.formats import ERROR_FILL, OK_FILL, WARNING_FILL, cell, make_formats
+from tuoyu_excel.render.formats import ERROR_FILL, OK_FILL, WARNING_FILL, cell, make_formats, row_height
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
-from tuoyu_excel.render.print_page import heading_for, setup_page, write_heading
+from tuoyu_excel.render.print_page import fit_widths, heading_for, setup_page, write_heading
 from tuoyu_excel.render.run_info import RUN_SHEET, InputFile, RunInfo, write_run_info
+from tuoyu_excel.render.tables import INT, TEXT, Col, column_floors
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
@@ -29,6 +30,7 @@ from tuoyu_excel.spec.model import Rubric
 SUMMARY_SHEET = "汇总"
 REPORT_TITLE = "校验报告"
 ISSUES_SHEET = "问题清单"
+ISSUES_TITLE = "校验问题清单"
 INFO_SHEET = RUN_SHEET
 STATUS_FILLS = {STATUS_OK: OK_FILL, STATUS_WARN: WARNING_FILL, STATUS_ERROR: ERROR_FILL,
                 STATUS_UNREADABLE: ERROR_FILL}
@@ -105,7 +107,8 @@ def write_check_report(result: RunResult, wanted: Path) -> OutputPath:
     with writing_workbook(out.path, "校验报告") as wb:
         fmts = make_formats(wb, FORMATS)
         _write_summary(wb, fmts, result)
-        write_issues_sheet(wb, fmts, ISSUES_SHEET, sorted_issues(result.files))
+        write_issues_sheet(wb, fmts, ISSUES_SHEET, sorted_issues(result.files),
+                           heading_for(result.rubric, ISSUES_TITLE, result.eval_date))
         write_run_info(wb, fmts, dataclasses.replace(run_info(result), summary=(_status_line(result),)))
     return out
 
@@ -127,18 +130,24 @@ def _status_line(result: RunResult) -> str:
 
 
 def _write_summary(wb, fmts, result: RunResult) -> None:
-    """One row per file under the printable heading (title, issuing unit, date)."""
+    """One row per file under the printable heading (title, issuing unit, date); text columns wrap, each
+    row as tall as its longest text (a long file name never runs over the next row)."""
     ws = wb.add_worksheet(SUMMARY_SHEET)
     cols = summary_columns(result.rubric)
+    rows = [summary_row(f, result.rubric) for f in result.files]
+    measured = [Col(col.header, TEXT if col.kind == "text" else INT) for col in cols]
+    widths = fit_widths([col.width for col in cols], column_floors(measured, rows, [col.width for col in cols]))
     heading = heading_for(result.rubric, REPORT_TITLE, result.eval_date)
-    header = write_heading(ws, fmts, heading, [col.width for col in cols])
+    header = write_heading(ws, fmts, heading, widths)
     for c, col in enumerate(cols):
         ws.write_string(header, c, col.header, fmts["header"])
-    ws.set_row(header, 22)
+    ws.set_row(header, row_height([(col.header, w) for col, w in zip(cols, widths, strict=True)], minimum=22))
     ws.freeze_panes(header + 1, 0)
     setup_page(ws, header)
-    for r, f in enumerate(result.files, start=header + 1):
-        for c, (col, value) in enumerate(zip(cols, summary_row(f, result.rubric), strict=True)):
+    for r, row in enumerate(rows, start=header + 1):
+        texts = [(str(v), w) for v, col, w in zip(row, cols, widths, strict=True) if col.kind == "text" and v]
+        ws.set_row(r, row_height(texts))
+        for c, (col, value) in enumerate(zip(cols, row, strict=True)):
             _write_value(ws, r, c, col.kind, value, fmts)
     ws.autofilter(header, 0, header + max(len(result.files), 1), len(cols) - 1)
     ws.activate()
@@ -152,4 +161,4 @@ def _write_value(ws, r: int, c: int, kind: str, value: object, fmts) -> None:
     elif kind in ("int", "score", "percent"):
         put(ws, r, c, float(value), fmts[SUMMARY_FORMATS[kind]])
     else:
-        put(ws, r, c, str(value), fmts["text" if len(str(value)) > 20 else "plain"])
+        put(ws, r, c, str(value), fmts["text"])

@@ -30,6 +30,8 @@ SHEET_AVERAGES = "全区平均水平"
 SHEET_ISSUES = "校验问题"
 SHEET_INFO = RUN_SHEET
 AVERAGE_HEADERS = ("编号", "指标", "单位", "全区平均水平", "依据", "覆盖城市数", "分子合计", "分母合计", "计算方法")
+AVERAGE_WIDTHS = (5, 14, 8, 10, 12, 8, 12, 12, 30)  # one A4 landscape page at 9 pt or more
+DETAIL_WIDTHS = (5, 6, 14, 4, 7)  # then 6 a city: 14 cities on an A4 landscape page at 8 pt or more
 RATE_HEADERS = ("编号", "指标", "城市", "本市比率", "全区平均水平", "比较结果", "分子", "分母", "得分")
 TIE_RULE = "总分相同的城市并列同一名次，下一名次顺延（如 1、1、3），并列城市按城市列表顺序排列；细则未规定并列时如何排序"
 REPORTER_KEY = "reporter"  # the 填报单位 form field (keys are stable; labels may be edited)
@@ -67,7 +69,7 @@ def _head(ws, fmts, result: CityResult, name: str, info: str, headers: list[str]
     heading = heading_for(result.rubric, name, result.run.eval_date, (info,))
     header = write_heading(ws, fmts, heading, widths)
     ws.write_row(header, 0, headers, fmts["header"])
-    ws.set_row(header, 30)
+    ws.set_row(header, row_height(list(zip(headers, widths, strict=True)), minimum=30))
     ws.freeze_panes(header + 1, 0)
     setup_page(ws, header)
     return header + 1
@@ -82,7 +84,8 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
     stage = result.rubric.stage(result.run.stage)
     info = (f"评分阶段：{stage.label}（“{stage.header}”列）。全区平均水平：{result.basis_text()}。"
             f"{TIE_RULE}。")
-    r = first = _head(ws, fmts, result, SHEET_RANK, info, headers, [6, 10, 8] + [11] * (2 * len(parts)) + [40])
+    widths = [4, 8, 7] + [7] * len(parts) + [8] * len(parts) + [14]  # headers wrap: A4 landscape at 8 pt or more
+    r = first = _head(ws, fmts, result, SHEET_RANK, info, headers, widths)
     for placed in result.ranking:
         s = placed.score
         put(ws, r, 0, placed.rank, fmts["int"])
@@ -92,15 +95,18 @@ def _write_ranking(wb, fmts, result: CityResult) -> None:
             put(ws, r, 3 + k, s.parts[p.code], fmts["score_2dp"])
             put(ws, r, 3 + len(parts) + k, s.part_rate(p.code), fmts["rate_2dp"])
         ws.write_string(r, len(headers) - 1, placed.note, fmts["text"])
+        ws.set_row(r, row_height([(placed.note, widths[-1]), (s.city, widths[1])]))
         r += 1
     for city, note in _unranked(result):
         ws.write_string(r, 0, "—", fmts["center"])
         ws.write_string(r, 1, city, fmts["text"])
         ws.write_string(r, len(headers) - 1, note, fmts["text"])
+        ws.set_row(r, row_height([(note, widths[-1]), (city, widths[1])]))
         r += 1
     r = write_signature(ws, fmts, r, len(headers))
-    if result.ranking:
-        ws.insert_chart(r + 1, 0, _chart(wb, parts, first, len(result.ranking)))
+    if result.ranking:  # on a page of its own: a chart cut across two pages reads badly
+        ws.set_h_pagebreaks([r + 1])
+        ws.insert_chart(r + 1, 0, _chart(wb, parts, first, len(result.ranking), sum(int(7 * w + 5) for w in widths)))
 
 
 def _unranked(result: CityResult) -> list[tuple[str, str]]:
@@ -117,8 +123,9 @@ def _unranked(result: CityResult) -> list[tuple[str, str]]:
     return rows
 
 
-def _chart(wb, parts, first: int, n: int):
-    """Each part's 得分率 by city over the ranking's rows first..first+n-1 (their header above)."""
+def _chart(wb, parts, first: int, n: int, width: int):
+    """Each part's 得分率 by city over the ranking's rows first..first+n-1 (their header above), `width`
+    pixels wide (the table's: a wider chart would widen the printed page and shrink the table)."""
     chart = wb.add_chart({"type": "column"})
     last = first + n - 1
     for k in range(len(parts)):
@@ -129,7 +136,7 @@ def _chart(wb, parts, first: int, n: int):
     chart.set_x_axis({"name": "城市"})
     chart.set_y_axis({"name": "得分率", "min": 0, "max": 1, "num_format": "0%"})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 1100, "height": 440})
+    chart.set_size({"width": width, "height": 440})
     return chart
 
 
@@ -143,7 +150,7 @@ def _write_detail(wb, fmts, result: CityResult) -> None:
     headers = ["编号", "部分", "项目", "分值", "计分方式"] + [s.city for s in scores]
     info = (f"每列一个城市（按名次排列）。“工具核算”的项目由工具根据基础数据计算，以核算结果为准；"
             f"橙色单元格表示“{header}”列填写的分数与核算结果不同（见“{SHEET_ISSUES}”）。")
-    r = _head(ws, fmts, result, SHEET_DETAIL, info, headers, [7, 12, 24, 6, 10] + [9] * len(scores))
+    r = _head(ws, fmts, result, SHEET_DETAIL, info, headers, [*DETAIL_WIDTHS] + [6] * len(scores))
     for part in (p for p in rubric.parts if not p.veto):
         ws.write_row(r, 0, ["", part.name, "小计"], fmts["part"])
         put(ws, r, 3, part.total, fmts["part_points"])
@@ -163,6 +170,7 @@ def _write_detail(wb, fmts, result: CityResult) -> None:
 
 def _detail_row(ws, fmts, r: int, item: Item, part: str, header: str, scores: list[CityScore]) -> None:
     ws.write_row(r, 0, [item.code, part, item.title], fmts["text"])
+    ws.set_row(r, row_height([(part, DETAIL_WIDTHS[1]), (item.title, DETAIL_WIDTHS[2])]))
     put(ws, r, 3, item.points, fmts["points"])
     ws.write_string(r, 4, "工具核算" if item.computed else header, fmts["center"])
     for c, s in enumerate(scores, 5):
@@ -197,7 +205,7 @@ def _write_averages(wb, fmts, result: CityResult) -> None:
     rubric = result.rubric
     info = ("“高于”不含等于：本市比率高于全区平均水平才得分，等于或低于不得分。比较按未经四舍五入的精确值进行，"
             "表中数值四舍五入保留两位小数显示。“计算”的全区平均水平 = 参与评分各市分子合计 ÷ 分母合计。")
-    r = _head(ws, fmts, result, SHEET_AVERAGES, info, AVERAGE_HEADERS, [7, 20, 10, 13, 18, 11, 14, 14, 46])
+    r = _head(ws, fmts, result, SHEET_AVERAGES, info, AVERAGE_HEADERS, list(AVERAGE_WIDTHS))
     for item in comparative_items(rubric):
         avg = result.averages[item.code]
         ws.write_row(r, 0, [item.code, item.title, unit_label(item)], fmts["text"])
@@ -207,7 +215,8 @@ def _write_averages(wb, fmts, result: CityResult) -> None:
         _figure(ws, fmts, r, 6, avg.numerator)
         _figure(ws, fmts, r, 7, avg.denominator)
         ws.write_string(r, 8, _method(item, rubric), fmts["text"])
-        ws.set_row(r, row_height([(_method(item, rubric), 46)]))
+        ws.set_row(r, row_height([(_method(item, rubric), AVERAGE_WIDTHS[8]), (item.title, AVERAGE_WIDTHS[1]),
+                                  (avg.basis, AVERAGE_WIDTHS[4])]))
         r += 1
     r += 1
     ws.write_row(r, 0, RATE_HEADERS, fmts["header"])
@@ -232,6 +241,7 @@ def _rate_row(ws, fmts, r: int, item: Item, s: CityScore, avg: Average) -> None:
     computed = s.computed[item.code]
     rate = computed.rate
     ws.write_row(r, 0, [item.code, item.title, s.city], fmts["text"])
+    ws.set_row(r, row_height([(item.title, AVERAGE_WIDTHS[1])]))
     _rate_cell(ws, fmts, r, 3, rate.value if rate else None, item)
     _rate_cell(ws, fmts, r, 4, avg.value, item)
     ws.write_string(r, 5, computed.outcome, fmts["center"])
@@ -246,7 +256,8 @@ ISSUES_NOTE = "“错误”须改正后重新运行，有错误的评分表不�
 
 
 def _write_issues(wb, fmts, result: CityResult) -> None:
-    write_issues_sheet(wb, fmts, SHEET_ISSUES, result.issues, note=ISSUES_NOTE)
+    write_issues_sheet(wb, fmts, SHEET_ISSUES, result.issues, heading_for(result.rubric, SHEET_ISSUES, result.run.eval_date),
+                       note=ISSUES_NOTE)
 
 
 def _settings(result: CityResult) -> list[tuple[str, object]]:

@@ -18,6 +18,7 @@ OK_FILL = "#C6EFCE"  # light green: 通过
 MARK_ERROR_FILL = "#FF5050"  # an annotated copy's cells: strong red (错误) and orange (警告), saturated,
 MARK_WARNING_FILL = "#FF9933"  # so that neither looks like the pale-yellow INPUT_FILL of a template
 LINE_HEIGHT = 14.0  # points per text line at 10 pt
+CHINESE_DATE = 'yyyy"年"m"月"d"日"'  # the one date style of printed sheets (text.chinese_date for text)
 
 
 CELL = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}  # a bordered table cell
@@ -64,7 +65,7 @@ STANDARD: dict[str, dict] = {
     # numbers
     "num": wrapped(align="center"),
     "pct": wrapped(align="center", num_format="0.00%"),
-    "date_left": wrapped(align="left", num_format="yyyy-mm-dd"),
+    "date_left": wrapped(align="left", num_format=CHINESE_DATE),
     "part_number": wrapped(bold=True, align="center", bg_color=PART_FILL, num_format="0.0#"),
     "total": wrapped(bold=True, align="center", num_format="0.0#"),
     "total_label": wrapped(bold=True),
@@ -75,8 +76,8 @@ STANDARD: dict[str, dict] = {
     "score": cell(num_format="0.00"),
     "rate": cell(num_format="0.0%"),
     "int": cell(num_format="0", align="center"),
-    "date": cell(num_format="yyyy-mm-dd", align="center"),
-    "cn_date_label": cell(num_format='yyyy"年"m"月"d"日"', align="center"),  # a date shown beside its label
+    "date": cell(num_format=CHINESE_DATE, align="center"),
+    "cn_date_label": cell(num_format=CHINESE_DATE, align="center"),  # a date shown beside its label
     "pending": {"bg_color": PENDING_FILL, "font_color": WARN_COLOR, "bold": True},
     # row tints by severity (conditional formats of the 校验问题 sheet)
     "error_row": {"bg_color": ERROR_FILL},

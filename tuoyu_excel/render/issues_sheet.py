@@ -1,8 +1,11 @@
 """The 校验问题 sheet: the same columns in every workbook that lists issues (check report, star and
-city results, county 初评报告), one row per issue, header in row 1 (filter, sort, paste elsewhere).
+city results, county 初评报告), one row per issue under the printable heading (title, issuing unit, date),
+the header row filtered (filter, sort, paste elsewhere).
 
-Rows of 错误 are tinted red and rows of 警告 yellow by a conditional format on 严重程度, which also
-works on the streamed (constant-memory) star results.
+The last column, 代码 (the issue's stable English code, for whoever maintains the tool), is hidden: it is
+neither seen nor printed, the 问题类型 names the problem in Chinese. Rows of 错误 are tinted red and rows of
+警告 yellow by a conditional format on 严重程度, which also works on the streamed (constant-memory) star
+results.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tuoyu_excel.issues import ERROR, WARNING, Issue
+from tuoyu_excel.render.print_page import Heading
 from tuoyu_excel.render.tables import Col, table_sheet
 
 ISSUE_COLS = (Col("文件", max_width=36), Col("工作表"), Col("单元格"), Col("严重程度"), Col("问题类型", max_width=20),
@@ -17,6 +21,7 @@ ISSUE_COLS = (Col("文件", max_width=36), Col("工作表"), Col("单元格"), C
               Col("代码", max_width=12))
 ISSUE_HEADERS = tuple(c.header for c in ISSUE_COLS)
 SEVERITY_COL = ISSUE_HEADERS.index("严重程度")
+CODE_COL = ISSUE_HEADERS.index("代码")
 NO_ISSUES = "未发现问题"
 
 
@@ -26,18 +31,20 @@ def issue_row(issue: Issue) -> list[object]:
             issue.expected, issue.code]
 
 
-def write_issues_sheet(wb, fmts: dict, name: str, issues: Sequence[Issue], note: str = ""):
-    """A sheet `name` listing `issues` (in the order given) and returning it; `note` (what to do about
-    them) goes two rows under the list."""
+def write_issues_sheet(wb, fmts: dict, name: str, issues: Sequence[Issue], heading: Heading, note: str = ""):
+    """A sheet `name` listing `issues` (in the order given) under `heading` and returning it; `note` (what
+    to do about them) goes two rows under the list."""
     rows = [issue_row(i) for i in issues]
-    ws = table_sheet(wb, fmts, name, ISSUE_COLS, rows)
+    ws = table_sheet(wb, fmts, name, ISSUE_COLS, rows, heading)
+    ws.set_column(CODE_COL, CODE_COL, None, None, {"hidden": True})
+    first = heading.rows + 1  # the first issue's row (0-based)
     if rows:
         letter = chr(ord("A") + SEVERITY_COL)
         for severity, fmt in ((ERROR, "error_row"), (WARNING, "warning_row")):
-            ws.conditional_format(1, 0, len(rows), len(ISSUE_COLS) - 1, {
-                "type": "formula", "criteria": f'=${letter}2="{severity}"', "format": fmts[fmt]})
+            ws.conditional_format(first, 0, first + len(rows) - 1, len(ISSUE_COLS) - 1, {
+                "type": "formula", "criteria": f'=${letter}{first + 1}="{severity}"', "format": fmts[fmt]})
     tail = [NO_ISSUES] if not rows else []
     tail += [note] if note else []
-    for n, text in enumerate(tail, start=len(rows) + (1 if not rows else 2)):
+    for n, text in enumerate(tail, start=first + len(rows) + (0 if not rows else 1)):
         ws.write_string(n, 0, text, fmts["remark"])
     return ws

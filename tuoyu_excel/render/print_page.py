@@ -16,12 +16,14 @@ heading first, then the table, then the signature. The words come from the rubri
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuoyu_excel.render.cells import span
-from tuoyu_excel.render.formats import row_height, setup_print
+from tuoyu_excel.render.formats import display_width, row_height, setup_print
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import chinese_date
 
 TITLE_SEP = "——"
 ISSUER_LABEL = "发布单位"
@@ -30,6 +32,16 @@ SIGNATURE = "制表人：____________　　　审核人：____________　　　�
 TITLE_HEIGHT = 30
 BYLINE_HEIGHT = 20
 SIGNATURE_HEIGHT = 30
+
+# A4 less the margins (0.4 inch each side), in pixels at 96 dpi, 3 % spare for rounding; landscape and
+# portrait. A column of width w takes 7w + 5 pixels in Excel and WPS (Calibri's digits), up to 9.5w + 5 in a
+# LibreOffice that has no Calibri and measures with DejaVu Sans: printable tables are laid out by the widest
+# reckoning, so that they print legibly in every program (Excel prints them a little larger than needed).
+PAGE_PIXELS = {True: int((11.69 - 0.8) * 96 * 0.97), False: int((8.27 - 0.8) * 96 * 0.97)}
+CHAR_PIXELS = 9.5
+# The smallest print scale a printable table is laid out for: fitted to the page width, its 10 pt text prints
+# at 9 pt or more. Columns that wrap are narrowed (never below their floor) rather than the page shrunk.
+MIN_SCALE = 0.9
 
 
 @dataclass(frozen=True)
@@ -56,8 +68,33 @@ class Heading:
         return 1 + (1 if any(self.byline) else 0) + len(self.notes)
 
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def column_pixels(widths: Sequence[float]) -> int:
+    """The printed width of columns of `widths` by the widest reckoning (see PAGE_PIXELS)."""
+    return sum(int(w * CHAR_PIXELS + 5) for w in widths)
+
+
+def fit_scale(widths: Sequence[float], landscape: bool = True) -> float:
+    """The scale fitting columns of `widths` to one page width (1 when they fit as they are)."""
+    return min(1.0, PAGE_PIXELS[landscape] / max(column_pixels(widths), 1))
+
+
+def fit_widths(widths: Sequence[float], floors: Sequence[float], landscape: bool = True) -> list[float]:
+    """`widths` narrowed so that the table prints at MIN_SCALE or more when fitted to the page width: every
+    column above its floor is cut to the same share of its width, not below the floor (a long name keeps
+    more room than a short district; columns whose floor is their width, such as numbers, keep it; text
+    columns wrap). When even the floors are too wide, every column ends at its floor."""
+    budget = PAGE_PIXELS[landscape] / MIN_SCALE
+    if column_pixels(widths) <= budget:
+        return [float(w) for w in widths]
+
+    def at(share: float) -> list[float]:
+        return [max(float(f), float(math.floor(w * share))) for w, f in zip(widths, floors, strict=True)]
+
+    low, high = 0.0, 1.0  # the largest share that still fits
+    for _ in range(20):
+        middle = (low + high) / 2
+        low, high = (middle, high) if column_pixels(at(middle)) <= budget else (low, middle)
+    return at(low)
 
 
 def sheet_title(rubric: Rubric, name: str) -> str:
@@ -84,8 +121,8 @@ def write_heading(ws, fmts: dict, heading: Heading, widths: Sequence[float], row
     issuer, date = heading.byline
     if issuer or date:
         ws.set_row(row, BYLINE_HEIGHT)
-        if issuer and date and last >= 1:
-            middle = (last + 1) // 2
+        middle = _byline_split(widths, issuer, date) if issuer and date else None
+        if middle is not None:
             span(ws, row, 0, middle - 1, issuer, fmts["byline"])
             span(ws, row, middle, last, date, fmts["byline_right"])
         else:
@@ -96,6 +133,18 @@ def write_heading(ws, fmts: dict, heading: Heading, widths: Sequence[float], row
         span(ws, row, 0, last, note, fmts["note"])
         row += 1
     return row
+
+
+def _byline_split(widths: Sequence[float], issuer: str, date: str) -> int | None:
+    """The column the date starts at: the issuer on the left has room for its text (the middle column
+    when both halves have room); None when the two do not fit side by side (they share one line)."""
+    need = display_width(issuer) + 2
+    splits = [c for c in range(1, len(widths)) if sum(widths[:c]) >= need
+              and sum(widths[c:]) >= display_width(date) + 2]
+    if not splits:
+        return None
+    middle = len(widths) // 2
+    return middle if middle in splits else splits[0]
 
 
 def write_signature(ws, fmts: dict, row: int, columns: int) -> int:

@@ -20,10 +20,12 @@ from tuoyu_excel.render.print_page import setup_page
 from tuoyu_excel.render.tables import Col, write_table
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import chinese_date
 
 RUN_SHEET = "运行信息"
 PAIR_COLS = (Col("项目", max_width=40), Col("内容", max_width=70))
-WIDTHS = (40, 70, 12, 30)
+WIDTHS = (30, 46, 9, 20)  # one A4 landscape page wide at 10 pt; a SHA-256 wraps onto two lines
+EXTRA_WIDTH = 16
 NOT_USED = "—"
 SHA_HEADER = "校验值（SHA-256）"
 RECORD_NOTE = ("以下为核对用的运行记录：规则和每个输入文件的校验值（SHA-256）由文件内容算出，文件改动一个字就会不同，"
@@ -62,7 +64,7 @@ def summary_lines(info: RunInfo) -> list[str]:
     stage = r.stage(info.stage)
     errors = sum(1 for i in info.issues if i.severity == ERROR)
     lines = [f"本工作簿由 tuoyu_excel {__version__} 生成：依据“{r.name}”（版本 {r.version}），"
-             f"按{stage.label}的“{stage.header}”列计算，评定日期 {info.eval_date.isoformat()}。",
+             f"按{stage.label}的“{stage.header}”列计算，评定日期 {chinese_date(info.eval_date)}。",
              f"共读取 {len(info.files)} 个文件，发现问题 {len(info.issues)} 条"
              f"（错误 {errors} 条，警告 {len(info.issues) - errors} 条）。"]
     return lines + list(info.summary)
@@ -80,8 +82,8 @@ def common_rows(info: RunInfo) -> list[list[object]]:
         ["规则版本", r.version],
         ["规则校验码", r.content_hash],
         ["评定阶段", f"{stage.label}（按“{stage.header}”列）"],
-        ["评定日期", info.eval_date.isoformat()],
-        ["运行开始时间", info.started.strftime("%Y-%m-%d %H:%M:%S") if info.started else NOT_USED],
+        ["评定日期", chinese_date(info.eval_date)],
+        ["运行开始时间", f"{chinese_date(info.started.date())} {info.started:%H:%M:%S}" if info.started else NOT_USED],
         ["运行用时（秒）", f"{info.seconds:.2f}" if info.seconds is not None else NOT_USED],
         ["输入文件数", len(info.files)],
         ["问题数", f"{len(info.issues)}（错误 {errors} 条，警告 {len(info.issues) - errors} 条）"],
@@ -93,6 +95,11 @@ def file_rows(info: RunInfo) -> tuple[list[Col], list[list[object]]]:
     cols = [Col("输入文件", max_width=40), Col(SHA_HEADER, max_width=70), Col("状态"),
             Col(kind_of(info.rubric).name_header, max_width=30)] + [Col(h, max_width=30) for h in info.file_extra]
     return cols, [[f.file, f.sha256 or NOT_USED, f.status, f.name, *f.extra] for f in info.files]
+
+
+def run_widths(columns: int) -> list[float]:
+    """The widths of the first `columns` columns of 运行信息 (its tables share the columns)."""
+    return [*WIDTHS, *[EXTRA_WIDTH] * max(columns - len(WIDTHS), 0)][:max(columns, len(WIDTHS))]
 
 
 def write_run_info(wb, fmts: dict, info: RunInfo):
@@ -107,10 +114,10 @@ def write_run_info(wb, fmts: dict, info: RunInfo):
         span(ws, row, 0, last, line, fmts["info"])
         row += 1
     header = row + 1
-    row = write_table(ws, fmts, PAIR_COLS, common_rows(info), header)
+    row = write_table(ws, fmts, PAIR_COLS, common_rows(info), header, WIDTHS[:2])
     cols, files = file_rows(info)
-    row = write_table(ws, fmts, cols, files, row + 1)
-    for c, width in enumerate(WIDTHS):
+    row = write_table(ws, fmts, cols, files, row + 1, run_widths(len(cols)))
+    for c, width in enumerate(run_widths(len(cols))):
         ws.set_column(c, c, width)
     ws.freeze_panes(header + 1, 0)
     setup_page(ws, header)

@@ -10,13 +10,15 @@ setup, so it can be filtered, printed, or copied into an official's own spreadsh
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from tuoyu_excel.render.cells import put
 from tuoyu_excel.render.formats import display_width, row_height
-from tuoyu_excel.render.print_page import Heading, setup_page, write_heading, write_signature
+from tuoyu_excel.render.print_page import Heading, fit_widths, setup_page, write_heading, write_signature
 
 TEXT = "text"
 SCORE = "score"  # 0.00
@@ -25,7 +27,9 @@ INT = "int"
 DATE = "date"
 
 MIN_WIDTH = 6
-NUMBER_WIDTH = 10
+NUMBER_WIDTH = 9  # a score such as 1000.00, a rate such as 100.0%, with a margin
+TEXT_FLOOR = 8  # a wrapping text column is not narrowed below 3 Chinese characters a line
+_UNBREAKABLE = re.compile(r"[\x21-\x7e]+")  # a run of Latin letters, digits and signs: wraps only at spaces
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ def shown(value: object) -> str:
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return "0" * (NUMBER_WIDTH - 2)
     if isinstance(value, dt.date):
-        return "2024-01-01"
+        return "2024年12月31日"
     return str(value)
 
 
@@ -51,17 +55,52 @@ WIDTH_SAMPLE_ROWS = 2000  # widths from the first rows: enough for the look, che
 
 
 def column_widths(cols: Sequence[Col], rows: Sequence[Sequence[object]]) -> list[float]:
+    """Each column as wide as its longest value (up to its max_width; header cells wrap, so a number
+    column's header may take two lines)."""
     widths = []
     sample = rows[:WIDTH_SAMPLE_ROWS]
     for c, col in enumerate(cols):
         if col.kind in (SCORE, RATE, INT):  # numbers, blanks and the odd text such as 不适用: measured faster
             values = [r[c] for r in sample]
-            longest = max([display_width(col.header)] + [display_width(v) for v in values if type(v) is str]
-                          + ([NUMBER_WIDTH - 2] if any(type(v) in _NUMBERS for v in values) else []))
+            longest = max([math.ceil(display_width(col.header) / 2)]
+                          + [display_width(v) if type(v) is str else _number_width(col.kind, v) for v in values
+                             if v is not None])
         else:
             longest = max([display_width(col.header)] + [display_width(shown(r[c])) for r in sample])
         widths.append(min(max(longest + 2, MIN_WIDTH), col.max_width))
     return widths
+
+
+def _number_width(kind: str, value: object) -> int:
+    """The width of a number as its column shows it (0.00, 0.0%, 0)."""
+    if type(value) not in _NUMBERS:
+        return NUMBER_WIDTH - 2
+    if kind == SCORE:
+        return len(f"{value:.2f}")
+    if kind == RATE:
+        return len(f"{value * 100:.1f}%")
+    return len(f"{value:.0f}")
+
+
+def column_floors(cols: Sequence[Col], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> list[float]:
+    """How narrow each column may get: a text column wraps, down to TEXT_FLOOR or its longest run of Latin
+    letters and digits (a credit code, a file's extension: they do not wrap); other columns keep `widths`."""
+    floors = []
+    sample = rows[:WIDTH_SAMPLE_ROWS]
+    for c, (col, width) in enumerate(zip(cols, widths, strict=True)):
+        if col.kind != TEXT:
+            floors.append(width)
+            continue
+        runs = [len(run) for r in sample if type(r[c]) is str for run in _UNBREAKABLE.findall(r[c])]
+        runs += [len(run) for run in _UNBREAKABLE.findall(col.header)]
+        floors.append(min(width, max(TEXT_FLOOR, max(runs, default=0) + 1)))
+    return floors
+
+
+def printed_widths(cols: Sequence[Col], rows: Sequence[Sequence[object]], landscape: bool = True) -> list[float]:
+    """The widths of a printable table: measured, then narrowed to print legibly (print_page.fit_widths)."""
+    widths = column_widths(cols, rows)
+    return fit_widths(widths, column_floors(cols, rows, widths), landscape)
 
 
 def write_table(ws, fmts: dict, cols: Sequence[Col], rows: Sequence[Sequence[object]], first_row: int = 0,
@@ -105,7 +144,7 @@ def table_sheet(wb, fmts: dict, name: str, cols: Sequence[Col], rows: Sequence[S
     """A whole sheet holding one list: the `heading` if any (title, issuing unit, date), the header row,
     the rows, and with `signature` the 制表人／审核人／日期 line under them."""
     ws = wb.add_worksheet(name)
-    widths = column_widths(cols, rows)
+    widths = printed_widths(cols, rows)
     header_row = write_heading(ws, fmts, heading, widths) if heading else 0
     end = write_table(ws, fmts, cols, rows, header_row, widths)
     if signature:

@@ -232,6 +232,9 @@ class ReportText:
     objection_body: str = ""  # 公示 notice: who receives objections (受理单位); "" = a blank line to fill in
     objection_phone: str = ""  # 公示 notice: 联系电话; "" = a blank line
     objection_address: str = ""  # 公示 notice: 通讯地址 (and 邮编); "" = a blank line
+    return_to: str = ""  # annotated copy: the unit the corrected workbook goes back to; "" = a blank line
+    return_contact: str = ""  # annotated copy: 联系人及电话 there; "" = a blank line
+    return_deadline: str = ""  # annotated copy: when it is due, e.g. 收到后5个工作日内; "" = a blank line
 
 
 REPORT_KEYS = tuple(f.name for f in dataclasses.fields(ReportText))

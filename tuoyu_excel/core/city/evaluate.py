@@ -34,7 +34,7 @@ from tuoyu_excel.issues import Issue, make_issue
 from tuoyu_excel.spec.comparative import comparative_items
 from tuoyu_excel.spec.model import COMPARATIVE, NO, PER_UNIT, Item, Rubric
 
-BASIS_COMPUTED = "计算（Σ分子÷Σ分母）"
+BASIS_COMPUTED = "计算（各市分子之和 ÷ 各市分母之和）"
 BASIS_OFFICIAL = "官方公布"
 ABOVE = "高于"
 NOT_ABOVE = "不高于"
@@ -299,7 +299,7 @@ class CityResult:
         """Which 全区平均水平 was used, in one Chinese sentence."""
         computed = [code for code, a in self.averages.items() if a.basis == BASIS_COMPUTED]
         covered = max((a.cities_covered for a in self.averages.values() if a.basis == BASIS_COMPUTED), default=0)
-        by_cities = f"按参与评分各市的基础数据计算（Σ分子÷Σ分母），覆盖 {covered} 个城市"
+        by_cities = f"按参与评分各市的基础数据计算（各市分子之和 ÷ 各市分母之和），覆盖 {covered} 个城市"
         if self.official is None or len(computed) == len(self.averages):
             return by_cities
         if not computed:

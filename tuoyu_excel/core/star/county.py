@@ -21,6 +21,7 @@ from tuoyu_excel.core.star.rating import stage_cards
 from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.spec.model import FAIL, NOT_APPLICABLE, Rubric
+from tuoyu_excel.text import chinese_date
 
 # Form-field keys the summary table shows (stable ids of the star rubric; blank when a rubric lacks one).
 
@@ -142,7 +143,7 @@ class CountyReport:
     @property
     def forward(self) -> list[Institution]:
         """上报名单: the eligible, by 初评总分 then core score, both descending."""
-        return sorted(self.eligible, key=lambda i: (-i.county.total, -i.county.core, i.credit_code, i.file))
+        return sorted(self.eligible, key=rank_order)
 
 
 def check_county(rubric: Rubric, county: str) -> None:
@@ -171,7 +172,14 @@ def build_county_report(result: RunResult, rubric: Rubric, county: str) -> Count
             report.unscored.append(_unscored(f, rubric))
         else:
             report.institutions.append(institution_of(f, rubric, cards.get(f.file, {}).get(compare)))
+    report.institutions.sort(key=rank_order)
     return report
+
+
+def rank_order(inst: Institution) -> tuple:
+    """The report's order: those meeting the conditions first, each group by 初评总分 then core score, both
+    descending (the order of the 上报名单), never the order of the file names."""
+    return not inst.eligible, -inst.county.total, -inst.county.core, inst.credit_code, inst.file
 
 
 def _district_of(f: FileResult, rubric: Rubric) -> str:
@@ -217,7 +225,7 @@ def show(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return chinese_date(value)
     return str(value)
 
 

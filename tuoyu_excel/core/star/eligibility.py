@@ -16,6 +16,7 @@ from tuoyu_excel.core.pipeline import Reason
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.intake.validate import Submission
 from tuoyu_excel.spec.model import NO, YES, Rubric
+from tuoyu_excel.text import chinese_date
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -57,9 +58,9 @@ def _filing_and_operation(sub: Submission, rubric: Rubric, eval_date: dt.date) -
     if not isinstance(filed, dt.date) or filed > eval_date:
         reasons.append(Reason("NOT_FILED", "未在县区卫生健康局备案（备案日期未填或晚于评定日期）"))
     if not isinstance(started, dt.date) or add_years(started, s.min_operation_years) > eval_date:
-        when = started.isoformat() if isinstance(started, dt.date) else "未填"
+        when = chinese_date(started) if isinstance(started, dt.date) else "未填"
         reasons.append(Reason("OPERATION_TOO_SHORT",
-                              f"开始收托日期 {when}，至评定日期 {eval_date.isoformat()} 连续运营不满 {s.min_operation_years} 年"))
+                              f"开始收托日期 {when}，至评定日期 {chinese_date(eval_date)} 连续运营不满 {s.min_operation_years} 年"))
     return reasons
 
 

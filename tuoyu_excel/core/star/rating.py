@@ -25,6 +25,7 @@ from tuoyu_excel.intake.rulings import RulingsRead
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.layout.history import REVOKED, VALID
 from tuoyu_excel.spec.model import Rubric
+from tuoyu_excel.text import chinese_date
 
 
 @dataclass
@@ -124,10 +125,10 @@ def apply_history(p: Placement, rubric: Rubric, history: list[HistoryRecord], ev
     if record is None:
         return p
     if record.status == REVOKED:
-        return replace(p, note=_join(p.note, f"曾于 {record.date.isoformat()} 被撤销{record.star}称号"))
+        return replace(p, note=_join(p.note, f"曾于 {chinese_date(record.date)} 被撤销{record.star}称号"))
     waiting = add_years(record.date, rubric.star.rerate_wait_years) > eval_date
     if waiting and p.star not in (NO_STAR, PENDING) and star_level(rubric, p.star) > star_level(rubric, record.star):
-        note = (f"{record.date.isoformat()} 已评为{record.star}，不满 {rubric.star.rerate_wait_years} 年不得评定高一等级，"
+        note = (f"{chinese_date(record.date)} 已评为{record.star}，不满 {rubric.star.rerate_wait_years} 年不得评定高一等级，"
                 f"按排名应为{p.star}，现保持{record.star}")
         return replace(p, star=record.star, note=_join(p.note, note))
     return p
@@ -138,7 +139,7 @@ def note_review(p: Placement, rubric: Rubric, due: list[HistoryRecord]) -> Place
     record = next((h for h in due if h.key == p.candidate.key), None)
     if record is None:
         return p
-    return replace(p, note=_join(p.note, f"复审到期：{record.date.isoformat()} 评为{record.star}，"
+    return replace(p, note=_join(p.note, f"复审到期：{chinese_date(record.date)} 评为{record.star}，"
                                          f"已满 {rubric.star.review_years} 年"))
 
 

@@ -11,7 +11,7 @@ from tuoyu_excel.core.star.county import CountyReport, Institution
 from tuoyu_excel.render.cells import span
 from tuoyu_excel.render.county.style import DETAIL_SHEET, protect, setup_page, text_height
 
-WIDTHS = (8, 28, 12, 12, 12, 46)
+WIDTHS = (8, 26, 11, 11, 11, 42)
 LAST_COL = len(WIDTHS) - 1
 # (first column, last column, header) of each small table
 FORM_COLS = ((0, 1, "项目"), (2, 4, "申报内容"), (5, 5, "核实情况（评估组填写）"))

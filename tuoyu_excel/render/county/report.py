@@ -19,20 +19,23 @@ from tuoyu_excel.render.county.style import FORWARD_SHEET, ISSUES_SHEET, REPORT_
 from tuoyu_excel.render.formats import make_formats
 from tuoyu_excel.render.issues_sheet import write_issues_sheet
 from tuoyu_excel.render.output import OutputPath, prepare_output
+from tuoyu_excel.render.print_page import heading_for
 from tuoyu_excel.render.run_info import InputFile, RunInfo, write_run_info
 from tuoyu_excel.render.xlsx import writing_workbook
 from tuoyu_excel.spec.model import YES
+from tuoyu_excel.text import chinese_date
 
 # 初评报告 table: (header, width, kind)
-MAIN_COLUMNS = (("序号", 5, "center"), ("机构名称", 24, "text"), ("统一社会信用代码", 20, "center"),
-                ("备案托位数", 7, "num"), ("实际收托人数", 7, "num"), ("是否普惠", 6, "center"),
-                ("自评总分", 8, "num"), ("初评总分", 8, "num"), ("差值（初评−自评）", 9, "num"),
-                ("核心指标得分率", 9, "pct"), ("必备条件", 14, "text"), ("结论", 11, "center"),
-                ("原因", 40, "text"), ("是否推荐市级核验", 8, "center"))
+# widths: 14 columns on an A4 landscape page, printed at 8.5 pt or more (print_page's widest reckoning)
+MAIN_COLUMNS = (("序号", 4, "center"), ("机构名称", 14, "text"), ("统一社会信用代码", 19, "center"),
+                ("备案托位数", 5, "num"), ("实际收托人数", 5, "num"), ("是否普惠", 5, "center"),
+                ("自评总分", 7, "num"), ("初评总分", 7, "num"), ("差值（初评−自评）", 7, "num"),
+                ("核心指标得分率", 7, "pct"), ("必备条件", 8, "text"), ("结论", 7, "center"),
+                ("原因", 16, "text"), ("是否推荐市级核验", 5, "center"))
 LAST_COL = len(MAIN_COLUMNS) - 1
 PANEL_LINES = 5
-FORWARD_COLUMNS = (("序号", 6, "center"), ("机构名称", 32, "text"), ("统一社会信用代码", 22, "center"),
-                   ("所在县区", 10, "center"), ("初评总分", 10, "num"), ("核心指标得分率", 12, "pct"))
+FORWARD_COLUMNS = (("序号", 5, "center"), ("机构名称", 26, "text"), ("统一社会信用代码", 19, "center"),
+                   ("所在县区", 8, "center"), ("初评总分", 7, "num"), ("核心指标得分率", 7, "pct"))
 SHOWN_PROBLEMS = 3  # errors quoted per unscored file; the rest are in 校验问题
 
 
@@ -66,7 +69,6 @@ def _write_report_sheet(wb, fmts, report: CountyReport) -> None:
     header_row = r + 1
     r = _write_table(ws, fmts, report, header_row)
     r = _write_unscored(ws, fmts, report.unscored, r + 1)
-    r = _write_unscored(ws, fmts, report.unattributed, r + 1, UNATTRIBUTED_TITLE)
     _write_signature(ws, fmts, report, r + 1)
     protect(ws)
     setup_page(ws, landscape=True, repeat=header_row)
@@ -78,7 +80,7 @@ def _write_head(ws, fmts, report: CountyReport) -> int:
     span(ws, 0, 0, LAST_COL, f"{report.county}托育机构星级评定初评报告", fmts["title"])
     rubric = report.rubric
     rows = (("县区", report.county), ("报告日期", report.eval_date),
-            ("评分依据", f"《{rubric.name}》（规则 {rubric.id} 版本 {rubric.version}）"))
+            ("评分依据", f"《{rubric.name}》（版本 {rubric.version}）"))
     for n, (label, value) in enumerate(rows, start=1):
         ws.set_row(n, 20)
         span(ws, n, 0, 1, label, fmts["label"])
@@ -122,6 +124,7 @@ def summary_line(report: CountyReport) -> str:
 
 
 def other_county_note(report: CountyReport) -> str:
+    """For the official's summary (not the printed report: other counties' workbooks are not its business)."""
     return f"注：另有 {report.other_county} 份其他县区的表格未纳入本报告。" if report.other_county else ""
 
 
@@ -129,11 +132,6 @@ def _write_summary(ws, fmts, report: CountyReport, r: int) -> int:
     text = summary_text(report)
     ws.set_row(r, text_height(text, _width(0, LAST_COL), minimum=36))
     span(ws, r, 0, LAST_COL, text, fmts["paragraph"])
-    note = other_county_note(report)
-    if note:
-        r += 1
-        ws.set_row(r, 20)
-        span(ws, r, 0, LAST_COL, note, fmts["paragraph"])
     return r
 
 
@@ -164,15 +162,10 @@ def _write_table(ws, fmts, report: CountyReport, r: int) -> int:
     return r + len(report.institutions)
 
 
-UNATTRIBUTED_TITLE = ("无法确定县区的文件 {n} 个：读不出“所在县区”（不是模板表格、无法打开或未填写），"
-                      "不计入本县区申报，请核实后放到对应县区的文件夹：")
-
-
-def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int, title: str = "") -> int:
+def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int) -> int:
     if not unscored:
         return r - 1
-    title = title or ("以下 {n} 份表格有错误，未能评分，请退回机构改正后重新初评"
-                      f"（全部问题见“{ISSUES_SHEET}”工作表）：")
+    title = f"以下 {{n}} 份表格有错误，未能评分，请退回机构改正后重新初评（全部问题见“{ISSUES_SHEET}”工作表）："
     span(ws, r, 0, LAST_COL, title.format(n=len(unscored)), fmts["section"])
     cols = ((0, 0, "序号"), (1, 1, "文件"), (2, 2, "机构名称"), (3, 5, "状态"), (6, 8, "问题数"), (9, LAST_COL, "主要问题"))
     for first, last, header in cols:
@@ -189,7 +182,7 @@ def _write_unscored(ws, fmts, unscored: list[UnscoredFile], r: int, title: str =
 
 def _main_problems(issues: list[Issue]) -> str:
     errors = [i for i in issues if i.severity == ERROR] or issues
-    shown = [f"{i.sheet}!{i.cell} {i.message}" if i.cell else i.message for i in errors[:SHOWN_PROBLEMS]]
+    shown = [f"{i.sheet} {i.cell} 单元格：{i.message}" if i.cell else i.message for i in errors[:SHOWN_PROBLEMS]]
     more = f"……共 {len(errors)} 条" if len(errors) > SHOWN_PROBLEMS else ""
     return "；".join(shown) + more
 
@@ -221,7 +214,7 @@ def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
         ws.set_column(c, c, width)
     ws.set_row(0, 36)
     span(ws, 0, 0, last, f"{report.county}托育机构星级评定上报名单", fmts["title"])
-    info = (f"报告日期：{report.eval_date.isoformat()}。以下为初评符合申报条件的机构，"
+    info = (f"报告日期：{chinese_date(report.eval_date)}。以下为初评符合申报条件的机构，"
             "按初评总分从高到低排列，总分相同的核心指标得分高的在前。")
     ws.set_row(1, text_height(info, sum(w for _, w, _ in FORWARD_COLUMNS), minimum=20))
     span(ws, 1, 0, last, info, fmts["paragraph"])
@@ -246,7 +239,8 @@ def _write_forward_sheet(wb, fmts, report: CountyReport) -> None:
 # ---- 校验问题 and 运行信息 -----------------------------------------------------------------------
 
 def _write_issues_sheet(wb, fmts, report: CountyReport) -> None:
-    ws = write_issues_sheet(wb, fmts, ISSUES_SHEET, report.issues)
+    ws = write_issues_sheet(wb, fmts, ISSUES_SHEET, report.issues,
+                            heading_for(report.rubric, ISSUES_SHEET, report.eval_date, title=f"{report.county}初评校验问题"))
     protect(ws, autofilter=True)
 
 
@@ -255,11 +249,14 @@ def county_run_info(report: CountyReport, run: RunResult | None = None) -> RunIn
     by_file = {f.file: f for f in run.files} if run else {}
     files = [InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name) for i in report.institutions]
     files += [InputFile(u.file, _sha(by_file, u.file), u.status, u.name) for u in report.unscored]
+    files += [InputFile(u.file, _sha(by_file, u.file), f"{u.status}，无法确定县区，未纳入本报告", u.name)
+              for u in report.unattributed]
     settings: list[tuple[str, object]] = [
         ("县区", report.county),
         ("申报机构数", report.applied), ("符合申报条件", len(report.eligible)),
         ("不符合申报条件", len(report.ineligible)), ("表格有错误未能评分", len(report.unscored)),
-        ("其他县区的表格（未纳入）", report.other_county)]
+        ("其他县区的表格（未纳入）", report.other_county),
+        ("无法确定县区的文件（未纳入，见下方文件列表）", len(report.unattributed))]
     return RunInfo(report.rubric, report.stage, report.eval_date, files, report.issues,
                    run.started if run else None, run.seconds if run else None, settings)
 

@@ -28,6 +28,7 @@ from tuoyu_excel.layout.results import (
 from tuoyu_excel.render.decision_sheet import DecisionRowOut, write_decision_sheet
 from tuoyu_excel.render.print_page import heading_for
 from tuoyu_excel.render.star.data import StarReport
+from tuoyu_excel.text import chinese_date
 
 TITLE = "公示核查结果"
 
@@ -54,7 +55,7 @@ def write_checks(wb, fmts: dict, rep: StarReport) -> None:
 def guide_lines(rep: StarReport) -> list[str]:
     body = rep.rubric.report.ruling_body or "评定单位"
     if rep.result.naming is not None:
-        return [f"本表记录了命名时采用的公示核查结果（命名日期 {rep.result.naming.date.isoformat()}）。"]
+        return [f"本表记录了命名时采用的公示核查结果（命名日期 {chinese_date(rep.result.naming.date)}）。"]
     return [
         f"公示期满后，{body}对公示期间反映的问题组织核查，在本表记录结果：",
         f"1. 在黄色的“{C_RESULT}”列选择“通过”或“{WITHHELD}”（留空视为通过）；选择“{WITHHELD}”的，须在“{C_BASIS}”列写明依据"

@@ -62,6 +62,20 @@ class StarReport:
         zones = [z.name for z in self.rubric.star.zones]
         return sorted(self.result.placements, key=lambda p: (zones.index(p.zone), p.rank, p.candidate.key))
 
+    @cached_property
+    def ranked_files(self) -> list[FileResult]:
+        """The files in the order of the results, never of their names: the ranked by zone (rubric order) and
+        rank, then the others by 所在县区 (rubric order) and 综合得分, highest first; unscored files last."""
+        order = {p.candidate.file: n for n, p in enumerate(self.placements)}
+        districts = {d: n for n, d in enumerate(self.rubric.star.districts)}
+
+        def key(f: FileResult) -> tuple:
+            if f.file in order:
+                return 0, order[f.file], 0, 0, ""
+            return (1 if f.card else 2, districts.get(self.text_of(f, "district"), len(districts)), 0,
+                    -(f.card.total if f.card else 0), f.file)
+        return sorted(self.files, key=key)
+
     def starred(self) -> list[Placement]:
         """The published list: highest star first; within a star by zone, then rank."""
         level = {s: n for n, s in enumerate(self.stars_high_first)}

@@ -11,22 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tuoyu_excel.core.scoring import ScoreCard
-from tuoyu_excel.render.print_page import setup_page, write_heading
+from tuoyu_excel.render.print_page import PAGE_PIXELS as PRINT_PAGE_PIXELS
+from tuoyu_excel.render.print_page import column_pixels, setup_page, write_heading
 from tuoyu_excel.render.star.data import StarReport
 from tuoyu_excel.render.tables import SCORE, TEXT, Col, column_widths, write_table
 from tuoyu_excel.spec.model import NOT_APPLICABLE, Item, Part
 
 DETAILS_SHEET = "得分明细"
-IDENTITY_COLS = (Col("机构名称", max_width=24), Col("统一社会信用代码"), Col("综合得分", SCORE))
+IDENTITY_COLS = (Col("机构名称", max_width=18), Col("统一社会信用代码"), Col("综合得分", SCORE))
 PARTS_HEADER = "各部分得分"
 ITEM_WIDTH = 9  # an item's column: a score, under a wrapped “1-01 依法登记备案”
-PART_WIDTH = 10
-# A4 landscape less the margins (11.69 − 0.8 inches) in pixels at 96 dpi, 3 % spare for rounding.
-# A column of width w takes 7w + 5 pixels in Excel and WPS (Calibri's digits), up to 9.5w + 5 in a
-# LibreOffice that has no Calibri and measures with DejaVu Sans: pages are cut by the widest reckoning,
-# so that each fits in every program (Excel prints them a little smaller than it could).
-PAGE_PIXELS = int((11.69 - 0.8) * 96 * 0.97)
-CHAR_PIXELS = 9.5
+PART_WIDTH = 9
+# pages are cut by the widest reckoning of a column's printed width (print_page.PAGE_PIXELS), so that each
+# fits in every program (Excel prints them a little smaller than it could)
+PAGE_PIXELS = PRINT_PAGE_PIXELS[True]
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ def write_details(wb, fmts: dict, rep: StarReport, heading) -> None:
     cols, groups, parts = detail_columns(rep)
     items = detail_items(rep)
     rows = []
-    for f in rep.files:
+    for f in rep.ranked_files:
         if f.card is None:
             continue
         row = [rep.text_of(f, "name"), rep.text_of(f, "credit_code"), f.card.total]
@@ -102,7 +100,7 @@ def _upper_header(ws, fmts: dict, row: int, groups: list[Group]) -> None:
 
 
 def _pixels(widths: list[float], first: int, last: int) -> int:
-    return sum(int(w * CHAR_PIXELS + 5) for w in widths[first:last + 1])
+    return column_pixels(widths[first:last + 1])
 
 
 def page_breaks(groups: list[Group], widths: list[float]) -> tuple[list[int], int]:

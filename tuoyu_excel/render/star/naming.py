@@ -14,9 +14,10 @@ from pathlib import Path
 from tuoyu_excel.render.cells import put, span
 from tuoyu_excel.render.formats import make_formats, row_height
 from tuoyu_excel.render.output import OutputPath, prepare_output
-from tuoyu_excel.render.print_page import chinese_date, sheet_title
+from tuoyu_excel.render.print_page import sheet_title
 from tuoyu_excel.render.star.data import StarReport
 from tuoyu_excel.render.xlsx import writing_workbook
+from tuoyu_excel.text import chinese_date
 
 NAMING_SHEET = "命名名单"
 COLS = (("序号", 6), ("星级", 10), ("机构名称", 40), ("所在县区", 13), ("统一社会信用代码", 22))

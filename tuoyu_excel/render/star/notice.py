@@ -18,8 +18,9 @@ import math
 from tuoyu_excel.core.star.notice import NoticePeriod
 from tuoyu_excel.render.cells import put, span
 from tuoyu_excel.render.formats import display_width
-from tuoyu_excel.render.print_page import chinese_date, sheet_title
+from tuoyu_excel.render.print_page import sheet_title
 from tuoyu_excel.render.star.data import StarReport
+from tuoyu_excel.text import chinese_date
 
 NOTICE_SHEET = "公示"
 COLS = (("序号", 6), ("星级", 10), ("机构名称", 40), ("所在县区", 13), ("统一社会信用代码", 22))

@@ -25,7 +25,7 @@ ISSUES_SHEET = "校验问题"
 
 RESULTS_COLS = (Col("片区"), Col("片区排名", INT), Col("机构名称", max_width=40), Col("统一社会信用代码"),
                 Col("所在县区"), Col("综合得分", SCORE), Col("核心指标得分", SCORE), Col("核心指标得分率", RATE),
-                Col("评定星级"), Col("备注", max_width=60))
+                Col("评定星级"), Col("备注", max_width=30))
 INELIGIBLE_COLS = (Col("机构名称", max_width=40), Col("统一社会信用代码"), Col("所在县区"), Col("综合得分", SCORE),
                    Col("原因", max_width=80))
 RESULTS_HEADERS = tuple(c.header for c in RESULTS_COLS)
@@ -115,7 +115,7 @@ def write_gaps(wb, fmts: dict, rep: StarReport) -> None:
     pair_keys = [(a.key, b.key) for a, b in pairs]
     threshold = r.star.gap_threshold
     rows = []
-    for f in rep.files:
+    for f in rep.ranked_files:
         cards = rep.result.stage_cards.get(f.file)
         if cards is None:
             continue
@@ -126,7 +126,7 @@ def write_gaps(wb, fmts: dict, rep: StarReport) -> None:
             diffs = [_diff(values[a], values[b]) for a, b in pair_keys]
             large = any(d is not None and abs(d) > threshold for d in diffs)
             rows.append([name, part.name, *values.values(), *diffs, GAP_FLAG if large else ""])
-    table_sheet(wb, fmts, GAPS_SHEET, cols, rows)
+    table_sheet(wb, fmts, GAPS_SHEET, cols, rows, star_heading(rep, GAPS_SHEET))
 
 
 def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -134,4 +134,4 @@ def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 
 def write_issues(wb, fmts: dict, rep: StarReport) -> None:
-    write_issues_sheet(wb, fmts, ISSUES_SHEET, rep.issues)
+    write_issues_sheet(wb, fmts, ISSUES_SHEET, rep.issues, star_heading(rep, ISSUES_SHEET))

@@ -5,9 +5,11 @@ The counts are formulas over the lists of the same workbook, so they follow an o
 changed by hand in 星级评定结果 changes the counts here once the spreadsheet recalculates), each written
 with the value the tool computed, for viewers that do not recalculate:
 - per zone and star: COUNTIFS over 星级评定结果 (片区, 评定星级); 合计 sums the row and the column;
-- per 县区: 参加排名 and each star COUNTIFS over 星级评定结果 (所在县区, 评定星级), 未达条件 COUNTIFS over
-  未达条件名单 (所在县区), 申报 = 参加排名 + 未达条件. Workbooks naming no 县区 of the rubric (a blank or
-  unreadable 所在县区, in 未达条件名单) are one more row of plain values, 其他, when there are any;
+- per 县区: 参加排名 and each star COUNTIFS over 星级评定结果 (所在县区, 评定星级); over 未达条件名单, 表格有错误
+  counts the rows without a 综合得分 (workbooks with errors are not scored) and 未达评定条件 the others
+  (the district's rows less those), the same split as the totals below; 申报 = 参加排名 + both. Workbooks
+  naming no 县区 of the rubric (a blank or unreadable 所在县区, in 未达条件名单) are one more row of plain
+  values, 其他, when there are any;
 - the totals 参加排名, 拟评定星级, 未获评, 待裁定 refer to the zone table's 合计 row.
 Everything else (files read, errors, parameters) is a value: no list of the workbook holds it.
 """
@@ -30,14 +32,15 @@ from tuoyu_excel.render.star.sheets import (
     star_heading,
 )
 from tuoyu_excel.render.tables import INT, TEXT
+from tuoyu_excel.text import chinese_date
 
 SUMMARY_SHEET = "汇总"
 TOTAL = "合计"
 OTHER = "其他（县区未填写或不在规则中）"
 ZONE_TITLE = "一、各片区评定结果"
 COUNTY_TITLE = "二、各县区评定情况"
-APPLIED, RANKED, UNMET = "申报", "参加排名", "未达条件"
-SUMMARY_WIDTHS = (34, 10, 10, 10, 10, 10, 10, 10, 10)  # column A holds zone names and parameter labels
+APPLIED, RANKED, UNMET, ERRORS = "申报", "参加排名", "未达评定条件", "表格有错误"
+SUMMARY_WIDTHS = (30, 8, 8, 8, 8, 8, 8, 8, 8, 8)  # column A holds zone names and parameter labels; headers wrap
 LAST = len(SUMMARY_WIDTHS) - 1
 
 
@@ -69,7 +72,7 @@ def _section(ws, fmts: dict, row: int, title: str) -> int:
 
 
 def _header(ws, fmts: dict, row: int, headers: list[str]) -> int:
-    ws.set_row(row, 20)
+    ws.set_row(row, row_height(list(zip(headers, SUMMARY_WIDTHS, strict=False)), minimum=20))
     for c, text in enumerate(headers):
         ws.write_string(row, c, text, fmts["header"])
     return row + 1
@@ -103,21 +106,26 @@ def _zone_table(ws, fmts: dict, rep: StarReport, ranked: Tally, row: int) -> tup
 
 def _county_table(ws, fmts: dict, rep: StarReport, ranked: Tally, unmet: Tally, row: int) -> int:
     """Rows = the rubric's 县区 (+ 其他 when needed, + 合计); columns 申报, 参加排名, each star, 未获评,
-    待裁定, 未达条件."""
+    待裁定, 未达评定条件, 表格有错误."""
     stars = [*rep.stars_high_first, NO_STAR, PENDING]
-    headers = ["县区", APPLIED, RANKED, *stars, UNMET]
+    headers = ["县区", APPLIED, RANKED, *stars, UNMET, ERRORS]
     district_col, star_col = RESULTS_HEADERS.index("所在县区"), RESULTS_HEADERS.index("评定星级")
-    unmet_col = INELIGIBLE_HEADERS.index("所在县区")
+    unmet_col, score_col = INELIGIBLE_HEADERS.index("所在县区"), INELIGIBLE_HEADERS.index("综合得分")
     row = _section(ws, fmts, row, COUNTY_TITLE)
     row = _header(ws, fmts, row, headers)
     first = row
     columns: list[list[float]] = []
+    errors_at, unmet_at = len(headers) - 1, len(headers) - 2
     for district in rep.rubric.star.districts:
         ws.write_string(row, 0, district, fmts[TEXT])
         counts = [ranked.countifs((district_col, district))]
         counts += [ranked.countifs((district_col, district), (star_col, s)) for s in stars]
-        counts.append(unmet.countifs((unmet_col, district)))
-        applied = plus([(row, 2), (row, len(headers) - 1)], [counts[0].value, counts[-1].value])
+        listed = unmet.countifs((unmet_col, district))
+        errors = unmet.countifs((unmet_col, district), (score_col, ""))
+        counts.append(Formula(f"{listed.text}-{cell(row, errors_at)}", listed.value - errors.value))
+        counts.append(errors)
+        applied = plus([(row, 2), (row, unmet_at), (row, errors_at)],
+                       [counts[0].value, counts[-2].value, counts[-1].value])
         for c, f in enumerate([applied, *counts], start=1):
             write_formula(ws, row, c, f, fmts[INT])
         columns.append([f.value for f in (applied, *counts)])
@@ -137,11 +145,12 @@ def _county_table(ws, fmts: dict, rep: StarReport, ranked: Tally, unmet: Tally, 
 
 
 def _other_row(rep: StarReport, ineligible: Tally, stars: int) -> list[int]:
-    """申报 … 未达条件 of the listed workbooks whose 所在县区 is none of the rubric's ([] when none is)."""
+    """申报 … 表格有错误 of the listed workbooks whose 所在县区 is none of the rubric's ([] when none is)."""
     known = {d.casefold() for d in rep.rubric.star.districts}
-    col = INELIGIBLE_HEADERS.index("所在县区")
-    count = sum(1 for r in ineligible.rows if str(r[col] or "").casefold() not in known)
-    return [count, 0, *([0] * stars), count] if count else []
+    col, score = INELIGIBLE_HEADERS.index("所在县区"), INELIGIBLE_HEADERS.index("综合得分")
+    listed = [r for r in ineligible.rows if str(r[col] or "").casefold() not in known]
+    errors = sum(1 for r in listed if r[score] is None)
+    return [len(listed), 0, *([0] * stars), len(listed) - errors, errors] if listed else []
 
 
 def _warn(ws, fmts: dict, row: int, text: str) -> int:
@@ -217,10 +226,10 @@ def _totals(rep: StarReport, grand: dict[str, Formula]) -> list[tuple[str, objec
 def _parameters(rep: StarReport) -> list[tuple[str, object]]:
     r, s = rep.rubric, rep.rubric.star
     pairs: list[tuple[str, object]] = [
-        ("规则", f"{r.name}（{r.id}，版本 {r.version}，校验码 {r.content_hash}）"),
+        ("规则", f"{r.name}（版本 {r.version}；规则编号和校验码见“运行信息”）"),
         ("评分阶段", f"{rep.stage_label}（按“{r.stage(rep.stage_key).header}”列）"
                      + ("——初步结果" if rep.provisional else "")),
-        ("评定日期", rep.result.run.eval_date.isoformat()),
+        ("评定日期", chinese_date(rep.result.run.eval_date)),
         ("合格分", f"综合得分不低于 {s.pass_mark.normalize():f} 分（含）"),
         ("核心指标得分率", rep.core_rate_reading()),
         ("排名规则", "同一片区内按综合得分从高到低；综合得分相同的，核心指标得分高的在前；"

@@ -24,7 +24,7 @@ from tuoyu_excel.intake.history import HistoryRead
 from tuoyu_excel.render.check_report import run_info
 from tuoyu_excel.render.formats import make_formats
 from tuoyu_excel.render.output import OutputPath, prepare_output
-from tuoyu_excel.render.run_info import NOT_USED
+from tuoyu_excel.render.run_info import NOT_USED, run_widths
 from tuoyu_excel.render.run_info import write_run_info as write_run
 from tuoyu_excel.render.star.chart import write_charts
 from tuoyu_excel.render.star.checks_sheet import write_checks
@@ -108,9 +108,7 @@ def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
     due = [[h.name, h.key, h.star, h.date] for h in rep.review_due]
     cols = [Col(f"复审到期（评定满 {rep.rubric.star.review_years} 年）"), Col("统一社会信用代码"), Col("星级"),
             Col("评定日期", "date")]
-    write_table(ws, fmts, cols, due or [["无", "", "", None]], row + 1)
-    for c, width in enumerate((40, 70, 12, 30)):
-        ws.set_column(c, c, width)
+    write_table(ws, fmts, cols, due or [["无", "", "", None]], row + 1, run_widths(len(cols)))
 
 
 def _summary(rep: StarReport) -> tuple[str, ...]:
