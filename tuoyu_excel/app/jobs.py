@@ -27,6 +27,7 @@ from tuoyu_excel.app.params import (
 from tuoyu_excel.app.rubric_jobs import run_rubric
 from tuoyu_excel.app.summaries import check_summary, county_summary
 from tuoyu_excel.app.untrusted import metas_of, rubric_from
+from tuoyu_excel.app.wording import shell_words
 from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run, worker_count
 from tuoyu_excel.core.star.county import build_county_report, check_county
 from tuoyu_excel.errors import OutputError, TuoyuError, os_reason
@@ -49,8 +50,8 @@ def rubric_for(p: JobParams, kind: str | None) -> Rubric:
     """The rubric the official chose, or the shipped one of `kind`; refused when of another kind."""
     rubric = rubric_from(p.rubric) if p.rubric else default_rubric(kind or "star")
     if kind is not None and rubric.kind != kind:
-        raise JobError(f"规则 {rubric.id} 是{KINDS[rubric.kind].label}规则，不能用于{KINDS[kind].label}。"
-                       f"请不指定规则文件，或选择{KINDS[kind].label}规则")
+        raise JobError(f"所选规则文件是{KINDS[rubric.kind].label}规则（《{rubric.name}》），不能用于{TITLES.get(p.job, KINDS[kind].title)}。"
+                       f"请不指定规则文件（使用内置规则），或选择{KINDS[kind].label}规则")
     return rubric
 
 
@@ -264,5 +265,5 @@ def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:
     """Run one job. Raises JobError (or another TuoyuError) when it cannot run."""
     if p.job not in RUNNERS:
         raise JobError(f"没有“{p.job}”这项工作")
-    with output_policy(OVERWRITE if p.overwrite else p.on_exists):
+    with output_policy(OVERWRITE if p.overwrite else p.on_exists), shell_words(p.shell):
         return RUNNERS[p.job](p, progress)

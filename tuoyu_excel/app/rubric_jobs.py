@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tuoyu_excel.app.params import DONE_WITH_ISSUES, JobError, JobParams, Outcome
 from tuoyu_excel.app.untrusted import rubric_from, rubric_workbook_problems, rule_workbooks
+from tuoyu_excel.app.wording import hint
 from tuoyu_excel.errors import OutputError, RubricError, os_reason
 from tuoyu_excel.intake.rubric_file import SHIPPED
 from tuoyu_excel.render.output import atomic_path, prepare_output
@@ -141,7 +142,7 @@ def _export(p: JobParams, outcome: Outcome) -> None:
         write_rubric_workbook(rubric, path)
     outcome.lines += [f"已导出规则：{path}", f"  {summary(rubric)}"]
     if path.suffix.lower() == ".xlsx":
-        outcome.lines.append(f"在 Excel/WPS 中修改后，先检查：tuoyu rubric check {path}")
+        outcome.lines.append(hint("rubric_check", file=path))
     outcome.outputs.append(path)
 
 
@@ -179,7 +180,7 @@ def _import(p: JobParams, outcome: Outcome) -> None:
         wanted = wanted / path.with_suffix(".toml").name
     out = _output(wanted, outcome)
     _write_text(out, text)
-    outcome.lines += [f"已导入规则：{out}", f"  {summary(rubric)}", f"使用时在各命令后加 --rubric {out}"]
+    outcome.lines += [f"已导入规则：{out}", f"  {summary(rubric)}", hint("rubric_use", file=out)]
     outcome.outputs.append(out)
 
 
