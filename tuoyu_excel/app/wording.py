@@ -73,6 +73,7 @@ HINTS: dict[str, dict[str, str]] = {
                         WINDOW: "如有历史评定记录表，请在“历史评定记录（建议选上）”中选择后重新运行"},
     "name_date": {CLI: "命名日期不同时可用 --publish-date 指定",
                   WINDOW: "命名日期不同时请填写“命名日期”"},
+    "other_task": {CLI: "请改用 tuoyu {command} 命令", WINDOW: "请用第 {step} 步“{title}”"},
     "rubric_check": {CLI: "在 Excel/WPS 中修改后，先检查：tuoyu rubric check {file}",
                      WINDOW: "在 Excel/WPS 中修改后，先检查：在本页“操作”中选“检查规则文件”，并选择该文件"},
     "rubric_use": {CLI: "使用时在各命令后加 --rubric {file}",
