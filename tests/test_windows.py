@@ -242,8 +242,9 @@ def test_gui_star_rating_under_wine(wine, tmp_path):
     from PIL import ImageGrab
 
     out = tmp_path / "窗口 结果"
-    settings = {"last": {"task": "星级评定", "input_dir": wine.path(SAMPLES / "star"), "output_dir": wine.path(out),
-                         "stage": "city", "date": "2026-11-22", "county": "", "history": wine.path(HISTORY)}}
+    settings = {"task": "星级评定", "tasks": {"星级评定": {
+        "input_dir": wine.path(SAMPLES / "star"), "output_dir": wine.path(out), "stage": "city", "date": "2026-11-22",
+        "county": "", "history": wine.path(HISTORY)}}}
     user = Path(wine.env["WINEPREFIX"]) / "drive_c" / "users" / os.environ.get("USER", "root")
     settings_file = user / "AppData" / "Roaming" / "tuoyu_excel" / "settings.json"
     settings_file.parent.mkdir(parents=True, exist_ok=True)
@@ -268,8 +269,9 @@ def test_gui_star_rating_under_wine(wine, tmp_path):
             time.sleep(1.0)  # let Tk finish its first layout before keys arrive
             subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, timeout=30)
             # focus order of the star task: 6 task choices, input folder + 浏览, stage, date, history + 浏览,
-            # rulings file + 浏览, naming date, rule file + 浏览, output folder + 浏览, then 开始 (the 20th stop)
-            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 20), "space"], env=env, timeout=60)
+            # decisions workbook + 浏览, three 公示/命名 dates, rule file + 浏览, output folder + 浏览, then 开始
+            # (the 22nd stop)
+            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 22), "space"], env=env, timeout=60)
             log = out / LOG_NAME
             for _ in range(600):
                 if log.exists() and "星级评定 完成" in log.read_text(encoding="utf-8"):
