@@ -56,7 +56,7 @@ def _file_lines(files: list[FileResult]) -> list[str]:
         elif f.status == STATUS_WARN:
             lines.append(warn(text, f"{warned} 个文件有警告"))
         elif f.reasons:
-            lines.append(warn(text, f"{unmet} 个未达评定条件"))
+            lines.append(warn(text, f"{unmet} 家未达评定条件"))
         else:
             lines.append(text)
     return lines
