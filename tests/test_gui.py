@@ -35,6 +35,7 @@ from tuoyu_excel.gui.model import (
     problems,
     rule_in_use,
     stage_choices,
+    theme_for,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,14 @@ def test_the_star_form_maps_the_decision_fields(tmp_path):
         (decided, "2026-11-25", "2026-12-01", "2026-12-05")
     assert p.publish_date is None and p.shell == "window"
     assert TaskParams(task=TASK_CITY, name_date="2026-12-05").job_params().name_date is None
+
+
+def test_the_platforms_own_theme():
+    assert theme_for("win32", ("winnative", "clam", "alt", "default", "classic", "vista", "xpnative")) == "vista"
+    assert theme_for("win32", ("winnative", "clam", "default")) == "winnative"  # an older Windows or Wine
+    assert theme_for("darwin", ("aqua", "clam", "default")) == "aqua"
+    assert theme_for("linux", ("clam", "alt", "default", "classic")) == "clam"
+    assert theme_for("linux", ("default",)) == "default"
 
 
 def test_settings_are_kept_per_task(tmp_path):

@@ -84,3 +84,14 @@ def test_check_lists_problem_files_first_and_never_calls_an_unmet_condition_pass
     assert unmet and not any("通过" in f.split("（")[0] for f in unmet)
     assert any("表格校验通过" in f for f in unmet)
     assert "有错误或无法读取" in headline(outcome.lines)
+
+
+def test_the_window_names_a_rule_by_its_title(tmp_path):
+    lines = {}
+    for shell in (CLI, WINDOW):
+        out = tmp_path / shell
+        lines[shell] = "\n".join(run_job(JobParams(job="rubric", action="export", rubric="guangxi_demo_city",
+                                                   shell=shell, output=out, output_is_folder=True)).lines)
+    assert "guangxi_demo_city" in lines[CLI] and "校验码" in lines[CLI] and "tuoyu rubric check" in lines[CLI]
+    assert "《广西开展全国婴幼儿照护服务示范城市创建活动评分细则》（示范城市创建" in lines[WINDOW]
+    assert not any(word in lines[WINDOW] for word in ("guangxi_demo_city", "校验码", "tuoyu", "--"))

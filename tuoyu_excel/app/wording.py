@@ -95,6 +95,11 @@ def shell_words(shell: str) -> Iterator[None]:
         _shell.reset(token)
 
 
+def in_window() -> bool:
+    """True while a run asked by the window is wording its lines (rule ids and fingerprints stay out)."""
+    return _shell.get() == WINDOW
+
+
 def hint(key: str, **values: object) -> str:
     """How to do `key`, worded for the shell of the current run."""
     return HINTS[key][_shell.get()].format(**values)
