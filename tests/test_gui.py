@@ -224,7 +224,8 @@ def test_tasks_keep_the_window_still_and_their_own_fields(tmp_path, star_rule):
 
 def test_a_rule_of_the_wrong_kind_is_refused_in_the_window(tmp_path, star_rule):
     params = TaskParams(task=TASK_CITY, input_dir=str(CITY), output_dir=str(tmp_path / "结果"), rubric=str(star_rule))
-    shown = drive("refuse", params, tmp_path)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shown = drive("refuse", params, tmp_path, ARTIFACTS / "gui_wrong_rule.png", screen=SCREEN)
     assert shown["calls"] == 0
     assert shown["told"] and shown["told"][0].startswith("还不能开始|还不能开始：\n所选规则文件是星级评定规则")
     assert "不能用于示范城市评分" in shown["told"][0]

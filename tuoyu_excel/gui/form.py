@@ -19,6 +19,7 @@ from tuoyu_excel.gui.model import (
     TaskParams,
     shipped_titles,
 )
+from tuoyu_excel.gui.text import wrap
 
 TABLE_FILES = [("表格文件", "*.xlsx *.xls *.ods"), ("全部文件", "*")]
 RULE_FILES = [("规则文件", "*.toml *.xlsx"), ("全部文件", "*")]
@@ -99,7 +100,7 @@ class Form:
         self._path_line(2, "annotate", "标注副本文件夹（可选）：", v["annotate"])
         self._path_line(3, "rulings", "决定工作簿（裁定/公示核查）：", v["rulings"], TABLE_FILES)
         self._label(4, "公示开始日期：", ("notice_date",))
-        box = self._inline(4, ("notice_date",))
+        box = self.dates = self._inline(4, ("notice_date",))
         for column, (key, text) in enumerate((("notice_date", ""), ("notice_end", "公示结束日期（一般不填）："),
                                               ("name_date", "命名日期："))):
             if text:
@@ -128,7 +129,7 @@ class Form:
     def fix_sizes(self) -> None:
         """Every line as tall as the tallest, the label column as wide as the widest label."""
         self.frame.update_idletasks()
-        height = max(w.winfo_reqheight() for _, w in self.shown) + 4
+        height = max(w.winfo_reqheight() for _, w in self.shown if w is not self.rule_note) + 4
         for line in range(LINES):
             self.frame.rowconfigure(self.first + line, minsize=height)
         self.frame.columnconfigure(0, minsize=max(label.winfo_reqwidth() for label in self.labels) + 8)
@@ -184,7 +185,17 @@ class Form:
             self.vars["county"].set("")
 
     def show_rule(self, text: str, usable: bool) -> None:
-        self.rule_note.configure(text=text, foreground="#1f4e79" if usable else "#a4262c")
+        """Which rule is in use, or why the chosen one cannot be (broken for Chinese to fit its line)."""
+        from tkinter import font as tkfont  # the window's toolkit loads only when a window is made
+
+        measure = tkfont.nametofont("TkDefaultFont", root=self.frame).measure
+        label_column = int(self.frame.grid_columnconfigure(0, "minsize") or 0)
+        width = self.frame.winfo_width() - label_column - 40
+        if width <= 200:  # before the first layout: as wide as the dates line, so the note never widens the window
+            self.frame.update_idletasks()
+            width = max(self.dates.winfo_reqwidth(), 400)
+        lines = wrap(text, width, measure)
+        self.rule_note.configure(text="\n".join(lines), foreground="#1f4e79" if usable else "#a4262c")
 
 
 def browse(root, var, file_kinds=None) -> None:

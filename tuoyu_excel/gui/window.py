@@ -183,6 +183,8 @@ class App:
         height = min(self.root.winfo_reqheight(), screen_h - 70)  # leave room for a task bar and the title
         self.root.geometry(f"{width}x{height}+{max(0, (screen_w - width) // 2)}+0")
         self.root.minsize(min(width, 640), min(height, 480))
+        self.root.update_idletasks()
+        self.on_field_change()  # the rule's note, broken at the width the window now has
 
     # ---- behaviour ---------------------------------------------------------------------------
     def browse(self, var, file_kinds=None) -> None:
