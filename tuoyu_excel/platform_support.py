@@ -97,16 +97,18 @@ def open_command(path: Path | str, platform: str | None = None) -> list[str] | N
     return ["open" if key == "darwin" else "xdg-open", str(path)]
 
 
-def open_with_default_program(path: Path | str) -> None:
+def open_with_default_program(path: Path | str) -> subprocess.Popen | None:
     """Open a file or folder with the system's default program (Excel/WPS for a workbook, the file
-    manager for a folder). Raises OSError with a Chinese message when that is impossible."""
+    manager for a folder). Raises OSError with a Chinese message when that is impossible. Returns the
+    opener's process (xdg-open, open), whose exit status says later whether it found a program; None
+    on Windows, where os.startfile has already said so."""
     command = open_command(path)
     try:
         if command is None:
             os.startfile(str(path))  # type: ignore[attr-defined]  # Windows only
-        else:
-            subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
+            return None
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         raise OSError(f"无法用默认程序打开“{path}”：{exc.strerror or exc}") from exc
 

@@ -27,6 +27,7 @@ from tuoyu_excel.app.params import (
 from tuoyu_excel.app.rubric_jobs import run_rubric
 from tuoyu_excel.app.summaries import check_summary, county_summary
 from tuoyu_excel.app.untrusted import metas_of, rubric_from
+from tuoyu_excel.app.wording import hint, shell_words
 from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run, worker_count
 from tuoyu_excel.core.star.county import build_county_report, check_county
 from tuoyu_excel.errors import OutputError, TuoyuError, os_reason
@@ -41,6 +42,7 @@ from tuoyu_excel.spec.model import Rubric
 TITLES = {JOB_TEMPLATE: "生成空白模板", JOB_CHECK: "校验", JOB_REPORT: "县区初评报告", JOB_STAR: "星级评定",
           JOB_CITY: "示范城市评分", JOB_RUBRIC: "评分规则"}
 REPORT_STAGE = "county"  # the county's 初评 column
+STEPS = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY, JOB_RUBRIC)  # the window's numbered tasks
 
 
 # ---- shared steps -------------------------------------------------------------------------------
@@ -49,8 +51,8 @@ def rubric_for(p: JobParams, kind: str | None) -> Rubric:
     """The rubric the official chose, or the shipped one of `kind`; refused when of another kind."""
     rubric = rubric_from(p.rubric) if p.rubric else default_rubric(kind or "star")
     if kind is not None and rubric.kind != kind:
-        raise JobError(f"规则 {rubric.id} 是{KINDS[rubric.kind].label}规则，不能用于{KINDS[kind].label}。"
-                       f"请不指定规则文件，或选择{KINDS[kind].label}规则")
+        raise JobError(f"所选规则文件是{KINDS[rubric.kind].label}规则（《{rubric.name}》），不能用于{TITLES.get(p.job, KINDS[kind].title)}。"
+                       f"请不指定规则文件（使用内置规则），或选择{KINDS[kind].label}规则")
     return rubric
 
 
@@ -113,11 +115,20 @@ def _refuse_empty(source: Path, result: RunResult, of_kind: bool = False) -> Non
     """Nothing to work on: no file at all, or (for results) no workbook of the job's kind, or a stage
     whose score column is blank in every workbook (the wrong stage was chosen)."""
     if not result.files:
-        raise JobError(f"{source} 中没有找到任何文件。请把填好的表格放进这个文件夹后重新运行")
+        raise JobError(_in_subfolders(source) or f"{source} 中没有找到任何文件。请把填好的表格放进这个文件夹后重新运行")
+    below = "" if any(f.submission is not None for f in result.files) else _in_subfolders(source)
+    if below:
+        raise JobError(below)
     if not of_kind:
         return
     title = KINDS[result.rubric.kind].title
     if not any(f.submission is not None for f in result.files):
+        other = _other_kind(result)
+        if other is not None:
+            job = next(job for job, evaluation in EVALUATIONS.items() if evaluation.kind == other)
+            raise JobError(f"{source} 中是{KINDS[other].template_title}（{len(result.files)} 个文件），"
+                           f"不是{KINDS[result.rubric.kind].template_title}。"
+                           + hint("other_task", step=STEPS.index(job) + 1, title=TITLES[job], command=job))
         raise JobError(f"{source} 中没有{title}表格（共 {len(result.files)} 个文件，都不是{title}模板填写的表格）。"
                        "请确认选择的文件夹和要做的事是否一致")
     filled = [f for f in result.files if f.submission is not None]
@@ -125,6 +136,29 @@ def _refuse_empty(source: Path, result: RunResult, of_kind: bool = False) -> Non
         stage = result.rubric.stage(result.stage)
         raise JobError(f"所选评分阶段“{stage.label}”（“{stage.header}”列）在全部 {len(filled)} 份表格中全部为空，"
                        "是否选错了阶段？请选择已填写得分的阶段后重新运行")
+
+
+def _in_subfolders(source: Path) -> str:
+    """No form here but in subfolders (the parent folder was chosen): the sentence naming them, or ""."""
+    try:
+        below = [(d.name, len(input_files(d))) for d in sorted(source.iterdir())
+                 if d.is_dir() and not d.name.startswith(".")] if source.is_dir() else []
+    except OSError:
+        below = []
+    below = [(name, count) for name, count in below if count]
+    if not below:
+        return ""
+    where = "、".join(f"“{name}”中有 {count} 份" for name, count in below[:5]) + ("等" if len(below) > 5 else "")
+    which = "这个子文件夹" if len(below) == 1 else "其中一个子文件夹"
+    return f"这个文件夹（{source}）里没有表格，但子文件夹{where}：请选择{which}"
+
+
+def _other_kind(result: RunResult) -> str | None:
+    """The kind of template most of the folder's workbooks were made from, when it is not the job's."""
+    paths = [f.path for f in result.files]
+    kinds = [m.get("kind", "") for m in metas_of(paths, worker_count(len(paths)))]
+    found = [k for k in kinds if k in KINDS and k != result.rubric.kind]
+    return max(set(found), key=found.count) if found else None
 
 
 def _saved(outcome: Outcome, label: str, out: OutputPath, source: Path | None) -> None:
@@ -264,5 +298,5 @@ def run_job(p: JobParams, progress: Progress | None = None) -> Outcome:
     """Run one job. Raises JobError (or another TuoyuError) when it cannot run."""
     if p.job not in RUNNERS:
         raise JobError(f"没有“{p.job}”这项工作")
-    with output_policy(OVERWRITE if p.overwrite else p.on_exists):
+    with output_policy(OVERWRITE if p.overwrite else p.on_exists), shell_words(p.shell):
         return RUNNERS[p.job](p, progress)

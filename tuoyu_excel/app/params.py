@@ -46,6 +46,7 @@ class JobParams:
     """Everything a job may take. Empty values mean "the default", decided by the job."""
 
     job: str
+    shell: str = "cli"  # who asked: "cli" or "window"; words the how-to hints of the summary (app/wording.py)
     source: Path | None = None  # folder (or single workbook) of filled workbooks
     rubric: str = ""  # shipped rubric name or a rubric file's path; "" = the shipped rubric of the job's kind
     stage: str = ""  # stage key; "" = the job's default stage for the rubric

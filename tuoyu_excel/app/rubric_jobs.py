@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tuoyu_excel.app.params import DONE_WITH_ISSUES, JobError, JobParams, Outcome
 from tuoyu_excel.app.untrusted import rubric_from, rubric_workbook_problems, rule_workbooks
+from tuoyu_excel.app.wording import hint, in_window
 from tuoyu_excel.errors import OutputError, RubricError, os_reason
 from tuoyu_excel.intake.rubric_file import SHIPPED
 from tuoyu_excel.render.output import atomic_path, prepare_output
@@ -37,7 +38,12 @@ def run_rubric(p: JobParams, progress=None) -> Outcome:
 
 
 def summary(rubric: Rubric) -> str:
+    """One line about a rule: by id and fingerprint for the command line (the id is what --rubric takes),
+    by its Chinese title in the window."""
     total = format(rubric.total.normalize(), "f")
+    if in_window():
+        return (f"《{rubric.name}》（{KIND_LABELS[rubric.kind]}，版本 {rubric.version}，总分 {total}，"
+                f"{len(rubric.parts)} 个部分 {len(rubric.items)} 项）")
     return (f"{rubric.id}  版本 {rubric.version}  {KIND_LABELS[rubric.kind]}  总分 {total}  "
             f"{len(rubric.parts)} 个部分 {len(rubric.items)} 项  校验码 {rubric.content_hash}  {rubric.name}")
 
@@ -141,7 +147,7 @@ def _export(p: JobParams, outcome: Outcome) -> None:
         write_rubric_workbook(rubric, path)
     outcome.lines += [f"已导出规则：{path}", f"  {summary(rubric)}"]
     if path.suffix.lower() == ".xlsx":
-        outcome.lines.append(f"在 Excel/WPS 中修改后，先检查：tuoyu rubric check {path}")
+        outcome.lines.append(hint("rubric_check", file=path))
     outcome.outputs.append(path)
 
 
@@ -179,7 +185,7 @@ def _import(p: JobParams, outcome: Outcome) -> None:
         wanted = wanted / path.with_suffix(".toml").name
     out = _output(wanted, outcome)
     _write_text(out, text)
-    outcome.lines += [f"已导入规则：{out}", f"  {summary(rubric)}", f"使用时在各命令后加 --rubric {out}"]
+    outcome.lines += [f"已导入规则：{out}", f"  {summary(rubric)}", hint("rubric_use", file=out)]
     outcome.outputs.append(out)
 
 

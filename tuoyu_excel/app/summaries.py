@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from tuoyu_excel.app.wording import action, hint, warn
 from tuoyu_excel.core.city.evaluate import CityResult
 from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, FileResult, RunResult
 from tuoyu_excel.core.star.county import CountyReport
@@ -28,10 +29,40 @@ def points(value: Decimal) -> str:
 
 
 def file_line(f: FileResult) -> str:
+    """One file of a check. A file whose workbook passed but whose institution misses a condition is not
+    called 通过: the condition leads."""
     if f.card is None:
         return f"{f.file}：{f.status}，未计分"
-    line = f"{f.file}：{f.status}，综合得分 {points(f.card.total)} 分"
-    return line + (f"（未达评定条件 {len(f.reasons)} 项）" if f.reasons else "")
+    score = f"综合得分 {points(f.card.total)} 分"
+    if not f.reasons:
+        return f"{f.file}：{f.status}，{score}"
+    table = "表格校验通过" if f.status == STATUS_OK else f"表格{f.status}"
+    return f"{f.file}：未达评定条件 {len(f.reasons)} 项（{table}），{score}"
+
+
+# A check lists the files that need mending first: unreadable, with errors, with warnings, then the rest.
+FILE_ORDER = (STATUS_UNREADABLE, STATUS_ERROR, STATUS_WARN, STATUS_OK)
+
+
+def _file_lines(files: list[FileResult]) -> list[str]:
+    """One line a file, those to mend first: flagged as actions (errors), warnings (warnings, or a
+    condition not met)."""
+    ordered = sorted(files, key=lambda f: (FILE_ORDER.index(f.status) if f.status in FILE_ORDER else 0, not f.reasons))
+    bad = sum(1 for f in files if f.status in (STATUS_UNREADABLE, STATUS_ERROR))
+    warned = sum(1 for f in files if f.status == STATUS_WARN)
+    unmet = sum(1 for f in files if f.status == STATUS_OK and f.reasons)
+    lines: list[str] = []
+    for f in ordered:
+        text = f"  {file_line(f)}"
+        if f.status in (STATUS_UNREADABLE, STATUS_ERROR):
+            lines.append(action(text, f"{bad} 个文件有错误或无法读取"))
+        elif f.status == STATUS_WARN:
+            lines.append(warn(text, f"{warned} 个文件有警告"))
+        elif f.reasons:
+            lines.append(warn(text, f"{unmet} 家未达评定条件"))
+        else:
+            lines.append(text)
+    return lines
 
 
 def check_summary(result: RunResult) -> list[str]:
@@ -44,7 +75,7 @@ def check_summary(result: RunResult) -> list[str]:
              f"共读取 {len(result.files)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
              f"有错误 {counts[STATUS_ERROR]}，无法读取 {counts[STATUS_UNREADABLE]}",
              f"共发现问题 {len(issues)} 条：错误 {errors} 条，警告 {len(issues) - errors} 条"]
-    lines += [f"  {file_line(f)}" for f in result.files]
+    lines += _file_lines(result.files)
     if issues:
         shown = sorted_issues(result.files)[:SHOWN_ISSUES]
         lines.append(f"前 {len(shown)} 条问题：" if len(issues) > SHOWN_ISSUES else "问题：")
@@ -62,8 +93,8 @@ def star_summary(result: StarResult, history: HistoryRead | None, checks: Checks
     lines = [f"{rubric.name}（{stage.label}{'，初步结果' if provisional else ''}，"
              f"评定日期 {result.run.eval_date.isoformat()}）"]
     if provisional:
-        lines.append(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}为准"
-                     "（初步结果不生成更新后的历史评定记录）。")
+        lines.append(warn(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}"
+                          "为准（初步结果不生成更新后的历史评定记录）。", "初步结果"))
     lines.append(f"共读取 {len(result.run.files)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
                  f"未达评定条件 {len(result.ineligible)} 家，参加排名 {len(result.placements)} 家。")
     stars = list(reversed(rubric.star.stars)) + [NO_STAR, PENDING]
@@ -72,19 +103,22 @@ def star_summary(result: StarResult, history: HistoryRead | None, checks: Checks
     for zone in rubric.star.zones:
         mine = [p for p in result.placements if p.zone == zone.name]
         lines.append(f"  {zone.name}：" + "，".join(f"{s} {sum(1 for p in mine if p.star == s)} 家" for s in stars))
-    lines += [f"  未参加评定：{f.file}（{f.status}，{len(f.issues)} 个问题，见“校验问题”）" for f in result.excluded]
+    lines += [warn(f"  未参加评定：{f.file}（{f.status}，{len(f.issues)} 个问题，见“校验问题”）",
+                   f"{len(result.excluded)} 份表格未参加评定") for f in result.excluded]
     lines += ruling_lines(result)
     lines += publication_lines(result, checks)
     if history is not None and not history.usable:
-        lines.append(f"注意：历史评定记录表 {history.file} 无法读取（{history_issues[0].message}）")
-        lines.append("  因此命名时不会生成更新后的历史评定记录；改正该文件后重新运行即可生成。")
+        lines.append(action(f"注意：历史评定记录表 {history.file} 无法读取（{history_issues[0].message}）",
+                            "历史评定记录无法读取"))
+        lines.append(action("  因此命名时不会生成更新后的历史评定记录；改正该文件后重新运行即可生成。"))
     elif result.history or history_issues:
         lines.append(f"历史记录：使用 {len(result.history)} 条，{len(history_issues)} 行有问题未使用（见“校验问题”）；"
                      f"复审到期 {len(result.review_due)} 家。")
     if history is None:
         settings = rubric.star
-        lines.append(f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”和"
-                     f"“每{settings.review_years}年复审1次”两条规则本次未执行。如有历史评定记录表，请指定后重新运行。")
+        lines.append(action(f"注意：未使用历史评定记录，“已定级的机构{settings.rerate_wait_years}年后方可申报高一等级”和"
+                            f"“每{settings.review_years}年复审1次”两条规则本次未执行。{hint('history_missing')}。",
+                            "未使用历史评定记录"))
     return lines
 
 
@@ -101,10 +135,10 @@ def ruling_lines(result: StarResult) -> list[str]:
         return lines
     names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in result.pending)
     still = "仍" if result.rulings is not None else ""
-    lines.append(f"注意：{still}有 {len(result.pending)} 家机构{PENDING}（综合得分、核心指标得分均相同且跨越星级分界），"
-                 f"须由{body}裁定：{names}")
-    lines.append(f"  请在结果工作簿的“{PENDING}”工作表中选择裁定星级、填写裁定依据，保存后加 --rulings <该结果工作簿> "
-                 "重新运行（窗口中在“决定工作簿”选择它）。这是草稿：全部裁定之前，结果中没有公示，不能命名，也不写历史评定记录。")
+    lines.append(action(f"注意：{still}有 {len(result.pending)} 家机构{PENDING}（综合得分、核心指标得分均相同且跨越星级分界），"
+                        f"须由{body}裁定：{names}", f"{still}有 {len(result.pending)} 家{PENDING}"))
+    lines.append(action(f"  请在结果工作簿的“{PENDING}”工作表中选择裁定星级、填写裁定依据，{hint('rulings')}。"
+                        "这是草稿：全部裁定之前，结果中没有公示，不能命名，也不写历史评定记录。"))
     return lines
 
 
@@ -123,16 +157,15 @@ def publication_lines(result: StarResult, checks: ChecksRead | None) -> list[str
         lines.append(f"  公示期：自 {chinese_date(period.start)} 至 {chinese_date(period.end)}（{days}个工作日）{how}。")
         if not period.checked:
             years = "、".join(f"{y}年" for y in period.unknown_years)
-            lines.append(f"注意：本工具尚未收录{years}的法定节假日安排，公示结束日期暂按周一至周五计算，请对照当年的节假日安排"
-                         "核对；需要时用 --notice-end 指定结束日期（窗口中填“公示结束日期”）。")
+            lines.append(action(f"注意：本工具尚未收录{years}的法定节假日安排，公示结束日期暂按周一至周五计算，请对照当年的"
+                                f"节假日安排核对；{hint('notice_end')}", "公示结束日期须核对"))
     else:
-        lines.append(f"注意：未填写公示开始日期，“公示”中的公示期留有空白，请打印后手写（{days}个工作日，按法定节假日和调休计算），"
-                     "或加 --notice-date <开始日期> 重新生成（窗口中填“公示开始日期”）。")
-    lines.append("  公示期满、核查后：在本结果工作簿的“公示核查”工作表中填写核查结果，保存后把它选为决定工作簿、填写命名日期再运行"
-                 "（命令行 --rulings <本结果工作簿> --name-date <命名日期>），生成命名名单和更新后的历史评定记录。"
-                 "命名之前不写历史评定记录。")
+        lines.append(warn(f"注意：未填写公示开始日期，“公示”中的公示期留有空白，请打印后手写（{days}个工作日，按法定节假日"
+                          f"和调休计算），或{hint('notice_date')}", "公示期未填写"))
+    lines.append(action(f"  公示期满、核查后：在本结果工作簿的“公示核查”工作表中填写核查结果，{hint('name')}，"
+                        "生成命名名单和更新后的历史评定记录。命名之前不写历史评定记录。", "公示后须核查、命名"))
     if checks is not None and any(r.result != "通过" for r in checks.rows):
-        lines.append("注意：决定工作簿的“公示核查”中已填写了“不予命名”，但本次未填写命名日期，没有命名。")
+        lines.append(warn("注意：决定工作簿的“公示核查”中已填写了“不予命名”，但本次未填写命名日期，没有命名。"))
     return lines
 
 
@@ -143,9 +176,9 @@ def naming_lines(result: StarResult) -> list[str]:
     lines = [f"命名：{chinese_date(naming.date)}命名星级托育机构 {len(naming.named)} 家" + (f"（{counts}）" if counts else "")
              + "，通过公示和核查。"]
     if naming.withheld:
-        lines.append(f"注意：经公示核查不予命名 {len(naming.withheld)} 家（空出的名额不递补）："
-                     + "；".join(f"{w.placement.candidate.name}（拟命名{w.placement.star}，依据：{w.basis}）"
-                                for w in naming.withheld))
+        lines.append(warn(f"注意：经公示核查不予命名 {len(naming.withheld)} 家（空出的名额不递补）："
+                          + "；".join(f"{w.placement.candidate.name}（拟命名{w.placement.star}，依据：{w.basis}）"
+                                     for w in naming.withheld), f"{len(naming.withheld)} 家不予命名"))
     else:
         lines.append("  公示核查：全部通过。")
     return lines
@@ -159,7 +192,7 @@ def kept_history_lines(result: StarResult, carried: CarriedHistory, named_on: dt
     """What the kept history holds, and that it is next year's --history."""
     s = result.rubric.star
     when = f"命名日期 {named_on.isoformat()}"
-    lines = [f"  请妥善保存此文件：明年评定时用 --history 指定它（窗口中在“历史评定记录（可选）”选择它），"
+    lines = [f"  请妥善保存此文件：{hint('history_next_year')}，"
              f"“已定级的机构{s.rerate_wait_years}年后方可申报高一等级”和“每{s.review_years}年复审1次”即按它执行，无须重新录入。",
              f"  其中原历史记录 {len(result.history) - carried.replaced} 条照原样保留，本次新增“有效”记录 {carried.added} 条"
              f"（日期为{when}）。"]
@@ -168,8 +201,8 @@ def kept_history_lines(result: StarResult, carried: CarriedHistory, named_on: dt
     if carried.replaced:
         lines.append(f"  原历史记录中有 {carried.replaced} 条与本次同一天的记录不一致，已按本次结果替换。")
     if bad:
-        lines.append(f"  注意：原历史记录文件中有问题的行（共 {bad} 个问题）未能读取，也未写入此文件；"
-                     "请按结果工作簿“校验问题”改正后在此文件中补录。")
+        lines.append(action(f"  注意：原历史记录文件中有问题的行（共 {bad} 个问题）未能读取，也未写入此文件；"
+                            "请按结果工作簿“校验问题”改正后在此文件中补录。", "历史记录有问题的行须补录"))
     return lines
 
 
@@ -195,10 +228,12 @@ def city_summary(result: CityResult) -> list[str]:
     if not issues:
         return lines + ["未发现问题。"]
     errors = sum(1 for i in issues if i.severity == ERROR)
-    lines.append(f"发现问题：错误 {errors} 条，警告 {len(issues) - errors} 条（全部见结果表“校验问题”工作表）：")
-    lines += [f"  [{issue.severity}] {issue.text}" for issue in issues[:SHOWN_CITY_ISSUES]]
+    flag = action if errors else warn
+    lines.append(flag(f"发现问题：错误 {errors} 条，警告 {len(issues) - errors} 条（全部见结果表“校验问题”工作表）：",
+                      f"有错误 {errors} 条" if errors else f"有警告 {len(issues)} 条"))
+    lines += [flag(f"  [{issue.severity}] {issue.text}") for issue in issues[:SHOWN_CITY_ISSUES]]
     if len(issues) > SHOWN_CITY_ISSUES:
-        lines.append(f"  ……另有 {len(issues) - SHOWN_CITY_ISSUES} 条")
+        lines.append(flag(f"  ……另有 {len(issues) - SHOWN_CITY_ISSUES} 条"))
     return lines
 
 
@@ -207,10 +242,11 @@ def county_summary(report: CountyReport) -> list[str]:
              summary_line(report)]
     lines += [f"  上报：{inst.name}，初评总分 {points(inst.county.total)} 分" for inst in report.forward]
     lines += [f"  不符合：{inst.name}：{'；'.join(inst.reasons)}" for inst in report.ineligible]
-    lines += [f"  未能评分：{f.file}（{f.status}，错误 {f.errors} 条）" for f in report.unscored]
+    lines += [action(f"  未能评分：{f.file}（{f.status}，错误 {f.errors} 条）", f"{len(report.unscored)} 份未能评分")
+              for f in report.unscored]
     if report.unattributed:
-        lines.append(f"无法确定县区的文件 {len(report.unattributed)} 个（不计入本县区申报）："
-                     + "、".join(f.file for f in report.unattributed))
+        lines.append(warn(f"无法确定县区的文件 {len(report.unattributed)} 个（不计入本县区申报）："
+                          + "、".join(f.file for f in report.unattributed), "有文件无法确定县区"))
     note = other_county_note(report)
     if note:
         lines.append(note)

@@ -6,19 +6,22 @@ decided here: an empty field stays empty and the job layer decides, exactly as f
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tuoyu_excel.app.jobs import TITLES, default_stage, rubric_for
-from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_RUBRIC, JOB_STAR, JOB_TEMPLATE, JobParams
+from tuoyu_excel.app.jobs import STEPS, TITLES, default_stage, rubric_for
+from tuoyu_excel.app.kinds import TEMPLATES
+from tuoyu_excel.app.params import JobParams
+from tuoyu_excel.app.wording import WINDOW
 from tuoyu_excel.errors import TuoyuError
-from tuoyu_excel.intake.rubric_file import SHIPPED
+from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.text import DATE_EXAMPLE, date_from_text
 
-JOBS_SHOWN = (JOB_TEMPLATE, JOB_CHECK, JOB_REPORT, JOB_STAR, JOB_CITY, JOB_RUBRIC)  # the window's tasks, in order
+JOBS_SHOWN = STEPS  # the window's tasks, in order
 TASK_TEMPLATE, TASK_CHECK, TASK_REPORT, TASK_STAR, TASK_CITY, TASK_RUBRIC = (TITLES[j] for j in JOBS_SHOWN)
 TASKS = tuple(TITLES[j] for j in JOBS_SHOWN)
 JOB_OF = {TITLES[j]: j for j in JOBS_SHOWN}
@@ -28,7 +31,7 @@ ABOUT = {
     TASK_TEMPLATE: "第一步：生成空白表格，发给各机构（或各市）填写；也可生成星级评定历史记录表、全区平均水平表。",
     TASK_CHECK: "收到填好的表格后先校验：列出每个文件的问题和所在单元格，可生成标注副本发回修改。",
     TASK_REPORT: "县区汇总本县区机构的县级初评得分，生成初评报告和上报名单。",
-    TASK_STAR: "市级核验后，按片区排名评定星级，生成星级评定结果、公示名单和待裁定名单；裁定后选择裁定文件再运行一次。",
+    TASK_STAR: "市级核验后，按片区排名评定星级，生成星级评定结果、公示名单和待裁定名单；裁定后选择决定工作簿再运行一次。",
     TASK_CITY: "汇总各市的评分表，核算与全区平均水平比较的项目，计算总分并排名。",
     TASK_RUBRIC: "评分规则的维护：导出为 Excel 修改，检查后导入；修改后的规则文件可在各项工作中选用。",
 }
@@ -36,7 +39,8 @@ ABOUT = {
 NEEDS = {
     TASK_TEMPLATE: {"template", "output", "rubric"},
     TASK_CHECK: {"input", "stage", "date", "annotate", "output", "rubric"},
-    TASK_STAR: {"input", "stage", "date", "history", "rulings", "publish_date", "output", "rubric"},
+    TASK_STAR: {"input", "stage", "date", "history", "rulings", "notice_date", "notice_end", "name_date", "output",
+                "rubric"},
     TASK_REPORT: {"input", "county", "date", "output", "rubric"},
     TASK_CITY: {"input", "stage", "date", "averages", "output", "rubric"},
     TASK_RUBRIC: {"action", "rubric", "output"},
@@ -46,14 +50,14 @@ KIND_OF = {TASK_CHECK: None, TASK_STAR: "star", TASK_REPORT: "star", TASK_CITY: 
 TEMPLATE_CHOICES = (("", "全部空白表（四种）"), ("star", "星级评定申报表及评分表"), ("city", "示范城市创建评分表"),
                     ("history", "星级评定历史记录表"), ("averages", "全区平均水平表"))
 ACTION_CHOICES = (("export", "导出为 Excel（修改用）"), ("check", "检查规则文件"), ("import", "导入为文本规则（.toml）"))
-RUBRIC_CHOICES = SHIPPED  # the rule field also offers the shipped rules by name (for 评分规则 导出)
 # The star results are final-assessment results: the institutions' own column is not offered there.
 HIDDEN_STAGES = {TASK_STAR: ("self",)}
 
 
-# Asked again every time: what to do with an existing output, and the rulings and naming date of one
-# evaluation (last year's rulings file would only be refused this year).
-NOT_REMEMBERED = frozenset({"on_exists", "rulings", "publish_date"})
+# Asked again every time: what to do with an existing output, and the decisions and dates of one
+# evaluation (last year's decisions workbook would only be refused this year).
+NOT_REMEMBERED = frozenset({"on_exists", "rulings", "notice_date", "notice_end", "name_date"})
+DATE_FIELDS = (("date", "评定日期"), ("notice_date", "公示开始日期"), ("notice_end", "公示结束日期"), ("name_date", "命名日期"))
 
 
 @dataclass
@@ -67,8 +71,10 @@ class TaskParams:
     date: str = ""  # any form the date parser takes; empty = today
     county: str = ""
     history: str = ""  # optional rating-history workbook (star task)
-    rulings: str = ""  # optional workbook whose 待裁定 sheet holds the rulings (star task)
-    publish_date: str = ""  # optional day of 命名 (star task); empty = the evaluation date
+    rulings: str = ""  # the decisions workbook (its 待裁定 sheet holds the rulings; star task)
+    notice_date: str = ""  # first day of the 公示 (star task)
+    notice_end: str = ""  # last day of the 公示, when set by hand (star task; seldom)
+    name_date: str = ""  # the day of 命名 (star task)
     averages: str = ""  # optional official 全区平均水平 workbook (city task)
     rubric: str = ""  # optional rule file; empty = the shipped rubric
     template: str = ""  # template task: which blank form ("" = all)
@@ -82,12 +88,15 @@ class TaskParams:
         def path(key: str, text: str) -> Path | None:
             return Path(text.strip()) if key in need and text.strip() else None
 
-        return JobParams(job=JOB_OF[self.task], source=path("input", self.input_dir),
+        def day(key: str):
+            return date_from_text(getattr(self, key)) if key in need else None
+
+        return JobParams(job=JOB_OF[self.task], shell=WINDOW, source=path("input", self.input_dir),
                          output=path("output", self.output_dir), output_is_folder=True, rubric=self.rubric.strip(),
                          stage=self.stage if "stage" in need else "", eval_date=date_from_text(self.date),
                          county=self.county if "county" in need else "", history=path("history", self.history),
-                         rulings=path("rulings", self.rulings),
-                         name_date=date_from_text(self.publish_date) if "publish_date" in need else None,
+                         rulings=path("rulings", self.rulings), notice_date=day("notice_date"),
+                         notice_end=day("notice_end"), name_date=day("name_date"),
                          averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
                          template=self.template if "template" in need else "",
                          action=self.action if "action" in need else "",
@@ -95,14 +104,51 @@ class TaskParams:
                          on_exists="rename" if self.on_exists == "rename" else "refuse")
 
 
+def rubric_kind(p: TaskParams) -> str | None:
+    """The kind of rule the task takes (None: any; the check picks by each workbook's template)."""
+    if p.task == TASK_TEMPLATE:
+        return TEMPLATES[p.template].rubric_kind if p.template in TEMPLATES else None
+    return KIND_OF[p.task]
+
+
 def task_rubric(p: TaskParams):
-    """The rubric the task will use (the chosen file or the shipped one); None when it cannot be loaded."""
-    if p.task == TASK_RUBRIC:
-        return None
+    """The rubric the task will use (the chosen file or the shipped one); None when it cannot be used."""
     try:
-        return rubric_for(JobParams(job=JOB_OF[p.task], rubric=p.rubric.strip()), KIND_OF[p.task])
+        return _rubric(p)
     except TuoyuError:
         return None
+
+
+def _rubric(p: TaskParams):
+    if p.task == TASK_RUBRIC:
+        return load_rubric(p.rubric.strip()) if p.rubric.strip() else None
+    return rubric_for(JobParams(job=JOB_OF[p.task], rubric=p.rubric.strip()), rubric_kind(p))
+
+
+@functools.cache
+def shipped_titles() -> dict[str, str]:
+    """The shipped rules by name → their Chinese titles (the window shows titles, never names)."""
+    return {name: load_rubric(name).name for name in SHIPPED}
+
+
+def rule_in_use(p: TaskParams) -> tuple[str, bool]:
+    """The sentence under the rule field: which rule the task uses, by its title; (why not, False)
+    when the chosen file cannot be used for this task."""
+    text = p.rubric.strip()
+    if p.task == TASK_RUBRIC and not text:
+        return "请选择内置规则，或选择规则文件。", False
+    if not text and p.task == TASK_CHECK:
+        return "使用内置规则（按每份表格的模板自动选择）。", True
+    try:
+        rubric = _rubric(p)
+    except TuoyuError as exc:
+        return str(exc), False
+    if text in SHIPPED or not text:
+        kind = rubric_kind(p)
+        if not text and kind is None:
+            return "使用内置规则（" + "、".join(f"《{t}》" for t in shipped_titles().values()) + "）。", True
+        return f"使用内置规则《{(rubric or default_rubric(kind or 'star')).name}》。", True
+    return f"使用规则文件《{rubric.name}》（{Path(text).name}）。", True
 
 
 def stage_choices(p: TaskParams) -> list[tuple[str, str]]:
@@ -132,29 +178,25 @@ def problems(p: TaskParams) -> list[str]:
     """What is missing or wrong before the task can start, in Chinese."""
     need = NEEDS[p.task]
     out = []
-    if p.task == TASK_RUBRIC:
-        if not p.rubric.strip():
-            out.append("请选择规则文件，或从列表中选择内置规则。")
-        elif p.rubric.strip() not in SHIPPED and not Path(p.rubric.strip()).is_file():
-            out.append(f"找不到规则文件“{p.rubric}”。")
-        if p.action == "import" and p.rubric.strip() in SHIPPED:
-            out.append("内置规则已是文本规则，无需导入；请选择要导入的 Excel 规则文件。")
-    elif p.rubric.strip() and task_rubric(p) is None:
-        out.append(f"规则文件“{p.rubric}”无法使用：请检查文件，或留空使用内置规则。")
+    text, usable = rule_in_use(p)
+    if not usable:
+        out.append(text)
+    if p.task == TASK_RUBRIC and p.action == "import" and p.rubric.strip() in SHIPPED:
+        out.append("内置规则已是文本规则，无需导入；请选择要导入的 Excel 规则文件。")
     if "input" in need and not (p.input_dir and Path(p.input_dir).is_dir()):
         out.append("请选择存放已填表格的输入文件夹。")
     if "output" in need and not p.output_dir:
         out.append("请选择输出文件夹。")
     if "county" in need and p.county not in county_choices(p):
         out.append("请选择县区。")
-    if "date" in need and p.date.strip() and date_from_text(p.date) is None:
-        out.append(f"评定日期“{p.date}”无效，请按 {DATE_EXAMPLE} 的格式填写。")
-    if "publish_date" in need and p.publish_date.strip() and date_from_text(p.publish_date) is None:
-        out.append(f"命名日期“{p.publish_date}”无效，请按 {DATE_EXAMPLE} 的格式填写，不需要时请留空。")
-    for key, what in (("history", "历史评定记录"), ("averages", "全区平均水平表"), ("rulings", "裁定文件")):
-        text = getattr(p, key).strip()
-        if key in need and text and not Path(text).is_file():
-            out.append(f"找不到{what}文件“{text}”，不需要时请留空。")
+    for key, what in DATE_FIELDS:
+        value = getattr(p, key).strip()
+        if key in need and value and date_from_text(value) is None:
+            out.append(f"{what}“{value}”无效，请按 {DATE_EXAMPLE} 的格式填写" + ("。" if key == "date" else "，不需要时请留空。"))
+    for key, what in (("history", "历史评定记录"), ("averages", "全区平均水平表"), ("rulings", "决定工作簿")):
+        value = getattr(p, key).strip()
+        if key in need and value and not Path(value).is_file():
+            out.append(f"找不到{what}文件“{value}”，不需要时请留空。")
     if "stage" in need and stage_choices(p) and p.stage and p.stage not in [k for k, _ in stage_choices(p)]:
         out.append("请选择评分阶段。")
     return out
@@ -167,25 +209,76 @@ def settings_path() -> Path:
 
 @dataclass
 class Settings:
-    last: TaskParams = field(default_factory=TaskParams)
+    """What the window remembers: the task last chosen, and each task's own form (a rule file or an
+    output folder chosen for one task never reaches another)."""
+
+    task: str = TASK_TEMPLATE
+    forms: dict[str, TaskParams] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, params: TaskParams) -> Settings:
+        return cls(params.task, {params.task: params})
+
+    def form(self, task: str) -> TaskParams:
+        """The task's remembered form (a fresh one for a task never run)."""
+        return self.forms.get(task) or TaskParams(task=task)
+
+    def remember(self, params: TaskParams) -> None:
+        self.task = params.task
+        self.forms[params.task] = params
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         try:
             data = json.loads((path or settings_path()).read_text(encoding="utf-8"))
-            known = {k: str(v) for k, v in data.get("last", {}).items()
-                     if k in TaskParams.__dataclass_fields__ and k not in NOT_REMEMBERED}
-            params = TaskParams(**known)
-            if params.task not in TASKS:  # a new official (no settings) starts at step 1: TaskParams' default
-                params.task = TASK_TEMPLATE
-            return cls(params)
+            forms = {}
+            tasks = data.get("tasks", {})
+            if "last" in data and not tasks:  # an older window kept one form for every task: its own task keeps it
+                old = {k: v for k, v in data["last"].items() if k != "rubric"}  # its rule leaked between tasks
+                tasks, data["task"] = {old.get("task"): old}, old.get("task")
+            for task, fields in tasks.items():
+                if task in TASKS and isinstance(fields, dict):
+                    known = {k: str(v) for k, v in fields.items()
+                             if k in TaskParams.__dataclass_fields__ and k not in NOT_REMEMBERED}
+                    forms[task] = TaskParams(**{**known, "task": task})
+            task = data.get("task")
+            # a new official (no settings) starts at step 1: the dataclass' default
+            return cls(task if task in TASKS else TASK_TEMPLATE, forms)
         except (OSError, ValueError, TypeError, AttributeError):
             return cls()
 
     def save(self, path: Path | None = None) -> None:
         path = path or settings_path()
+        forms = {task: {k: v for k, v in asdict(form).items() if k not in NOT_REMEMBERED and k != "task"}
+                 for task, form in self.forms.items()}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"last": asdict(self.last)}, ensure_ascii=False, indent=2), encoding="utf-8")
+            path.write_text(json.dumps({"task": self.task, "tasks": forms}, ensure_ascii=False, indent=2),
+                            encoding="utf-8")
         except OSError:
             pass  # remembering folders is a convenience; never fail a run for it
+
+
+def open_target(task: str, outputs: list[Path]) -> tuple[str, Path | None]:
+    """What 打开结果表格 opens, and its label: the main file; the folder when the task wrote several
+    files of equal standing (blank forms); nothing when nothing was written."""
+    if not outputs:
+        return "打开结果表格", None
+    if task == TASK_TEMPLATE and len(outputs) > 1:
+        return f"打开结果文件夹（{len(outputs)} 个文件）", outputs[0].parent
+    return ("打开结果表格" if outputs[0].suffix.lower() in (".xlsx", ".xls") else "打开结果文件"), outputs[0]
+
+
+def open_failure(path: Path, reason: str) -> str:
+    """Why a result did not open, said so the official knows the results are safe."""
+    what = "文件夹" if path.is_dir() else f" {path.suffix} 文件" if path.suffix else "这种文件"
+    where = path if path.is_dir() else path.parent
+    return (f"结果已保存在 {where}，但本机没有可以打开{what}的默认程序（{reason}）。"
+            + ("请在文件管理器中打开这个文件夹。" if path.is_dir() else "请在文件夹中用 Excel/WPS 打开它。"))
+
+
+def theme_for(platform: str, available) -> str:
+    """The ttk theme that looks native: Windows' own (vista), macOS' (aqua), else clam (X11's default
+    theme is the 1990s Motif look)."""
+    wanted = {"win32": ("vista", "winnative"), "darwin": ("aqua",)}.get(platform, ()) + ("clam", "default")
+    return next(theme for theme in wanted if theme in available)

@@ -1,14 +1,13 @@
 """The desktop window (tkinter: ships with Python, bundles cleanly). A thin view.
 
-One window in Chinese: pick the task, the folders, the stage/date/county where
-they apply, press 开始. Work runs on a worker thread and reports progress through
-a queue polled by the UI thread, so the window never freezes. Errors show in a
-plain-Chinese dialog and go to a log file next to the output.
+One window in Chinese: pick the task, fill in its fields (each task keeps its own), press 开始.
+Work runs on a worker thread and reports progress through a queue polled by the UI thread, so the
+window never freezes. The result leads with what needs the official's action, in colour. A job
+that cannot run says why in the window's own dialog; only an internal error writes a log file.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import queue
 import sys
@@ -19,32 +18,37 @@ from pathlib import Path
 from tuoyu_excel import __version__
 from tuoyu_excel.app.crash import append_log
 from tuoyu_excel.app.jobs import run_job
+from tuoyu_excel.app.wording import ACTION, WARN, flagged, headline, level_of
 from tuoyu_excel.errors import TuoyuError, os_reason
+from tuoyu_excel.gui import dialogs
+from tuoyu_excel.gui.form import LINES, Form, browse
 from tuoyu_excel.gui.model import (
     ABOUT,
-    ACTION_CHOICES,
-    NEEDS,
-    SHIPPED,
-    TASK_RUBRIC,
     TASKS,
-    TEMPLATE_CHOICES,
     Settings,
     TaskParams,
     county_choices,
+    open_failure,
+    open_target,
     preselected_stage,
     problems,
+    rule_in_use,
     stage_choices,
+    theme_for,
 )
-from tuoyu_excel.platform_support import open_with_default_program as open_path
-from tuoyu_excel.platform_support import setup_console_streams, ui_font
+from tuoyu_excel.gui.text import wrap
+from tuoyu_excel.platform_support import open_with_default_program, setup_console_streams, ui_font
 from tuoyu_excel.render.output import OutputExists
 
 log = logging.getLogger("tuoyu_excel.gui.window")
+COLOURS = {ACTION: "#a4262c", WARN: "#8a5300"}
+HEADINGS = {ACTION: "需要处理：", WARN: "请留意："}
+OPEN_CHECK_MS = 2500  # how long the opener (xdg-open) gets to say it found no program
 
 
 def chinese_dialogs(root) -> None:
-    """Tk's own dialogs (folder and file pickers, message boxes) in Chinese, from Tk's zh_cn catalogue;
-    on X11 the file picker hides dot-folders (a button shows them)."""
+    """Tk's own dialogs (folder and file pickers) in Chinese, from Tk's zh_cn catalogue; on X11 the
+    file picker hides dot-folders (a button shows them)."""
     import tkinter as tk  # the window's toolkit loads only when a window is made
 
     try:
@@ -62,8 +66,16 @@ def chinese_dialogs(root) -> None:
     root.tk.call("set", "::tk::dialog::file::showHiddenVar", "0")
 
 
-def _key_of(choices, label: str) -> str:
-    return next((key for key, shown in choices if shown == label), "")
+def _chinese_fonts(root) -> None:
+    """Tk's named fonts in the platform's Chinese UI font (微软雅黑 on Windows), so every widget and
+    dialog draws Chinese in one face rather than through a fallback."""
+    from tkinter import font as tkfont  # the window's toolkit loads only when a window is made
+
+    spec = ui_font(root, 10)
+    if not isinstance(spec, tuple):
+        return
+    for name in ("TkDefaultFont", "TkTextFont", "TkMenuFont", "TkHeadingFont", "TkTooltipFont"):
+        tkfont.nametofont(name, root=root).configure(family=spec[0])
 
 
 def run_task(params: TaskParams, progress=None):
@@ -83,172 +95,137 @@ class App:
         self.run_task = run_task
         self.events: queue.Queue = queue.Queue()
         self.outcome = None
+        self.lines: list[str] = []
+        self.opened = None  # the opener process of the last 打开 (its exit status is checked)
         root.title(f"托育评定 Excel 工具 {__version__}")
-        root.minsize(760, 560)
         root.report_callback_exception = self._on_crash
+        style = ttk.Style(root)
+        style.theme_use(theme_for(sys.platform, style.theme_names()))
+        style.configure("TButton", padding=(8, 2))
+        _chinese_fonts(root)
         chinese_dialogs(root)
-        self._build(self.settings.last)
+        self._build()
+        self.shown_task = self.settings.task
+        self.form.load(self.settings.form(self.shown_task))
         self._on_task_change()
+        self._fix_size()
 
     # ---- layout ------------------------------------------------------------------------------
-    def _build(self, last: TaskParams) -> None:
+    def _build(self) -> None:
         tk, ttk = self.tk, self.ttk
-        frame = ttk.Frame(self.root, padding=12)
+        frame = ttk.Frame(self.root, padding=(12, 8))
         frame.pack(fill="both", expand=True)
         frame.columnconfigure(1, weight=1)
-        self.task = tk.StringVar(value=last.task)
-        tasks = ttk.LabelFrame(frame, text="选择要做的事", padding=8)
-        tasks.grid(row=0, column=0, columnspan=3, sticky="ew")
+        self.task = tk.StringVar(value=self.settings.task)
+        tasks = ttk.Frame(frame)
+        tasks.grid(row=0, column=0, columnspan=3, sticky="w")
         for n, name in enumerate(TASKS):
             ttk.Radiobutton(tasks, text=f"{n + 1}. {name}", value=name, variable=self.task,
-                            command=self._on_task_change).grid(row=0, column=n, padx=6)
-        self.about = ttk.Label(frame, text="", foreground="#1f4e79", wraplength=720, justify="left")
-        self.about.grid(row=1, column=0, columnspan=3, sticky="w", pady=(6, 2))
-        self.input_dir = tk.StringVar(value=last.input_dir)
-        self.output_dir = tk.StringVar(value=last.output_dir)
-        self.stage = tk.StringVar()
-        self.date = tk.StringVar(value=last.date or dt.date.today().isoformat())
-        self.county = tk.StringVar(value=last.county)
-        self.history = tk.StringVar(value=last.history)
-        self.rulings = tk.StringVar(value=last.rulings)
-        self.publish_date = tk.StringVar(value=last.publish_date)
-        self.averages = tk.StringVar(value=last.averages)
-        self.rubric = tk.StringVar(value=last.rubric)
-        self.annotate = tk.StringVar(value=last.annotate)
-        self.template = tk.StringVar()
-        self.action = tk.StringVar()
-        self.rows = {}
-        self.rows["input"] = self._folder_row(frame, 2, "输入文件夹（已填表格）：", self.input_dir)
-        self.template_box = self._combo_row(frame, 3, "空白表：", self.template, "template", width=30)
-        self.template_box["values"] = [label for _, label in TEMPLATE_CHOICES]
-        self.template_box.current([k for k, _ in TEMPLATE_CHOICES].index(last.template)
-                                  if last.template in [k for k, _ in TEMPLATE_CHOICES] else 0)
-        self.action_box = self._combo_row(frame, 4, "操作：", self.action, "action", width=30)
-        self.action_box["values"] = [label for _, label in ACTION_CHOICES]
-        self.action_box.current([k for k, _ in ACTION_CHOICES].index(last.action)
-                                if last.action in [k for k, _ in ACTION_CHOICES] else 0)
-        self.stage_box = self._combo_row(frame, 5, "评分阶段：", self.stage, "stage")
-        self.county_box = self._combo_row(frame, 6, "县区：", self.county, "county")
-        self.rows["date"] = self._entry_row(frame, 7, "评定日期：", self.date)
-        self.rows["history"] = self._folder_row(frame, 8, "历史评定记录（可选）：", self.history, file=True)
-        self.rows["rulings"] = self._folder_row(frame, 9, "裁定文件（可选，填好“待裁定”的结果工作簿）：", self.rulings,
-                                                file=True)
-        self.rows["publish_date"] = self._entry_row(frame, 10, "命名日期（可选，默认评定日期）：", self.publish_date)
-        self.rows["averages"] = self._folder_row(frame, 11, "全区平均水平表（可选）：", self.averages, file=True)
-        self.rows["rubric"] = self._folder_row(frame, 12, "规则文件（可选，留空用内置规则）：", self.rubric, file=True,
-                                               kinds=[("规则文件", "*.toml *.xlsx"), ("全部文件", "*")], choices=SHIPPED)
-        self.rows["annotate"] = self._folder_row(frame, 13, "标注副本文件夹（可选）：", self.annotate)
-        self.rows["output"] = self._folder_row(frame, 14, "输出文件夹：", self.output_dir)
-        self._build_actions(frame)
+                            command=self._on_task_change).grid(row=0, column=n, padx=(0, 14))
+        self.about = ttk.Label(frame, text="", foreground="#1f4e79")
+        self.about.grid(row=1, column=0, columnspan=3, sticky="w", pady=(4, 4))
+        self.form = Form(self, frame, first_row=2)
+        self._build_actions(frame, row=2 + LINES)
 
-    def _label(self, frame, row: int, text: str):
-        label = self.ttk.Label(frame, text=text)
-        label.grid(row=row, column=0, sticky="w", pady=4)
-        return label
-
-    def _folder_row(self, frame, row: int, text: str, var, file: bool = False, kinds=None, choices=()):
-        label = self._label(frame, row, text)
-        entry = self.ttk.Combobox(frame, textvariable=var, values=list(choices)) if choices else \
-            self.ttk.Entry(frame, textvariable=var)
-        entry.grid(row=row, column=1, sticky="ew", padx=6)
-        button = self.ttk.Button(frame, text="浏览…", command=lambda: self._browse(var, file, kinds))
-        button.grid(row=row, column=2)
-        return (label, entry, button)
-
-    def _entry_row(self, frame, row: int, text: str, var):
-        label = self._label(frame, row, text)
-        entry = self.ttk.Entry(frame, textvariable=var, width=14)
-        entry.grid(row=row, column=1, sticky="w", padx=6)
-        return (label, entry)
-
-    def _combo_row(self, frame, row: int, text: str, var, key: str, width: int = 24):
-        label = self._label(frame, row, text)
-        box = self.ttk.Combobox(frame, textvariable=var, state="readonly", width=width)
-        box.grid(row=row, column=1, sticky="w", padx=6)
-        self.rows[key] = (label, box)
-        return box
-
-    def _build_actions(self, frame) -> None:
+    def _build_actions(self, frame, row: int) -> None:
         ttk = self.ttk
-        self.start = ttk.Button(frame, text="开始", command=self.on_start)
-        self.start.grid(row=15, column=0, columnspan=3, pady=(10, 4), ipadx=30)
-        self.progress = ttk.Progressbar(frame, mode="determinate")
-        self.progress.grid(row=16, column=0, columnspan=3, sticky="ew")
+        bar = ttk.Frame(frame)
+        bar.grid(row=row, column=0, columnspan=3, sticky="ew", pady=(6, 2))
+        bar.columnconfigure(1, weight=1)
+        self.start = ttk.Button(bar, text="开始", command=self.on_start)
+        self.start.grid(row=0, column=0, ipadx=24)
+        self.progress = ttk.Progressbar(bar, mode="determinate")
+        self.progress.grid(row=0, column=1, sticky="ew", padx=(12, 0))
         self.status = ttk.Label(frame, text="准备就绪。")
-        self.status.grid(row=17, column=0, columnspan=3, sticky="w", pady=4)
-        self.summary = self.tk.Text(frame, height=14, wrap="word", font=ui_font(self.root, 10))
-        self.summary.grid(row=18, column=0, columnspan=3, sticky="nsew")
-        scroll = ttk.Scrollbar(frame, orient="vertical", command=self.summary.yview)
-        scroll.grid(row=18, column=3, sticky="ns")
-        self.summary.configure(yscrollcommand=scroll.set)
-        frame.rowconfigure(18, weight=1)
-        self.summary.configure(state="disabled")
+        self.status.grid(row=row + 1, column=0, columnspan=3, sticky="w", pady=2)
+        box = ttk.Frame(frame)
+        box.grid(row=row + 2, column=0, columnspan=3, sticky="nsew")
+        box.columnconfigure(0, weight=1)
+        box.rowconfigure(0, weight=1)
+        frame.rowconfigure(row + 2, weight=1)
+        self.summary_font = ui_font(self.root, 10)
+        self.summary = self.tk.Text(box, height=12, wrap="char", font=self.summary_font, padx=6, pady=4)
+        self.summary.grid(row=0, column=0, sticky="nsew")
+        scroll = ttk.Scrollbar(box, orient="vertical", command=self.summary.yview)
+        scroll.grid(row=0, column=1, sticky="ns")
+        self.summary.configure(yscrollcommand=scroll.set, state="disabled")
+        for level, colour in COLOURS.items():
+            self.summary.tag_configure(level, foreground=colour)
+        self.summary.tag_configure("heading", font=(*self._font_of(self.summary_font), "bold"))
+        self.summary.bind("<Configure>", lambda _e: self._render())
         buttons = ttk.Frame(frame)
-        buttons.grid(row=19, column=0, columnspan=3, pady=(6, 0))
+        buttons.grid(row=row + 3, column=0, columnspan=3, pady=(6, 0))
         self.open_file = ttk.Button(buttons, text="打开结果表格", state="disabled", command=self._open_result)
         self.open_dir = ttk.Button(buttons, text="打开所在文件夹", state="disabled", command=self._open_folder)
         self.open_file.pack(side="left", padx=6)
         self.open_dir.pack(side="left", padx=6)
 
+    def _font_of(self, spec) -> tuple:
+        from tkinter import font as tkfont  # as above: tkinter only with a window
+
+        if isinstance(spec, tuple):
+            return spec
+        actual = tkfont.nametofont(spec, root=self.root).actual()
+        return actual["family"], actual["size"]
+
+    def _fix_size(self) -> None:
+        """One size for every task: the largest any task asks for, within the screen."""
+        self.form.fix_sizes()
+        task, width = self.task.get(), 0
+        for name in TASKS:
+            self.form.show(name)
+            self.root.update_idletasks()
+            width = max(width, self.root.winfo_reqwidth())
+        self.form.show(task)
+        self.root.update_idletasks()
+        screen_w, screen_h = self.root.winfo_screenwidth(), self.root.winfo_screenheight()
+        width = min(width, screen_w - 20)
+        height = min(self.root.winfo_reqheight(), screen_h - 70)  # leave room for a task bar and the title
+        self.root.geometry(f"{width}x{height}+{max(0, (screen_w - width) // 2)}+0")
+        self.root.minsize(min(width, 640), min(height, 480))
+        self.root.update_idletasks()
+        self.on_field_change()  # the rule's note, broken at the width the window now has
+
     # ---- behaviour ---------------------------------------------------------------------------
-    def _browse(self, var, file: bool = False, kinds=None) -> None:
-        from tkinter import filedialog  # as above: tkinter only with a window
-
-        start = var.get() or str(Path.home())
-        if file:
-            chosen = filedialog.askopenfilename(initialdir=str(Path(start).parent), parent=self.root,
-                                                filetypes=kinds or [("表格文件", "*.xlsx *.xls *.ods"), ("全部文件", "*")])
-        else:
-            chosen = filedialog.askdirectory(initialdir=start, parent=self.root)
-        if chosen:
-            var.set(chosen)
-
-    def _on_task_change(self) -> None:
-        task = self.task.get()
-        need = NEEDS[task]
-        self.about.configure(text=ABOUT[task])
-        self.rows["rubric"][0].configure(text="规则（内置规则名或规则文件）：" if task == TASK_RUBRIC
-                                         else "规则文件（可选，留空用内置规则）：")
-        for key, widgets in self.rows.items():
-            for w in widgets:
-                (w.grid if key in need else w.grid_remove)()
-        form = self.params()
-        form.stage = self.settings.last.stage if self.settings.last.task == task else ""
-        stages = stage_choices(form)
-        self.stage_box["values"] = [label for _, label in stages]
-        self.stage_keys = {label: key for key, label in stages}
-        keys = [k for k, _ in stages]
-        chosen = preselected_stage(form)
-        if chosen in keys:
-            self.stage_box.current(keys.index(chosen))
-        self.county_box["values"] = county_choices(form)
-        self.outcome = None  # a result belongs to the task that made it
-        self.open_file.configure(state="disabled")
-        self.open_dir.configure(state="disabled")
-        self.progress.configure(value=0)
-        self.status.configure(text="准备就绪。")
-        self._set_summary("")
+    def browse(self, var, file_kinds=None) -> None:
+        browse(self.root, var, file_kinds)
 
     def params(self) -> TaskParams:
-        stage = getattr(self, "stage_keys", {}).get(self.stage.get(), "")
-        return TaskParams(task=self.task.get(), input_dir=self.input_dir.get().strip(),
-                          output_dir=self.output_dir.get().strip(), stage=stage, date=self.date.get().strip(),
-                          county=self.county.get(), history=self.history.get().strip(),
-                          rulings=self.rulings.get().strip(), publish_date=self.publish_date.get().strip(),
-                          averages=self.averages.get().strip(), rubric=self.rubric.get().strip(),
-                          annotate=self.annotate.get().strip(),
-                          template=_key_of(TEMPLATE_CHOICES, self.template.get()),
-                          action=_key_of(ACTION_CHOICES, self.action.get()) or "export")
+        return self.form.read(self.task.get())
+
+    def _on_task_change(self) -> None:
+        """Keep what was typed for the task left; show the chosen task's own fields."""
+        if self.shown_task != self.task.get():
+            self.settings.remember(self.form.read(self.shown_task))
+            self.shown_task = self.task.get()
+            self.form.load(self.settings.form(self.shown_task))
+        task = self.shown_task
+        self.about.configure(text=ABOUT[task])
+        self.form.show(task)
+        self.on_field_change(stage=self.settings.form(task).stage)
+        self.outcome = None  # a result belongs to the task that made it
+        self.open_file.configure(state="disabled", text="打开结果表格")
+        self.open_dir.configure(state="disabled")
+        self.progress.configure(value=0)
+        self.status.configure(text="准备就绪。", foreground="")
+        self._set_summary([])
+
+    def on_field_change(self, stage: str | None = None) -> None:
+        """The rule (and so the stages and counties) may have changed: say which rule is in use."""
+        form = self.params()
+        if stage is not None:
+            form.stage = stage
+        self.form.show_rule(*rule_in_use(form))
+        self.form.set_stages(stage_choices(form), preselected_stage(form))
+        self.form.set_counties(county_choices(form))
 
     def on_start(self) -> None:
-        from tkinter import messagebox  # as above: tkinter only with a window
-
         params = self.params()
         missing = problems(params)
         if missing:
-            messagebox.showwarning("还不能开始", "\n".join(missing), parent=self.root)
+            dialogs.tell(self.root, "还不能开始", "还不能开始：\n" + "\n".join(missing))
             return
-        self.settings.last = params
+        self.settings.remember(params)
         self.settings.save()
         self._launch(params)
 
@@ -257,8 +234,8 @@ class App:
         self.open_file.configure(state="disabled")
         self.open_dir.configure(state="disabled")
         self.progress.configure(value=0, maximum=1)
-        self._set_summary("")
-        self.status.configure(text=f"正在{params.task}……")
+        self._set_summary([])
+        self.status.configure(text=f"正在{params.task}……", foreground="")
         threading.Thread(target=self._work, args=(params,), daemon=True).start()
         self.root.after(100, self._poll)
 
@@ -268,13 +245,12 @@ class App:
 
         try:
             self.events.put(("done", self.run_task(params, progress)))
-        except OutputExists as exc:  # the official decides: 覆盖 / 另存为 / 取消
+        except OutputExists as exc:  # the official decides: 覆盖 / 另存为新文件 / 取消
             self.events.put(("exists", params, exc.path))
         except TuoyuError as exc:
             self.events.put(("error", str(exc), ""))
         except OSError as exc:  # the system refused something the job did not foresee
-            self.events.put(("error", f"未能完成：{os_reason(exc)}（{getattr(exc, 'filename', '') or ''}）",
-                             traceback.format_exc()))
+            self.events.put(("error", f"未能完成：{os_reason(exc)}（{getattr(exc, 'filename', '') or ''}）", ""))
         except Exception as exc:  # a bug: show it plainly, log the traceback
             self.events.put(("error", f"程序出现意外错误：{exc}", traceback.format_exc()))
 
@@ -304,55 +280,99 @@ class App:
         return True
 
     def _ask_about_existing(self, params: TaskParams, path: Path) -> None:
-        from tkinter import messagebox  # as above: tkinter only with a window
-
-        answer = messagebox.askyesnocancel(
-            "文件已存在", f"{path.name} 已存在（{path.parent}）。\n\n是：覆盖它\n否：另存为新文件名（如 {path.stem}(2){path.suffix}）"
-                        "\n取消：这次不运行", parent=self.root)
-        if answer is None:
-            self.status.configure(text="已取消，没有写入任何文件。")
+        self.status.configure(text=f"{path.name} 已存在，请选择：覆盖、另存为新文件或取消。", foreground="")
+        answer = dialogs.ask_existing(self.root, path)
+        if answer == dialogs.CANCEL:
+            self.status.configure(text="已取消，没有写入任何文件。", foreground="")
             return
-        params.on_exists = "overwrite" if answer else "rename"
+        params.on_exists = "overwrite" if answer == dialogs.OVERWRITE else "rename"
         self._launch(params)
 
     def _show_outcome(self, outcome) -> None:
         self.outcome = outcome
         self.progress.configure(value=self.progress["maximum"])
-        self.status.configure(text=f"{outcome.title}：完成。")
-        self._set_summary("\n".join(outcome.lines))
-        if outcome.outputs:
-            self.open_file.configure(state="normal")
+        about = headline(outcome.lines)
+        self.status.configure(text=f"{outcome.title}：完成" + (f"，{about}。" if about else "。"),
+                              foreground=COLOURS[ACTION] if about else "")
+        self._set_summary(outcome.lines)
+        self._log(f"{outcome.title} 完成\n" + "\n".join(outcome.lines))  # beside the results: a record of the run
+        label, target = open_target(self.task.get(), outcome.outputs)
+        if target is not None:
+            self.open_file.configure(state="normal", text=label)
             self.open_dir.configure(state="normal")
-        self._log(f"{outcome.title} 完成\n" + "\n".join(outcome.lines))
 
     def _show_error(self, message: str, trace: str) -> None:
-        from tkinter import messagebox  # as above: tkinter only with a window
-
-        self.status.configure(text="未能完成。")
-        self._set_summary(message)
-        where = self._log(message + ("\n" + trace if trace else ""))
-        extra = f"\n\n详细记录已保存到：{where}" if where else ""
-        messagebox.showerror("未能完成", message + extra, parent=self.root)
+        """A job that cannot run says why; only a bug (with its traceback) leaves a log file."""
+        self.status.configure(text="未能完成。", foreground=COLOURS[ACTION])
+        self._set_summary(message.split("\n"))
+        where = self._log(message + "\n" + trace) if trace else None
+        extra = f"\n详细记录已保存到：{where}" if where else ""
+        dialogs.tell(self.root, "未能完成", "未能完成：\n" + message + extra, icon="error")
 
     def _on_crash(self, exc_type, exc, tb) -> None:
         self._show_error(f"程序出现意外错误：{exc}", "".join(traceback.format_exception(exc_type, exc, tb)))
 
     def _log(self, text: str) -> Path | None:
-        return append_log(Path(self.output_dir.get().strip() or Path.home()), text)
+        return append_log(Path(self.form.vars["output_dir"].get().strip() or Path.home()), text)
 
-    def _set_summary(self, text: str) -> None:
+    # ---- the result area ---------------------------------------------------------------------
+    def _set_summary(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self._render()
+
+    def _render(self) -> None:
+        """What needs action first (coloured, under a heading), then the rest in the job's order;
+        every line broken for Chinese at the area's width."""
+        from tkinter import font as tkfont  # as above: tkinter only with a window
+
+        font = tkfont.Font(root=self.root, font=self.summary_font)
+        width = max(200, self.summary.winfo_width() - 2 * int(self.summary.cget("padx")) - 12)
+        first = flagged(self.lines)
+        blocks = [(HEADINGS[level], level, [line for line in first if level_of(line) == level])
+                  for level in (ACTION, WARN)]
+        rest = [line for line in self.lines if not level_of(line)]
         self.summary.configure(state="normal")
         self.summary.delete("1.0", "end")
-        self.summary.insert("1.0", text)
+        for heading, level, lines in blocks:
+            if lines:
+                self.summary.insert("end", heading + "\n", (level, "heading"))
+                for line in lines:
+                    self.summary.insert("end", "\n".join(wrap(line, width, font.measure)) + "\n", level)
+        if first and rest:
+            self.summary.insert("end", "\n")
+        for line in rest:
+            self.summary.insert("end", "\n".join(wrap(line, width, font.measure)) + "\n")
         self.summary.configure(state="disabled")
 
+    def shown_text(self) -> str:
+        return self.summary.get("1.0", "end")
+
+    # ---- opening the results -----------------------------------------------------------------
     def _open_result(self) -> None:
         if self.outcome and self.outcome.outputs:
-            open_path(self.outcome.outputs[0])
+            self._open(open_target(self.task.get(), self.outcome.outputs)[1])
 
     def _open_folder(self) -> None:
         if self.outcome and self.outcome.outputs:
-            open_path(self.outcome.outputs[0].parent)
+            self._open(self.outcome.outputs[0].parent)
+
+    def _open(self, path: Path) -> None:
+        """Open with the default program; when there is none, say where the results are (they are safe)."""
+        try:
+            self.opened = open_with_default_program(path)
+        except OSError as exc:
+            self._cannot_open(path, f"找不到系统的打开程序：{os_reason(exc.__cause__ or exc)}")
+            return
+        if self.opened is not None:
+            self.root.after(OPEN_CHECK_MS, lambda proc=self.opened: self._check_opened(proc, path))
+
+    def _check_opened(self, proc, path: Path) -> None:
+        code = proc.poll()
+        if code not in (None, 0):
+            self._cannot_open(path, f"系统的打开程序报告失败，代码 {code}")
+
+    def _cannot_open(self, path: Path, reason: str) -> None:
+        dialogs.tell(self.root, "无法打开", "无法自动打开：\n" + open_failure(path, reason))
 
 
 def main() -> int:
