@@ -356,3 +356,49 @@ def test_the_notice_and_the_named_list_print_on_one_page_each(flow, tmp_path, ca
             assert words in text, (book.name, words)
         heights = [h for _, h, word in _pdf_words(pdf)]
         assert min(heights) >= 7.0, (book.name, min(heights))  # legible: not shrunk to fit
+
+
+# ---- the window does every step, with the command line's results ---------------------------------
+
+
+def test_the_window_publishes_and_names_as_the_command_line_does(flow, tmp_path, capsys):
+    """The star task's 决定工作簿, 公示开始日期 and 命名日期 fields: the same workbooks, cell for cell."""
+    from test_job_parity import as_cli, cell_values, without_paths  # noqa: PLC0415 — shared test helpers
+
+    from tuoyu_excel.gui.model import TASK_STAR, TaskParams  # noqa: PLC0415
+    from tuoyu_excel.gui.window import run_task  # noqa: PLC0415
+
+    folder, _, final, base = flow
+    checked = fill_checks(final, tmp_path / "已核查.xlsx", {WITHHELD_NAME: ("不予命名", WITHHELD_BASIS)})
+    steps = [(str(base / "已裁定.xlsx"), ["--notice-date", NOTICE], {"notice_date": NOTICE}),
+             (str(checked), ["--name-date", NAMED], {"name_date": NAMED})]
+    for n, (decisions, flags, fields) in enumerate(steps):
+        cli_out, gui_out = tmp_path / f"命令行{n}", tmp_path / f"窗口{n}"
+        cli_out.mkdir()
+        code, text, _ = star(capsys, folder, cli_out, "--rulings", decisions, *flags)
+        outcome = run_task(TaskParams(task=TASK_STAR, input_dir=str(folder), date=DATE, history=str(HISTORY),
+                                      rulings=decisions, output_dir=str(gui_out), **fields))
+        assert outcome.status == code == 0
+        assert without_paths(as_cli(outcome.lines), gui_out) == without_paths(text.splitlines(), cli_out)
+        names = sorted(p.name for p in cli_out.iterdir())
+        assert names == sorted(p.name for p in gui_out.iterdir()) == sorted(p.name for p in outcome.outputs)
+        for name in names:
+            assert cell_values(gui_out / name) == cell_values(cli_out / name), name
+    assert "历史评定记录_更新至20261204.xlsx" in names and "柳州市星级托育机构名单_20261204.xlsx" in names
+
+
+def test_the_real_window_names_the_checked_list(flow, tmp_path):
+    """Clicked through under Xvfb: 决定工作簿 and 命名日期 typed into the window reach the naming run."""
+    from test_gui_parity import drive  # noqa: PLC0415 — the Xvfb driver of the window tests
+
+    from tuoyu_excel.gui.model import TASK_STAR, TaskParams  # noqa: PLC0415
+
+    folder, _, final, _ = flow
+    checked = fill_checks(final, tmp_path / "已核查.xlsx", {WITHHELD_NAME: ("不予命名", WITHHELD_BASIS)})
+    params = TaskParams(task=TASK_STAR, input_dir=str(folder), date=DATE, history=str(HISTORY), rulings=str(checked),
+                        name_date=NAMED, output_dir=str(tmp_path / "窗口"))
+    shown = drive(params, tmp_path)
+    assert shown["told"] == [], shown
+    assert sorted(Path(p).name for p in shown["outputs"]) == [
+        "历史评定记录_更新至20261204.xlsx", "星级评定结果_命名_20261204.xlsx", "柳州市星级托育机构名单_20261204.xlsx"]
+    assert "命名星级托育机构 29 家" in shown["summary"] and WITHHELD_NAME in shown["summary"]
