@@ -19,10 +19,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PIL import Image
+from support.rulings import TIED, clean_samples, fill_rulings
 from xvfb import virtual_display
 
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.app.params import JobParams
+from tuoyu_excel.cli.main import main
 from tuoyu_excel.gui.model import (
     TASK_CITY,
     TASK_REPORT,
@@ -253,18 +255,36 @@ def test_a_wrong_folder_names_the_right_one_and_creates_nothing(tmp_path, source
     assert not out.exists()  # no output folder, no log file
 
 
-@pytest.mark.parametrize(("button", "files", "status"), [
-    ("覆盖", [RESULTS], "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"),
-    ("另存为新文件", ["星级评定结果_市级核验_20261122(2).xlsx", RESULTS], "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"),
-    ("取消", [RESULTS], "已取消，没有写入任何文件。"),
+KEPT = "历史评定记录_更新至20261122.xlsx"
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory) -> tuple[Path, Path]:
+    """The clean samples and a decisions workbook settling their tie: a run on them is final and also
+    writes the kept history, so the overwrite question covers both files."""
+    base = tmp_path_factory.mktemp("决定")
+    folder = clean_samples(base / "收到")
+    first = base / "第一次" / "结果.xlsx"
+    assert main(["star", str(folder), "--history", str(HISTORY), "--date", DATE, "-o", str(first)]) == 1
+    filled = fill_rulings(first, base / "已裁定.xlsx", {TIED[0]: ("三星级", "纪要"), TIED[1]: ("二星级", "同上")})
+    return folder, filled
+
+
+@pytest.mark.parametrize(("button", "files"), [
+    ("覆盖", [KEPT, RESULTS]),
+    ("另存为新文件", ["历史评定记录_更新至20261122(2).xlsx", KEPT, "星级评定结果_市级核验_20261122(2).xlsx", RESULTS]),
+    ("取消", [KEPT, RESULTS]),
 ])
-def test_an_existing_results_file_is_the_officials_choice(tmp_path, button, files, status):
-    """The window runs the same task twice: the second run finds its results file and asks in its own
-    dialog, whose buttons say 覆盖 / 另存为新文件 / 取消; the mouse clicks one (xdotool)."""
+def test_an_existing_results_file_is_the_officials_choice(tmp_path, decided, button, files):
+    """The window runs the same final rating twice: the second run finds its results file and asks in
+    its own dialog, whose buttons say 覆盖 / 另存为新文件 / 取消; the mouse clicks one (xdotool).
+    覆盖 replaces both files, 另存为新文件 writes name(2).xlsx beside them, 取消 writes nothing."""
+    folder, filled = decided
     out = tmp_path / "结果"
-    params = TaskParams(task=TASK_STAR, input_dir=str(STAR), output_dir=str(out), date=DATE, history=str(HISTORY))
+    params = TaskParams(task=TASK_STAR, input_dir=str(folder), output_dir=str(out), date=DATE, history=str(HISTORY),
+                        rulings=str(filled))
     shown = drive(f"again:{button}", params, tmp_path, ARTIFACTS / "gui_overwrite.png" if button == "取消" else None)
-    assert shown["first_status"] == "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"
+    assert shown["first_status"] == "星级评定：完成。"
     [asked] = shown["asked"]
     assert asked["buttons"] == ["覆盖", "另存为新文件", "取消"]
     assert asked["head"] == "这个文件已经存在：" and asked["lines"][0] == RESULTS  # the name in one piece
@@ -272,13 +292,16 @@ def test_an_existing_results_file_is_the_officials_choice(tmp_path, button, file
     dialog_left, _, dialog_right, _ = asked["dialog_box"]
     assert dialog_left <= name_left < name_right <= dialog_right  # and all of it shown
     assert any(line.startswith("另存为新文件：保存为 星级评定结果_市级核验_20261122(2).xlsx") for line in asked["lines"])
-    assert shown["told"] == [] and shown["status"] == status
+    assert shown["told"] == []
+    assert shown["status"] == ("已取消，没有写入任何文件。" if button == "取消" else "星级评定：完成。")
     log = "托育工具运行日志.txt"
-    assert sorted(p.name for p in out.iterdir() if p.name != log) == files  # 取消: no second file, no history file
+    assert sorted(p.name for p in out.iterdir() if p.name != log) == files
     for name in files:
-        assert openpyxl.load_workbook(out / name, read_only=True).sheetnames[0] == "汇总"
-    replaced = str((out / files[-1]).stat().st_ino) != shown["first_inode"]
-    assert replaced == (button == "覆盖")  # 覆盖 replaced the first run's file; the others left it as it was
+        first_sheet = "历史记录" if name.startswith("历史评定记录") else "汇总"
+        assert openpyxl.load_workbook(out / name, read_only=True).sheetnames[0] == first_sheet
+    assert sorted(shown["first_inodes"]) == [KEPT, RESULTS]
+    replaced = [(out / name).stat().st_ino != inode for name, inode in shown["first_inodes"].items()]
+    assert replaced == [button == "覆盖"] * 2  # 覆盖 replaced the first run's files; the others left them as they were
 
 
 def _opener(tmp_path: Path, exit_code: int) -> str:
