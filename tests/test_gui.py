@@ -45,7 +45,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 STAR, CITY = ROOT / "samples" / "star", ROOT / "samples" / "city"
 HISTORY = ROOT / "samples" / "history" / "历史评定.xlsx"
 DATE = "2026-11-22"
-RESULTS = "星级评定结果_市级核验_20261122.xlsx"
 SCREEN = "1366x768x24"
 
 
@@ -171,8 +170,8 @@ def test_star_rating_through_the_window_at_1366x768(official_folder):
     assert shown["told"] == []
     assert shown["status"] == "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"
     results = Path(shown["outputs"][0])
-    assert results.name == RESULTS and results.parent == official_folder / "结果"
-    assert {"星级评定结果", "公示名单"} <= set(openpyxl.load_workbook(results, read_only=True).sheetnames)
+    assert results.name.startswith("星级评定结果_") and results.parent == official_folder / "结果"
+    assert {"星级评定结果", "待裁定"} <= set(openpyxl.load_workbook(results, read_only=True).sheetnames)
     summary = shown["summary"]
     assert summary.startswith("需要处理：\n注意：有 2 家机构待裁定")
     assert "--" not in summary and "在“决定工作簿（裁定/公示核查）”中选择该结果工作簿" in summary
@@ -255,9 +254,6 @@ def test_a_wrong_folder_names_the_right_one_and_creates_nothing(tmp_path, source
     assert not out.exists()  # no output folder, no log file
 
 
-KEPT = "历史评定记录_更新至20261122.xlsx"
-
-
 @pytest.fixture(scope="module")
 def decided(tmp_path_factory) -> tuple[Path, Path]:
     """The clean samples and a decisions workbook settling their tie: a run on them is final and also
@@ -270,38 +266,40 @@ def decided(tmp_path_factory) -> tuple[Path, Path]:
     return folder, filled
 
 
-@pytest.mark.parametrize(("button", "files"), [
-    ("覆盖", [KEPT, RESULTS]),
-    ("另存为新文件", ["历史评定记录_更新至20261122(2).xlsx", KEPT, "星级评定结果_市级核验_20261122(2).xlsx", RESULTS]),
-    ("取消", [KEPT, RESULTS]),
-])
-def test_an_existing_results_file_is_the_officials_choice(tmp_path, decided, button, files):
+def renamed(name: str) -> str:
+    stem, _, suffix = name.rpartition(".")
+    return f"{stem}(2).{suffix}"
+
+
+@pytest.mark.parametrize("button", ["覆盖", "另存为新文件", "取消"])
+def test_an_existing_results_file_is_the_officials_choice(tmp_path, decided, button):
     """The window runs the same final rating twice: the second run finds its results file and asks in
     its own dialog, whose buttons say 覆盖 / 另存为新文件 / 取消; the mouse clicks one (xdotool).
-    覆盖 replaces both files, 另存为新文件 writes name(2).xlsx beside them, 取消 writes nothing."""
+    覆盖 replaces every file the first run wrote (results and kept history), 另存为新文件 writes each as
+    name(2).xlsx beside it, 取消 writes nothing."""
     folder, filled = decided
     out = tmp_path / "结果"
     params = TaskParams(task=TASK_STAR, input_dir=str(folder), output_dir=str(out), date=DATE, history=str(HISTORY),
-                        rulings=str(filled))
+                        rulings=str(filled), name_date=DATE)
     shown = drive(f"again:{button}", params, tmp_path, ARTIFACTS / "gui_overwrite.png" if button == "取消" else None)
+    first = shown["first_outputs"]
+    assert first[0].startswith("星级评定结果_") and any(name.startswith("历史评定记录_更新至") for name in first)
     assert shown["first_status"] == "星级评定：完成。"
     [asked] = shown["asked"]
     assert asked["buttons"] == ["覆盖", "另存为新文件", "取消"]
-    assert asked["head"] == "这个文件已经存在：" and asked["lines"][0] == RESULTS  # the name in one piece
+    assert asked["head"] == "这个文件已经存在：" and asked["lines"][0] == first[0]  # the name in one piece
     name_left, _, name_right, _ = asked["name_box"]
     dialog_left, _, dialog_right, _ = asked["dialog_box"]
     assert dialog_left <= name_left < name_right <= dialog_right  # and all of it shown
-    assert any(line.startswith("另存为新文件：保存为 星级评定结果_市级核验_20261122(2).xlsx") for line in asked["lines"])
+    assert f"另存为新文件：保存为 {renamed(first[0])}，原文件保持不变。" in [line.replace("\n", "") for line in asked["lines"]]
     assert shown["told"] == []
     assert shown["status"] == ("已取消，没有写入任何文件。" if button == "取消" else "星级评定：完成。")
-    log = "托育工具运行日志.txt"
-    assert sorted(p.name for p in out.iterdir() if p.name != log) == files
-    for name in files:
-        first_sheet = "历史记录" if name.startswith("历史评定记录") else "汇总"
-        assert openpyxl.load_workbook(out / name, read_only=True).sheetnames[0] == first_sheet
-    assert sorted(shown["first_inodes"]) == [KEPT, RESULTS]
+    now = {p.name for p in out.iterdir() if p.name != "托育工具运行日志.txt"}
+    assert now == set(first) | ({renamed(name) for name in first} if button == "另存为新文件" else set())
+    for name in now:  # every one a whole workbook
+        openpyxl.load_workbook(out / name, read_only=True).close()
     replaced = [(out / name).stat().st_ino != inode for name, inode in shown["first_inodes"].items()]
-    assert replaced == [button == "覆盖"] * 2  # 覆盖 replaced the first run's files; the others left them as they were
+    assert replaced == [button == "覆盖"] * len(first)  # 覆盖 replaced the first run's files; the others left them
 
 
 def _opener(tmp_path: Path, exit_code: int) -> str:
@@ -329,7 +327,7 @@ def test_a_result_that_cannot_be_opened_is_still_there(tmp_path, opener):
     assert told.startswith(f"无法打开|无法自动打开：\n结果已保存在 {tmp_path / '结果'}，但本机没有可以打开 .xlsx 文件的默认程序")
     assert told.endswith("请在文件夹中用 Excel/WPS 打开它。") and "No such file" not in told
     if opener == "fails":
-        assert (tmp_path / "opened.txt").read_text(encoding="utf-8") == str(tmp_path / "结果" / RESULTS)
+        assert (tmp_path / "opened.txt").read_text(encoding="utf-8") == shown["outputs"][0]
 
 
 def test_several_blank_forms_open_their_folder(tmp_path):
