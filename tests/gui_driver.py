@@ -116,8 +116,9 @@ def main(scenario: str, params: str, out: str, screenshot: str = "", scaling: st
             _wait(root, app)
     if scenario.startswith("again:"):
         result["first_status"] = app.status.cget("text")
-        written = Path(app.outcome.outputs[0])
-        result["first_inode"] = str(written.stat().st_ino)  # a file replaced in place gets a new one
+        # a file replaced in place gets a new inode
+        result["first_outputs"] = [Path(p).name for p in app.outcome.outputs]
+        result["first_inodes"] = {Path(p).name: Path(p).stat().st_ino for p in app.outcome.outputs}
         root.after(200, _click_when_asked, root, scenario.partition(":")[2], shown, screenshot)
         screenshot = ""  # taken with the dialog on screen
         app.start.invoke()  # the same task again: its results file is there now

@@ -19,10 +19,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PIL import Image
+from support.rulings import TIED, clean_samples, fill_rulings
 from xvfb import virtual_display
 
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.app.params import JobParams
+from tuoyu_excel.cli.main import main
 from tuoyu_excel.gui.model import (
     TASK_CITY,
     TASK_REPORT,
@@ -43,7 +45,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 STAR, CITY = ROOT / "samples" / "star", ROOT / "samples" / "city"
 HISTORY = ROOT / "samples" / "history" / "历史评定.xlsx"
 DATE = "2026-11-22"
-RESULTS = "星级评定结果_待裁定稿_市级核验_20261122.xlsx"  # the samples leave a tie: a draft
 SCREEN = "1366x768x24"
 
 
@@ -66,7 +67,7 @@ def test_the_star_form_maps_the_decision_fields(tmp_path):
                    notice_end="2026年12月1日", name_date="2026-12-05").job_params()
     assert (p.rulings, p.notice_date.isoformat(), p.notice_end.isoformat(), p.name_date.isoformat()) == \
         (decided, "2026-11-25", "2026-12-01", "2026-12-05")
-    assert not hasattr(p, "publish_date") and p.shell == "window"  # replaced by name_date (issue 22)
+    assert "publish_date" not in TaskParams.__dataclass_fields__ and p.shell == "window"
     assert TaskParams(task=TASK_CITY, name_date="2026-12-05").job_params().name_date is None
 
 
@@ -169,9 +170,8 @@ def test_star_rating_through_the_window_at_1366x768(official_folder):
     assert shown["told"] == []
     assert shown["status"] == "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"
     results = Path(shown["outputs"][0])
-    assert results.name == RESULTS and results.parent == official_folder / "结果"
-    sheets = set(openpyxl.load_workbook(results, read_only=True).sheetnames)
-    assert {"星级评定结果", "待裁定"} <= sheets and "公示" not in sheets  # a draft: nothing to post
+    assert results.name.startswith("星级评定结果_") and results.parent == official_folder / "结果"
+    assert {"星级评定结果", "待裁定"} <= set(openpyxl.load_workbook(results, read_only=True).sheetnames)
     summary = shown["summary"]
     assert summary.startswith("需要处理：\n注意：有 2 家机构待裁定")
     assert "--" not in summary and "在“决定工作簿（裁定/公示核查）”中选择该结果工作簿" in summary
@@ -254,35 +254,55 @@ def test_a_wrong_folder_names_the_right_one_and_creates_nothing(tmp_path, source
     assert not out.exists()  # no output folder, no log file
 
 
-@pytest.mark.parametrize(("button", "files", "status"), [
-    ("覆盖", [RESULTS], "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"),
-    ("另存为新文件", ["星级评定结果_待裁定稿_市级核验_20261122(2).xlsx", RESULTS], "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"),
-    ("取消", [RESULTS], "已取消，没有写入任何文件。"),
-])
-def test_an_existing_results_file_is_the_officials_choice(tmp_path, button, files, status):
-    """The window runs the same task twice: the second run finds its results file and asks in its own
-    dialog, whose buttons say 覆盖 / 另存为新文件 / 取消; the mouse clicks one (xdotool)."""
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory) -> tuple[Path, Path]:
+    """The clean samples and the final results of their 公示 (the tie ruled): the naming run on them writes
+    the results, the 命名名单 and the kept history, so the overwrite question covers every file."""
+    base = tmp_path_factory.mktemp("决定")
+    folder = clean_samples(base / "收到")
+    first = base / "第一次" / "结果.xlsx"
+    assert main(["star", str(folder), "--history", str(HISTORY), "--date", DATE, "-o", str(first)]) == 1
+    filled = fill_rulings(first, base / "已裁定.xlsx", {TIED[0]: ("三星级", "纪要"), TIED[1]: ("二星级", "同上")})
+    final = base / "公示" / "结果.xlsx"  # the 公示 (from 2026-11-25 to 12-01), ready for the naming run
+    assert main(["star", str(folder), "--history", str(HISTORY), "--date", DATE, "--rulings", str(filled),
+                 "--notice-date", "2026-11-25", "-o", str(final)]) == 0
+    return folder, final
+
+
+def renamed(name: str) -> str:
+    stem, _, suffix = name.rpartition(".")
+    return f"{stem}(2).{suffix}"
+
+
+@pytest.mark.parametrize("button", ["覆盖", "另存为新文件", "取消"])
+def test_an_existing_results_file_is_the_officials_choice(tmp_path, decided, button):
+    """The window runs the same naming twice: the second run finds its results file and asks in
+    its own dialog, whose buttons say 覆盖 / 另存为新文件 / 取消; the mouse clicks one (xdotool).
+    覆盖 replaces every file the first run wrote (results and kept history), 另存为新文件 writes each as
+    name(2).xlsx beside it, 取消 writes nothing."""
+    folder, filled = decided
     out = tmp_path / "结果"
-    params = TaskParams(task=TASK_STAR, input_dir=str(STAR), output_dir=str(out), date=DATE, history=str(HISTORY))
+    params = TaskParams(task=TASK_STAR, input_dir=str(folder), output_dir=str(out), date=DATE, history=str(HISTORY),
+                        rulings=str(filled), name_date="2026-12-04")
     shown = drive(f"again:{button}", params, tmp_path, ARTIFACTS / "gui_overwrite.png" if button == "取消" else None)
-    assert shown["first_status"] == "星级评定：完成，有 2 家待裁定；9 份表格未参加评定。"
+    first = shown["first_outputs"]
+    assert first[0].startswith("星级评定结果_") and any(name.startswith("历史评定记录_更新至") for name in first)
+    assert shown["first_status"] == "星级评定：完成。"
     [asked] = shown["asked"]
     assert asked["buttons"] == ["覆盖", "另存为新文件", "取消"]
-    assert asked["head"] == "这个文件已经存在：" and asked["lines"][0] == RESULTS  # the name in one piece
+    assert asked["head"] == "这个文件已经存在：" and asked["lines"][0] == first[0]  # the name in one piece
     name_left, _, name_right, _ = asked["name_box"]
     dialog_left, _, dialog_right, _ = asked["dialog_box"]
     assert dialog_left <= name_left < name_right <= dialog_right  # and all of it shown
-    said = "".join(asked["lines"]).replace("\n", "")
-    assert "另存为新文件：保存为 星级评定结果_待裁定稿_市级核验_20261122(2).xlsx，原文件保持不变" in said, asked
-    shown_lines = [part for line in asked["lines"] for part in line.split("\n")]
-    assert any("20261122(2).xlsx" in part for part in shown_lines), asked  # a wrap never cuts the Latin run
-    assert shown["told"] == [] and shown["status"] == status
-    log = "托育工具运行日志.txt"
-    assert sorted(p.name for p in out.iterdir() if p.name != log) == files  # 取消: no second file, no history file
-    for name in files:
-        assert openpyxl.load_workbook(out / name, read_only=True).sheetnames[0] == "汇总"
-    replaced = str((out / files[-1]).stat().st_ino) != shown["first_inode"]
-    assert replaced == (button == "覆盖")  # 覆盖 replaced the first run's file; the others left it as it was
+    assert f"另存为新文件：保存为 {renamed(first[0])}，原文件保持不变。" in [line.replace("\n", "") for line in asked["lines"]]
+    assert shown["told"] == []
+    assert shown["status"] == ("已取消，没有写入任何文件。" if button == "取消" else "星级评定：完成。")
+    now = {p.name for p in out.iterdir() if p.name != "托育工具运行日志.txt"}
+    assert now == set(first) | ({renamed(name) for name in first} if button == "另存为新文件" else set())
+    for name in now:  # every one a whole workbook
+        openpyxl.load_workbook(out / name, read_only=True).close()
+    replaced = [(out / name).stat().st_ino != inode for name, inode in shown["first_inodes"].items()]
+    assert replaced == [button == "覆盖"] * len(first)  # 覆盖 replaced the first run's files; the others left them
 
 
 def _opener(tmp_path: Path, exit_code: int) -> str:
@@ -310,7 +330,7 @@ def test_a_result_that_cannot_be_opened_is_still_there(tmp_path, opener):
     assert told.startswith(f"无法打开|无法自动打开：\n结果已保存在 {tmp_path / '结果'}，但本机没有可以打开 .xlsx 文件的默认程序")
     assert told.endswith("请在文件夹中用 Excel/WPS 打开它。") and "No such file" not in told
     if opener == "fails":
-        assert (tmp_path / "opened.txt").read_text(encoding="utf-8") == str(tmp_path / "结果" / RESULTS)
+        assert (tmp_path / "opened.txt").read_text(encoding="utf-8") == shown["outputs"][0]
 
 
 def test_several_blank_forms_open_their_folder(tmp_path):

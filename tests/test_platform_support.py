@@ -152,3 +152,8 @@ def test_frozen_follows_sys_frozen(monkeypatch):
     assert ps.is_frozen()
     assert ps.process_start_method("linux", threads=1) == "spawn"
     assert ps.pool_context().get_start_method() == "spawn"
+
+
+def test_only_windows_is_declared_dpi_aware():
+    assert ps.sharp_on_scaled_screens("linux") is False
+    assert ps.sharp_on_scaled_screens("darwin") is False

@@ -37,7 +37,12 @@ from tuoyu_excel.gui.model import (
     theme_for,
 )
 from tuoyu_excel.gui.text import wrap
-from tuoyu_excel.platform_support import open_with_default_program, setup_console_streams, ui_font
+from tuoyu_excel.platform_support import (
+    open_with_default_program,
+    setup_console_streams,
+    sharp_on_scaled_screens,
+    ui_font,
+)
 from tuoyu_excel.render.output import OutputExists
 
 log = logging.getLogger("tuoyu_excel.gui.window")
@@ -379,6 +384,7 @@ def main() -> int:
     import tkinter as tk  # the window's toolkit loads only when a window is made
 
     setup_console_streams()
+    sharp_on_scaled_screens()
     try:
         root = tk.Tk()
     except tk.TclError as exc:  # no screen to show the window on (a server, a remote shell)
