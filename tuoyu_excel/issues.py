@@ -8,7 +8,10 @@ how to fix. Call sites pass a code and context; nobody pre-formats messages.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from tuoyu_excel.text import chinese_date
 
 ERROR = "错误"
 WARNING = "警告"
@@ -259,6 +262,10 @@ def make_issue(code: str, file: str, sheet: str = "", cell: str = "", found: obj
 def _show(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return f"{chinese_date(value.date())} {value:%H:%M:%S}"
+    if isinstance(value, dt.date):  # the one date style of everything shown: 2026年11月22日
+        return chinese_date(value)
     if hasattr(value, "normalize") and hasattr(value, "is_finite"):  # Decimal: 8.50 -> 8.5
         text = format(value.normalize(), "f")
         return text

@@ -17,12 +17,13 @@ Everything else (files read, errors, parameters) is a value: no list of the work
 from __future__ import annotations
 
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
+from tuoyu_excel.layout.results import R_BASIS, R_STAR, RULINGS_SHEET
 from tuoyu_excel.render.cells import put, span
 from tuoyu_excel.render.formats import row_height
 from tuoyu_excel.render.formulas import Formula, Tally, cell, plus, total, write_formula
 from tuoyu_excel.render.print_page import setup_page, sheet_title, write_heading, write_signature
 from tuoyu_excel.render.star.data import OUTCOMES, StarReport
-from tuoyu_excel.render.star.rulings_sheet import pending_warning, rulings_used
+from tuoyu_excel.render.star.rulings_sheet import rulings_used
 from tuoyu_excel.render.star.sheets import (
     INELIGIBLE_HEADERS,
     INELIGIBLE_SHEET,
@@ -164,7 +165,7 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
         row = _warn(ws, fmts, row, f"注意：本结果依据“{rep.rubric.stage(rep.stage_key).header}”计算，是{rep.stage_label}的"
                                    f"初步结果，仅供核对；最终星级以{rep.rubric.stages[-1].label}为准，不得据此公示。")
     if rep.pending:
-        row = _warn(ws, fmts, row, pending_warning(rep))
+        row = _warn(ws, fmts, row, _pending_warning(rep))
     if rep.result.excluded:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.result.excluded)} 份表格有错误，未参加评定，"
                                    "见“校验问题”和“未达条件名单”。改正后请重新运行。")
@@ -185,6 +186,16 @@ def _warnings(ws, fmts: dict, rep: StarReport, row: int) -> int:
         row = _warn(ws, fmts, row, f"注意：有 {len(rep.capped)} 家机构定级未满 {rep.rubric.star.rerate_wait_years} 年，"
                                    "本次保持原星级，见“星级评定结果”备注。")
     return row
+
+
+def _pending_warning(rep: StarReport) -> str:
+    """The line nobody should miss while institutions are 待裁定, in the window's words (no command line)."""
+    body = rep.rubric.report.ruling_body or "评定单位"
+    names = "、".join(f"{p.candidate.name}（{p.zone}第 {p.rank} 名）" for p in rep.pending)
+    done = (f"已按裁定文件 {rep.result.rulings.file} 裁定 {len(rep.result.ruled)} 家，仍" if rep.result.rulings else "")
+    return (f"注意：{done}有 {len(rep.pending)} 家机构{PENDING}——综合得分与核心指标得分完全相同且跨越星级分界，"
+            f"须由{body}裁定后再公示：{names}。公示名单中暂未列入这些机构。请在“{RULINGS_SHEET}”工作表中填写"
+            f"{R_STAR}和{R_BASIS}并保存，再在“星级评定”的“裁定文件（可选）”中选择本工作簿，重新评定。")
 
 
 def _pairs(ws, fmts: dict, header: tuple[str, str], pairs: list[tuple[str, object]], row: int) -> int:
