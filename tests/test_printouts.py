@@ -88,7 +88,7 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, list[Page]]]:
     assert main(["star", str(star), "--date", DATE, "--history", str(history), "-o", str(books["star"])]) == 1
     assert main(["report", str(star), "--county", "鹿寨县", "--date", DATE, "-o", str(books["county"])]) == 1
     assert main(["check", str(star), "--date", DATE, "-o", str(books["check"]), "--annotate", str(root / "copies")]) == 1
-    assert main(["city", str(SAMPLES / "city"), "--date", DATE, "-o", str(books["city"])]) in (0, 1)
+    assert main(["city", str(SAMPLES / "city"), "--date", DATE, "-o", str(books["city"])]) == 1  # the samples have issues
     books["annotated"] = shutil.copy(root / "copies" / ANNOTATED, root / "annotated.xlsx")
     return {name: (path, read_pages(convert(path, "pdf", root / "pdf"))) for name, path in books.items()}
 
