@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from tuoyu_excel.issues import CATALOGUE, SUBMITTER_TEXTS, TITLES, issue_title, make_issue
@@ -49,3 +50,18 @@ def test_an_issue_carries_both_wordings():
     assert "b.xlsx" not in dup.for_submitter
     plain = make_issue("SCORE_OVER_MAX", "a.xlsx", "评分表", "I16", found=12, expected=10)
     assert plain.for_submitter == plain.message and plain.submitter_message == ""
+
+
+def test_messages_speak_of_the_window_not_the_command_line():
+    """Every message is printed on a 校验问题 sheet: no command, flag, rule file or formula sign in it."""
+    for code, (_, text) in CATALOGUE.items():
+        assert not re.search(r"--[a-z]|tuoyu |\.toml|Σ", text), code
+    for code, text in SUBMITTER_TEXTS.items():
+        assert not re.search(r"--[a-z]|tuoyu |\.toml|Σ", text), code
+
+
+def test_dates_in_messages_are_chinese_dates():
+    issue = make_issue("FIELD_DATE_FUTURE", "a.xlsx", "申报表", "B9", found=dt.date(2027, 4, 12),
+                       expected=dt.date(2026, 11, 22), label="备案日期")
+    assert "2027年4月12日" in issue.message and "2026年11月22日" in issue.message and "-" not in issue.message
+    assert (issue.found, issue.expected) == ("2027年4月12日", "2026年11月22日")

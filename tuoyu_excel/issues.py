@@ -8,7 +8,10 @@ how to fix. Call sites pass a code and context; nobody pre-formats messages.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from tuoyu_excel.text import chinese_date
 
 ERROR = "错误"
 WARNING = "警告"
@@ -69,14 +72,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # city scoring: rates, regional averages, the official averages workbook
     "RATE_UNDEFINED": (WARNING, "“{label}”为 {found}，无法计算第 {other} 项“{detail}”，本项按 0 分计。请核对基础数据"),
     "CITIES_MISSING": (WARNING, "参与评分的城市只有 {found} 个（全区共 {expected} 个设区市），未参与评分：{other}。{detail}"),
-    "AVERAGE_UNDEFINED": (WARNING, "“{label}”没有可用的数据（参与评分各市的“{other}”均为 0），无法得出全区平均水平，各市本项均按 0 分计。请核对各市基础数据，或用 --averages 提供官方公布值"),
+    "AVERAGE_UNDEFINED": (WARNING, "“{label}”没有可用的数据（参与评分各市的“{other}”均为 0），无法得出全区平均水平，各市本项均按 0 分计。请核对各市基础数据，或选用填有官方公布值的全区平均水平表"),
     "AVERAGE_VALUE": (ERROR, "“{label}”的数值“{found}”无效，应为 0 至 {expected} 之间的数字。本项改按各市基础数据计算全区平均水平；请改正后重新运行"),
     "AVERAGE_MISSING": (WARNING, "没有填写“{label}”的全区平均水平，本项按各市基础数据计算。如有官方公布值，请填写后重新运行"),
     "AVERAGE_UNKNOWN": (WARNING, "“{found}”不是本规则要比较的指标（应为：{expected}），此行已忽略。请不要修改“指标”列"),
     "AVERAGE_DUPLICATE": (ERROR, "“{label}”出现了两次（另一处在第 {other} 行），无法确定用哪一个，本项改按各市基础数据计算。请删除多余的行"),
     "AVERAGE_LOOKS_FRACTION": (WARNING, "“{label}”的单位是 %，填的是 {found}，已按 {found}% 计算。如果本意是 {value}%，请改填 {value}"),
     # rating history (星级评定历史记录); a row with an error is left out of the history
-    "HISTORY_HEADER_MISSING": (ERROR, "找不到“{expected}”列标题，历史记录未能使用。请使用“tuoyu template history”生成的表格，五个列标题放在同一行"),
+    "HISTORY_HEADER_MISSING": (ERROR, "找不到“{expected}”列标题，历史记录未能使用。请使用工具生成的空白“星级评定历史记录表”，五个列标题放在同一行"),
     "HISTORY_VALUE_REQUIRED": (ERROR, "“{label}”未填写，此行未使用。请补全或删除此行"),
     "HISTORY_CHOICE": (ERROR, "“{label}”填的是“{found}”，只能为：{expected}。此行未使用，请从下拉列表选择"),
     "HISTORY_DATE": (ERROR, "“评定日期”填的是“{found}”，不是有效日期。此行未使用，请按 2024-03-15 的格式填写"),
@@ -286,6 +289,10 @@ def make_issue(code: str, file: str, sheet: str = "", cell: str = "", found: obj
 def _show(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return f"{chinese_date(value.date())} {value:%H:%M:%S}"
+    if isinstance(value, dt.date):  # the one date style of everything shown: 2026年11月22日
+        return chinese_date(value)
     if hasattr(value, "normalize") and hasattr(value, "is_finite"):  # Decimal: 8.50 -> 8.5
         text = format(value.normalize(), "f")
         return text

@@ -60,8 +60,8 @@ def _write_sheet(wb, fmts, rubric: Rubric) -> None:
         ws.set_column(col, col, width)
     ws.merge_range(TITLE_ROW, 0, TITLE_ROW, 2, f"{rubric.name}——全区平均水平（官方公布值）", fmts["title"])
     ws.set_row(TITLE_ROW, 32)
-    info = ("在黄色单元格填写自治区公布的全区平均水平，运行“tuoyu city 文件夹 --averages 本文件”时使用。"
-            "留空的指标按各市填报的基础数据计算（Σ分子÷Σ分母）。请不要修改“指标”列。")
+    info = ("在黄色单元格填写自治区公布的全区平均水平，在“示范城市评分”中把本表选作“全区平均水平表”时使用。"
+            "留空的指标按各市填报的基础数据计算（各市分子之和 ÷ 各市分母之和）。请不要修改“指标”列。")
     ws.merge_range(INFO_ROW, 0, INFO_ROW, 2, info, fmts["info"])
     ws.set_row(INFO_ROW, row_height([(info, sum(WIDTHS))], minimum=30))
     ws.write_row(HEADER_ROW, 0, list(HEADERS), fmts["header"])

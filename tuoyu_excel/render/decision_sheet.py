@@ -19,9 +19,10 @@ import openpyxl
 from tuoyu_excel.layout.results import DecisionSheet
 from tuoyu_excel.render.cells import put
 from tuoyu_excel.render.formats import row_height
-from tuoyu_excel.render.print_page import Heading, setup_page, write_heading, write_signature
+from tuoyu_excel.render.print_page import Heading, fit_widths, setup_page, write_heading, write_signature
 
 BASIS_MAX = 500  # characters of a basis
+TEXT_FLOOR = 12  # a text column is not narrowed below six Chinese characters
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,10 @@ def write_decision_sheet(wb, fmts: dict, layout: DecisionSheet, heading: Heading
     """The sheet: heading, optional label/value pairs (e.g. the 公示期; one a row, the label in column
     `label_col`, its value right of it, where the reader looks), the table, the signature line."""
     ws = wb.add_worksheet(layout.name)
-    widths = [layout.widths[h] for h in layout.headers]
+    fixed = {*score_headers, *int_headers, layout.key, layout.decision}  # numbers, the code, the dropdown: whole
+    floors = [layout.widths[h] if h in fixed else min(layout.widths[h], TEXT_FLOOR) for h in layout.headers]
+    widths = fit_widths([layout.widths[h] for h in layout.headers], floors)  # printed legibly, not shrunk
+    width_of = dict(zip(layout.headers, widths, strict=True))
     row = write_heading(ws, fmts, heading, widths)
     for label, value in labels:
         put(ws, row, label_col, label, fmts["label"])
@@ -56,7 +60,7 @@ def write_decision_sheet(wb, fmts: dict, layout: DecisionSheet, heading: Heading
             kind = ("input" if c == decision_col else "input_text" if c == basis_col
                     else "score" if header in score_headers else "int" if header in int_headers else "text")
             put(ws, n, c, value, fmts[kind])  # text typed by officials stays text: never a formula
-        ws.set_row(n, row_height([(str(v), layout.widths[h]) for h, v in zip(layout.headers, out.values, strict=True)
+        ws.set_row(n, row_height([(str(v), width_of[h]) for h, v in zip(layout.headers, out.values, strict=True)
                                   if isinstance(v, str)]))
     first, end = header_row + 1, header_row + len(rows)
     for n, out in enumerate(rows, start=first):

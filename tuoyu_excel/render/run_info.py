@@ -24,8 +24,8 @@ from tuoyu_excel.text import chinese_date
 
 RUN_SHEET = "运行信息"
 PAIR_COLS = (Col("项目", max_width=40), Col("内容", max_width=70))
-WIDTHS = (30, 46, 9, 20)  # one A4 landscape page wide at 10 pt; a SHA-256 wraps onto two lines
-EXTRA_WIDTH = 16
+WIDTHS = (30, 46, 9, 16)  # one A4 landscape page wide at 10 pt; a SHA-256 wraps onto two lines
+EXTRA_WIDTH = 14
 NOT_USED = "—"
 SHA_HEADER = "校验值（SHA-256）"
 RECORD_NOTE = ("以下为核对用的运行记录：规则和每个输入文件的校验值（SHA-256）由文件内容算出，文件改动一个字就会不同，"

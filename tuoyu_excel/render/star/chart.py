@@ -17,7 +17,7 @@ from tuoyu_excel.render.tables import INT, SCORE, TEXT, Col
 
 CHART_SHEET = "图表"
 BASE_COLS = (Col("片区排名", INT), Col("机构名称", TEXT), Col("评定星级", TEXT), Col("综合得分", SCORE))
-BASE_WIDTHS = (9, 36, 10, 10)
+BASE_WIDTHS = (9, 30, 10, 10)  # with the stars: one A4 landscape page at 10 pt
 STAR_WIDTH = 9
 STAR_COLORS = ("#7F6000", "#BF8F00", "#FFD966", "#FFE699", "#FFF2CC")  # highest star darkest (gold)
 OUTCOME_COLORS = {NO_STAR: "#A6A6A6", PENDING: "#C00000"}
@@ -93,12 +93,12 @@ def _chart(wb, sheet: str, zone: str, first: int, last: int, rep: StarReport, se
                           "fill": {"color": colors[star]}, "border": {"color": "#595959", "width": 0.5},
                           "overlap": 100, "gap": 40,
                           "data_labels": {"value": True, "num_format": "0.0#", "position": "inside_end",
-                                          "font": {"size": 8}}})
+                                          "font": {"size": 9}}})
     pass_mark = f"{rep.rubric.star.pass_mark.normalize():f}"
     chart.set_title({"name": f"{zone} 综合得分（合格线 {pass_mark} 分，满分 {rep.rubric.total.normalize():f} 分）",
                      "name_font": {"size": 12}})
     # a bar chart's x axis is the horizontal one: the scores, from 0 to full marks
     chart.set_x_axis({"name": "综合得分", "min": 0, "max": float(rep.rubric.total), "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})  # rank 1 at the top
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 10}})  # rank 1 at the top
     chart.set_legend({"position": "bottom"})
     return chart

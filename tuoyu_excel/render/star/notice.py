@@ -23,13 +23,16 @@ from tuoyu_excel.render.star.data import StarReport
 from tuoyu_excel.text import chinese_date
 
 NOTICE_SHEET = "公示"
-COLS = (("序号", 6), ("星级", 10), ("机构名称", 40), ("所在县区", 13), ("统一社会信用代码", 22))
+# Portrait A4 at 85 % or more by LibreOffice's widest reckoning (print_page.PAGE_PIXELS), names of up to 16
+# characters on one line: the samples' 30 institutions print on one page at 9 pt or more.
+COLS = (("序号", 5), ("星级", 8), ("机构名称", 36), ("所在县区", 15), ("统一社会信用代码", 19))
 WIDTH = sum(w for _, w in COLS)
 BLANK_DATE = "______年____月____日"
 BLANK_LINE = "________________________________"
 TEXT_PT = 12  # body text size
 ONE_PAGE_ROWS = 36  # up to this many institutions the notice is fitted to one page
-TABLE_PT = 11
+GAP = 8  # points: an empty row between the parts
+TABLE_PT = 12
 FORMATS = {
     "n_title": {"font_name": "宋体", "font_size": 18, "bold": True, "align": "center", "valign": "vcenter",
                 "text_wrap": True},
@@ -41,6 +44,8 @@ FORMATS = {
                "border": 1, "text_wrap": True},
     "n_cell": {"font_name": "宋体", "font_size": TABLE_PT, "valign": "vcenter", "border": 1, "text_wrap": True},
     "n_center": {"font_name": "宋体", "font_size": TABLE_PT, "align": "center", "valign": "vcenter", "border": 1},
+    # the 18-character code a point smaller, so it keeps to its column without widening the page
+    "n_code": {"font_name": "宋体", "font_size": TABLE_PT - 1, "align": "center", "valign": "vcenter", "border": 1},
 }
 
 
@@ -93,20 +98,24 @@ def write_notice(wb, fmts: dict, rep: StarReport) -> None:
     last = len(COLS) - 1
     for c, (_, width) in enumerate(COLS):
         ws.set_column(c, c, width)
-    ws.set_row(0, 50)
+    ws.set_row(0, 36)
     span(ws, 0, 0, last, notice_title(rep), f["n_title"])
+    ws.set_row(1, GAP)
     row = _paragraph(ws, f, 2, opening(rep))
+    ws.set_row(row, GAP)
     row += 1
+    ws.set_row(row, 18)
     for c, (header, _) in enumerate(COLS):
         ws.write_string(row, c, header, f["n_head"])
     header_row = row
     for n, p in enumerate(rep.starred(), start=1):
         row += 1
         c = p.candidate
-        ws.set_row(row, _height(c.name, COLS[2][1], TABLE_PT, 18))
+        ws.set_row(row, _height(c.name, COLS[2][1], TABLE_PT, 15))
         for col, (value, fmt) in enumerate(((n, "n_center"), (p.star, "n_center"), (c.name, "n_cell"),
-                                            (c.district, "n_center"), (c.key, "n_center"))):
+                                            (c.district, "n_center"), (c.key, "n_code"))):
             put(ws, row, col, value, f[fmt])  # names typed by institutions stay text, never formulas
+    ws.set_row(row + 1, GAP)
     row += 2
     period = rep.result.notice
     row = _paragraph(ws, f, row, period_line(period, rep.rubric.star.notice_working_days))
@@ -115,16 +124,19 @@ def write_notice(wb, fmts: dict, rep: StarReport) -> None:
         row = _paragraph(ws, f, row, warning, "n_warn")
     for line in objection_lines(rep):
         row = _paragraph(ws, f, row, line)
+    ws.set_row(row, GAP)
     row = _paragraph(ws, f, row + 1, "　　特此公示。")
-    row += 3  # room for the seal
+    for seal in range(row, row + 3):  # room for the seal
+        ws.set_row(seal, 14)
+    row += 3
     issuer = rep.rubric.report.issuer or BLANK_LINE
     for text in (issuer, chinese_date(period.start) if period and period.start else BLANK_DATE):
-        ws.set_row(row, 24)
+        ws.set_row(row, 20)
         span(ws, row, 0, last, f"{text}　　", f["n_right"])
         row += 1
     ws.set_portrait()
     ws.set_paper(9)
-    ws.set_margins(left=0.7, right=0.7, top=0.75, bottom=0.75)
+    ws.set_margins(left=0.5, right=0.5, top=0.45, bottom=0.45)
     if len(rep.starred()) <= ONE_PAGE_ROWS:  # the quotas' 30 stars: one page, shrunk a little if need be
         ws.fit_to_pages(1, 1)
     else:  # a rubric with larger quotas: one page wide, the table's header on every page
@@ -136,13 +148,14 @@ def write_notice(wb, fmts: dict, rep: StarReport) -> None:
 
 def _paragraph(ws, f: dict, row: int, text: str, fmt: str = "n_text") -> int:
     """`text` across the page at `row`, tall enough for its lines; returns the next row."""
-    ws.set_row(row, _height(text, WIDTH, TEXT_PT, 22))
+    ws.set_row(row, _height(text, WIDTH, TEXT_PT, 20))
     span(ws, row, 0, len(COLS) - 1, text, f[fmt])
     return row + 1
 
 
 def _height(text: str, width: float, points: int, minimum: float) -> float:
-    """Row height (points) for `text` wrapped in `width` Excel units at a `points` font size."""
-    per_line = max((width - 1.5) * 10 / points, 1)  # Excel's width unit is about one 10-pt digit... wide
+    """Row height (points) for `text` wrapped in `width` Excel units at a `points` font size: Excel's unit is
+    about 7 pixels, a Chinese character (two display units) `points` × 4/3 pixels wide."""
+    per_line = max((width - 0.5) * 7 * 2 / (points * 4 / 3), 1)
     lines = math.ceil(display_width(text) / per_line)
-    return max(minimum, lines * points * 1.5 + 4)
+    return max(minimum, lines * points * 1.3 + 3)
