@@ -197,7 +197,7 @@ def test_star_rating_matches_linux_cell_for_cell(wine, tmp_path):
             if sheet == "运行信息" and l_row and l_row[0] in RUN_DEPENDENT:
                 assert w_row[0] == l_row[0] and w_row[2:] == l_row[2:]
                 if l_row[0] == "运行开始时间":
-                    dt.datetime.strptime(w_row[1], "%Y-%m-%d %H:%M:%S")
+                    dt.datetime.strptime(w_row[1], "%Y年%m月%d日 %H:%M:%S")  # the one date style of printed sheets
                 else:
                     assert float(w_row[1]) >= 0
                 continue
@@ -299,7 +299,7 @@ def test_gui_star_rating_under_wine(wine, official_folder):
             results = sorted(out.glob("星级评定结果*.xlsx"))
             assert results, list(out.iterdir())
             wb = openpyxl.load_workbook(results[0], read_only=True)
-            assert "星级评定结果" in wb.sheetnames and "公示名单" in wb.sheetnames
+            assert "星级评定结果" in wb.sheetnames and "待裁定" in wb.sheetnames  # the samples' tie: a draft
             wb.close()
             assert proc.poll() is None, "the window closed after the task"
             assert shot.stat().st_size > 20_000
