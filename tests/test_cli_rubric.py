@@ -193,4 +193,5 @@ def test_check_command_with_the_custom_xlsx_rubric(capsys, tmp_path):
     # the same workbook under the shipped rubric is refused: it was made from another rubric
     code, out, _ = run(capsys, "check", str(folder), "--rubric", "liuzhou_star", "--stage", "city",
                        "--date", "2026-06-30", "-o", str(tmp_path / "报告2.xlsx"))
-    assert code == 1 and f"表格按规则 donghe_star 版本 2027.1（校验码 {custom.content_hash}）" in out
+    assert code == 1 and "表格按规则 另一份评分规则（版本 2027.1） 生成，本次使用的规则是 “柳州市托育机构星级评定评分表（默认版）”（版本 2026.1）" in out
+    assert custom.content_hash not in out and "donghe_star" not in out  # no ids or fingerprints outside 运行信息

@@ -161,4 +161,5 @@ def test_edited_rubric_workbook_refuses_old_templates(custom, tmp_path):
     assert edited.content_hash != custom.content_hash
     result = process_file(book, edited, "review", EVAL_DATE)
     assert [i.code for i in result.issues] == ["FILE_WRONG_RUBRIC"]
-    assert custom.content_hash in result.issues[0].message
+    assert "修改前的内容（版本同为 2027.1，评分内容不同）" in result.issues[0].message
+    assert custom.content_hash not in result.issues[0].message  # fingerprints: 运行信息 only

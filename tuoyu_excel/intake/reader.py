@@ -167,9 +167,15 @@ def _meta_ok(meta: dict[str, str], rubric: Rubric, log: IssueLog) -> bool:
         log.add("FILE_WRONG_LAYOUT", found=meta.get("layout_version", "未知"), expected=want["layout_version"])
         return False
     if meta.get("rubric_id") != rubric.id or meta.get("rubric_hash") != rubric.content_hash:
-        found = f"{meta.get('rubric_id', '未知')} 版本 {meta.get('rubric_version', '未知')}（校验码 {meta.get('rubric_hash', '无')}）"
-        log.add("FILE_WRONG_RUBRIC", found=found,
-                expected=f"{rubric.id} 版本 {rubric.version}（校验码 {rubric.content_hash}）")
+        # in words an official can act on (issue 23): rule ids and fingerprints belong on 运行信息 only
+        version = meta.get("rubric_version", "未知")
+        if meta.get("rubric_id") != rubric.id:
+            found = f"另一份评分规则（版本 {version}）"
+        elif version == rubric.version:
+            found = f"“{rubric.name}”修改前的内容（版本同为 {version}，评分内容不同）"
+        else:
+            found = f"“{rubric.name}”的另一版本（版本 {version}）"
+        log.add("FILE_WRONG_RUBRIC", found=found, expected=f"“{rubric.name}”（版本 {rubric.version}）")
         return False
     return True
 
