@@ -12,6 +12,7 @@ workbooks. A crash, an abort, runaway memory or a hang while parsing one of them
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from tuoyu_excel.core.supervisor import Failure, isolated_call, supervised_map
@@ -32,12 +33,13 @@ from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
 
 
-def history_for(path: str | Path | None, rubric: Rubric) -> HistoryRead | None:
-    """The history workbook read, or one marked unusable with the reason as its issue; None when none was given."""
+def history_for(path: str | Path | None, rubric: Rubric, today: dt.date | None = None) -> HistoryRead | None:
+    """The history workbook read (rows dated after `today`, the evaluation date, left out), or one marked
+    unusable with the reason as its issue; None when none was given."""
     if not path:
         return None
     path = Path(path)
-    got = _side_file(read_history, path, rubric)
+    got = _side_file(read_history, path, rubric, today)
     if isinstance(got, Failure):
         issue = make_issue("HISTORY_UNREADABLE", display_name(path.name), detail=_sentence("历史评定记录表", path, got))
         return HistoryRead([], [issue], display_name(path.name), "", usable=False)
@@ -93,11 +95,11 @@ def metas_of(paths: list[Path], workers: int) -> list[dict[str, str]]:
     return [{} if isinstance(m, Failure) else m for m in supervised_map(read_meta, paths, workers=workers, chunk=chunk)]
 
 
-def _side_file(reader, path: Path, rubric: Rubric):
-    """`reader(path, rubric)` in a worker: what it read, or a Failure for a file it refused (its own
+def _side_file(reader, path: Path, rubric: Rubric, *more):
+    """`reader(path, rubric, *more)` in a worker: what it read, or a Failure for a file it refused (its own
     WorkbookError sentence) or that ended its worker."""
     try:
-        return isolated_call(reader, path, rubric)
+        return isolated_call(reader, path, rubric, *more)
     except WorkbookError as exc:
         return Failure(str(exc))
 

@@ -105,11 +105,11 @@ def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
     """The shared 运行信息, then the institutions whose rating is due for review."""
     info = dataclasses.replace(run_info(rep.result.run, _run_settings(rep), rep.issues), summary=_summary(rep))
     ws, row = write_run(wb, fmts, info)
-    due = [[h.name, h.key, h.star, h.date] for h in rep.review_due]
+    due = [[h.name, h.key, h.star, h.date, h.status] for h in rep.review_due]
     cols = [Col(f"复审到期（评定满 {rep.rubric.star.review_years} 年）"), Col("统一社会信用代码"), Col("星级"),
-            Col("评定日期", "date")]
-    write_table(ws, fmts, cols, due or [["无", "", "", None]], row + 1)
-    for c, width in enumerate((40, 70, 12, 30)):
+            Col("评定日期", "date"), Col("状态")]
+    write_table(ws, fmts, cols, due or [["无", "", "", None, ""]], row + 1)
+    for c, width in enumerate((40, 70, 12, 30, 12)):
         ws.set_column(c, c, width)
 
 
