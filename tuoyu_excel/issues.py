@@ -118,6 +118,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "CHECK_ROW_MISSING": (ERROR, "拟命名名单中的“{label}”（{found}）在“公示核查”工作表中没有对应的行。请不要删除“公示核查”工作表的行；如该机构不予命名，请在其行中选择“不予命名”并写明依据"),
     "CHECK_NOTICE_DATE": (ERROR, "“{label}”填的是“{found}”，不是有效日期。请按 2026-12-07 的格式填写，或清空"),
     "CHECK_NAMED_EARLY": (ERROR, "命名日期 {found} 不在公示期结束之后（公示期至 {expected}）。公示期满、核查完毕后方可命名，请核对命名日期"),
+    # 复审 (a reviewed workbook) and 复审处理 (the decisions a 复审结果 workbook carries)
+    "NOT_REVIEWABLE": (ERROR, "“{label}”（{found}）{detail}，不能复审。请核对统一社会信用代码和历史评定记录；未获星级的机构请参加星级评定，并把此表格移出复审文件夹"),
+    "REVIEW_HEADER_MISSING": (ERROR, "找不到“{expected}”列标题，复审处理决定未能读取。请使用本工具生成的复审结果工作簿中的“复审处理”工作表，不要修改表头"),
+    "REVIEW_BASIS_MISSING": (ERROR, "处理决定为“{found}”，但“依据”未填写。每项处理决定都须写明依据（如复审报告文号、整改通知文号）"),
+    "REVIEW_DECISION_MISSING": (ERROR, "填写了“依据”，但未选择“处理决定”。请从下拉列表选择处理决定；暂不决定的，请清空本行的依据"),
+    "REVIEW_CODE_MISSING": (ERROR, "本行选择了处理决定，但“统一社会信用代码”为空，无法确定是哪家机构。请不要修改“处理决定”“整改期限”“依据”以外的单元格"),
+    "REVIEW_VALUE_OUTSIDE": (ERROR, "“{label}”填的是“{found}”，本行只能为：{expected}。请从下拉列表选择"),
+    "REVIEW_DATE_MISSING": (ERROR, "处理决定为“{found}”，但“{label}”未填写。请填写整改期限（如 2027-06-30）"),
+    "REVIEW_DATE_INVALID": (ERROR, "“{label}”填的是“{found}”，不是有效日期。请按 2027-06-30 的格式填写"),
+    "REVIEW_DEADLINE_EARLY": (ERROR, "“{label}”的整改期限 {found} 早于处理日期 {expected}。整改期限应在处理日期之后，请核对期限或处理日期（--date）"),
+    "REVIEW_NOT_LOWER": (ERROR, "“{label}”现为{value}，处理决定“{found}”不是降低星级。降级只能降为低于现星级的星级，本行可选：{expected}"),
+    "REVIEW_DUPLICATE": (ERROR, "统一社会信用代码 {found} 的处理决定与第 {other} 行重复。每家机构只能有一行，请删除多余的一行"),
+    "REVIEW_NOT_REVIEWED": (ERROR, "“{label}”（{found}）不在本次复审的机构中。复审结果可能来自另一个文件夹或另一份历史评定记录；请核对输入文件夹和 --history 是否与生成复审结果时相同"),
+    "REVIEW_STAR_CHANGED": (ERROR, "“{label}”复审结果中的现星级为{found}，按本次历史评定记录为{expected}。历史评定记录在复审后有改动；请用生成复审结果时的历史评定记录，或重新生成复审结果"),
+    "REVIEW_SCORES_CHANGED": (ERROR, "“{label}”的复审得分在复审结果中为 {found}，本次为 {expected}，表格在复审后有改动。请核对输入文件夹是否与生成复审结果时相同，或重新生成复审结果"),
+    "REVIEW_ROW_MISSING": (ERROR, "本次复审的“{label}”（{found}）在“复审处理”工作表中没有对应的行。复审结果可能来自另一个文件夹；请核对输入文件夹，或重新生成复审结果"),
     "ISSUE_CAP": (WARNING, "本文件问题过多，只列出前 {expected} 条。请先改正以上问题后重新校验"),
 }
 
@@ -215,6 +231,21 @@ TITLES: dict[str, str] = {
     "CHECK_ROW_MISSING": "核查表缺少机构",
     "CHECK_NOTICE_DATE": "公示日期无效",
     "CHECK_NAMED_EARLY": "公示期未满即命名",
+    "NOT_REVIEWABLE": "机构无星级不能复审",
+    "REVIEW_HEADER_MISSING": "复审处理表缺少列标题",
+    "REVIEW_BASIS_MISSING": "处理依据未填写",
+    "REVIEW_DECISION_MISSING": "处理决定未选择",
+    "REVIEW_CODE_MISSING": "处理行缺少代码",
+    "REVIEW_VALUE_OUTSIDE": "处理决定无效",
+    "REVIEW_DATE_MISSING": "整改期限未填写",
+    "REVIEW_DATE_INVALID": "整改期限无效",
+    "REVIEW_DEADLINE_EARLY": "整改期限早于处理日期",
+    "REVIEW_NOT_LOWER": "降级未降低星级",
+    "REVIEW_DUPLICATE": "处理决定重复",
+    "REVIEW_NOT_REVIEWED": "机构不在本次复审",
+    "REVIEW_STAR_CHANGED": "复审后现星级有变",
+    "REVIEW_SCORES_CHANGED": "复审后得分有变",
+    "REVIEW_ROW_MISSING": "复审处理表缺少机构",
     "ISSUE_CAP": "问题过多未全部列出",
 }
 
@@ -233,6 +264,8 @@ SUBMITTER_TEXTS: dict[str, str] = {
     "DUPLICATE_INSTITUTION": "统一社会信用代码 {found} 与本次收到的另一份表格相同。同一机构只能提交一份：请核对信用代码是否填错；"
                              "如确为重复提交，请告知保留哪一份",
     "DUPLICATE_CITY": "本次另收到一份{found}的表格。每个城市只能提交一份：请核对城市名称是否选错；如确为重复提交，请告知保留哪一份",
+    "NOT_REVIEWABLE": "“{label}”（{found}）{detail}，不能复审。复审只适用于已获星级的机构；未获星级的机构请申报星级评定，"
+                      "如统一社会信用代码填错请改正后再提交",
     "ISSUE_CAP": "本文件问题过多，只列出前 {expected} 条。请先改正以上问题，其余问题会在重新提交后列出",
 }
 

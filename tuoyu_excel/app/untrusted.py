@@ -29,6 +29,7 @@ from tuoyu_excel.intake.rubric_file import (
     workbook_problems,
 )
 from tuoyu_excel.issues import make_issue
+from tuoyu_excel.layout.results import DECISION_SHEETS, DecisionSheet
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
 
@@ -59,13 +60,13 @@ def averages_for(path: str | Path | None, rubric: Rubric) -> OfficialAverages | 
     return got
 
 
-def decisions_for(path: str | Path | None) -> DecisionsRead | None:
-    """The decision sheets (待裁定, 公示核查) of a decisions workbook, read; WorkbookError when it cannot
-    be read at all."""
+def decisions_for(path: str | Path | None, wanted: tuple[DecisionSheet, ...] = DECISION_SHEETS) -> DecisionsRead | None:
+    """The decision sheets `wanted` (the star run's: 待裁定, 公示核查) of a decisions workbook, read;
+    WorkbookError when it cannot be read at all."""
     if not path:
         return None
     path = Path(path)
-    got = isolated_call(read_decisions, path)
+    got = isolated_call(read_decisions, path, wanted)
     if isinstance(got, Failure):
         raise WorkbookError(f"{_sentence('决定工作簿', path, got)}请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新指定")
     return got

@@ -112,3 +112,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+def kept_output(wanted: Path) -> OutputPath:
+    """The kept history's name: replaced only when overwriting was asked for; otherwise an existing one
+    (an earlier run of the same day) is never replaced nor a reason to refuse: a free name is taken and said."""
+    with output_policy(OVERWRITE if current_policy() == OVERWRITE else RENAME):
+        return prepare_output(wanted)
