@@ -18,6 +18,9 @@ import pytest
 from support.results import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 from test_history import history_book
 
+from tuoyu_excel.app.jobs import RUNNERS, run_job
+from tuoyu_excel.app.params import JOB_REVIEW, DecisionsRefused, JobError, JobParams
+from tuoyu_excel.app.review import run_review
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.intake.history import read_history
 from tuoyu_excel.intake.rubric_file import load_rubric
@@ -235,3 +238,21 @@ def test_the_review_needs_a_history(flow, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["review", str(folder)])
     assert exit_.value.code == 2 and "--history" in capsys.readouterr().err
+
+
+def test_the_job_takes_job_params_as_the_window_will(flow, results, tmp_path):
+    """One job function for the CLI and the (coming) window task: JobParams in, Outcome out, refusals as
+    DecisionsRefused with every problem (exit 2 in the CLI)."""
+    _, folder, history, _ = flow
+    assert RUNNERS[JOB_REVIEW] is run_review
+    got = run_job(JobParams(job=JOB_REVIEW, source=folder, history=history, eval_date=EVAL_DATE,
+                            output=tmp_path / "窗口", output_is_folder=True))
+    assert got.status == 1 and [p.name for p in got.outputs] == ["复审结果_20261122.xlsx"]
+    assert _rows(got.outputs[0]) == _rows(results[1])
+    with pytest.raises(JobError, match="复审须指定历史评定记录"):
+        run_job(JobParams(job=JOB_REVIEW, source=folder, eval_date=EVAL_DATE, output=tmp_path / "无"))
+    bad = _decided(results, tmp_path, {"甲": ("通过", "", None), "乙": ("降级为二星级", "x", None)})
+    with pytest.raises(DecisionsRefused) as refused:
+        run_job(JobParams(job=JOB_REVIEW, source=folder, history=history, decisions=bad, eval_date=DECIDED,
+                          output=tmp_path / "无"))
+    assert len(refused.value.problems) == 3 and not (tmp_path / "无").exists()
