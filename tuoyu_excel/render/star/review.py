@@ -14,6 +14,7 @@ date) and 依据 — the rest locked without a password; the 复审日期 sits a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from tuoyu_excel.core.star.review import KEEP, Review
@@ -74,7 +75,7 @@ def _decisions(wb, fmts: dict, review: Review) -> None:
         rows.append(DecisionRowOut((n, r.name, r.district, r.key, s.star, since, r.total, r.core_rate, conditions,
                                     r.verdict, r.proposal, "", None, ""), choices=r.choices))
     day = review.run.eval_date
-    heading = heading_for(review.rubric, TITLE, day, guide_lines(review))
+    heading = replace(heading_for(review.rubric, TITLE, day, guide_lines(review)), date_label=REVIEW_DATE)
     write_decision_sheet(wb, fmts, REVIEWS, heading, rows, labels=((REVIEW_DATE, day),),
                          label_col=REVIEW_HEADERS.index(R_NAME), score_headers=(V_SCORE,), int_headers=(V_NO,),
                          rate_headers=(V_CORE_RATE,), date_headers=(V_SINCE,),
@@ -104,8 +105,9 @@ def _overdue(wb, fmts: dict, review: Review) -> None:
             for s in review.overdue]
     note = f"历史评定记录中复审已到期（或限期整改中），本次未收到复审表格的机构：{len(rows)} 家"
     table_sheet(wb, fmts, OVERDUE_SHEET, cols, rows or [["无", "", "", None, ""]],
-                heading_for(rubric, OVERDUE_SHEET, day, [note]))
+                replace(heading_for(rubric, OVERDUE_SHEET, day, [note]), date_label=REVIEW_DATE))
     skipped = [[x.file, x.name, x.reason] for x in review.not_reviewable]
     table_sheet(wb, fmts, SKIPPED_SHEET, [Col("文件", max_width=40), Col("机构名称", max_width=30),
                                           Col("原因", max_width=70)], skipped or [["无", "", ""]],
-                heading_for(rubric, SKIPPED_SHEET, day, [f"不能复审的表格：{len(skipped)} 份"]))
+                replace(heading_for(rubric, SKIPPED_SHEET, day, [f"不能复审的表格：{len(skipped)} 份"]),
+                        date_label=REVIEW_DATE))
