@@ -233,6 +233,17 @@ def test_decisions_from_another_folder_or_history_are_refused(flow, results, tmp
     assert not (tmp_path / "b").exists()
 
 
+def test_decisions_dated_before_the_review_are_refused(flow, results, tmp_path, capsys):
+    _, folder, history, _ = flow
+    filled = _decided(results, tmp_path, GOOD)
+    got, text = review(capsys, folder, "--history", str(history), "--decisions", str(filled), "--date", "2026-11-21",
+                       "-o", str(tmp_path / "a"))
+    assert got == 2 and "处理日期 2026-11-21 早于复审日期 2026-11-22" in text
+    ws = openpyxl.load_workbook(results[1])[REVIEWS.name]
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "复审日期")
+    assert f"“复审处理”工作表 {label.offset(0, 1).coordinate} 单元格" in text and not (tmp_path / "a").exists()
+
+
 def test_the_review_needs_a_history(flow, capsys):
     _, folder, _, _ = flow
     with pytest.raises(SystemExit) as exit_:

@@ -41,6 +41,7 @@ class ReviewDecisions:
     issues: list[Issue]
     file: str
     reviewed_on: dt.date | None = None  # the 复审日期 the results were made for
+    date_cell: str = ""  # where it sits (a refusal names it)
     sheet: str = REVIEWS.name
 
 
@@ -55,7 +56,8 @@ def review_decisions_of(read: DecisionsRead) -> ReviewDecisions | None:
     rows = [ReviewDecision(key=row.key, name=row.text(R_NAME), star=row.text(V_STAR), score=_number(row.values[V_SCORE]),
                            decision=row.decision, basis=row.basis, deadline=row.date, cells=row.cells)
             for row in sheet.rows]
-    return ReviewDecisions(rows, list(read.issues_of(REVIEWS)), read.file, reviewed_on)
+    return ReviewDecisions(rows, list(read.issues_of(REVIEWS)), read.file, reviewed_on,
+                           sheet.label_cells.get(REVIEW_DATE, ""))
 
 
 def _number(value: object) -> Decimal | None:

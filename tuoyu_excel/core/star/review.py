@@ -160,6 +160,9 @@ def apply_decisions(review: Review, read: ReviewDecisions, day: dt.date) -> Deci
     rubric = review.rubric
     by_key = {r.key: r for r in review.rows}
     issues = list(read.issues)
+    if read.reviewed_on is not None and day < read.reviewed_on:  # decided before the review was made
+        issues.append(make_issue("REVIEW_DECIDED_EARLY", read.file, REVIEWS.name, read.date_cell,
+                                 found=day.isoformat(), expected=read.reviewed_on.isoformat()))
     seen: dict[str, ReviewDecision] = {}
     records, decided = [], set()
     for row in read.rows:
