@@ -198,6 +198,7 @@ REFUSALS = [
     ({"乙": ("限期整改", "x", None)}, "REVIEW_DATE_MISSING", "乙", "整改期限", "请填写整改期限"),
     ({"乙": ("限期整改", "x", dt.datetime(2026, 12, 9))}, "REVIEW_DEADLINE_EARLY", "乙", "整改期限", "早于处理日期"),
     ({"乙": ("限期整改", "x", "下个月")}, "REVIEW_DATE_INVALID", "乙", "整改期限", "不是有效日期"),
+    ({"甲": ("通过", "x", dt.datetime(2027, 6, 30))}, "REVIEW_DATE_UNUSED", "甲", "整改期限", "只用于“限期整改”"),
     ({"甲": ("通过", "", None)}, "REVIEW_BASIS_MISSING", "甲", "依据", "须写明依据"),
     ({"丙": ("撤销", "", None)}, "REVIEW_BASIS_MISSING", "丙", "依据", "须写明依据"),
 ]

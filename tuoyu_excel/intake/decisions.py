@@ -193,6 +193,10 @@ def _date(layout: DecisionSheet, values: dict[str, object], where: dict[str, str
         if layout.date_needed(decision):
             log.add(f"{layout.code}_DATE_MISSING", layout.name, where[layout.date], found=decision, label=layout.date)
         return None
+    if decision and not layout.date_needed(decision):  # typed beside another decision: which was meant?
+        log.add(f"{layout.code}_DATE_UNUSED", layout.name, where[layout.date], found=decision, label=layout.date,
+                expected="、".join(layout.needs_date))
+        return None
     parsed = parse_date(value)
     if parsed.code or not isinstance(parsed.value, dt.date):
         log.add(f"{layout.code}_DATE_INVALID", layout.name, where[layout.date], found=value, label=layout.date)
