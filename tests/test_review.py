@@ -9,6 +9,7 @@ history → the next `tuoyu star --history`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
@@ -28,6 +29,7 @@ from tuoyu_excel.layout.history import COLUMNS, kept_history_name
 from tuoyu_excel.layout.results import REVIEW_HEADERS, REVIEWS
 from tuoyu_excel.render.decision_sheet import fill_decisions
 from tuoyu_excel.render.template.workbook import write_template
+from tuoyu_excel.spec.dump import dump_rubric_toml
 
 STAR = load_rubric("liuzhou_star")
 DAY = EVAL_DATE.isoformat()  # 2026-11-22: the review
@@ -268,3 +270,17 @@ def test_the_job_takes_job_params_as_the_window_will(flow, results, tmp_path):
         run_job(JobParams(job=JOB_REVIEW, source=folder, history=history, decisions=bad, eval_date=DECIDED,
                           output=tmp_path / "无"))
     assert len(refused.value.problems) == 3 and not (tmp_path / "无").exists()
+
+
+def test_a_rubric_may_ask_a_minimum_score_of_each_star(flow, tmp_path, capsys):
+    """“合格” is rubric data: with 复审最低分 [750, 800, 950] a 三星级 scoring 900 no longer passes."""
+    _, folder, history, _ = flow
+    strict = dataclasses.replace(STAR, star=dataclasses.replace(STAR.star, review_min_scores=(D(750), D(800), D(950))))
+    rules = tmp_path / "复审从严.toml"
+    rules.write_text(dump_rubric_toml(strict), encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    code, text = review(capsys, folder, "--history", str(history), "--date", DAY, "--rubric", str(rules), "-o", str(out))
+    assert code == 1, text
+    row = _rows(out)["甲"]
+    assert (row["复审结论"], row["建议处理"]) == ("不合格", "限期整改")
+    assert row["评定条件"] == "复审得分 900 分，低于三星级的复审最低分 950 分"
