@@ -163,8 +163,8 @@ def test_the_updated_history_drives_the_next_star_run(updated, flow, tmp_path, c
     assert "整改到期：2026-12-10 复审责令限期整改，期限 2027-06-30，现为二星级" in rows["乙"]["备注"]
     info = list(openpyxl.load_workbook(out)["运行信息"].iter_rows(values_only=True))
     start = next(n for n, r in enumerate(info) if r[0] == "复审到期（评定满 3 年）")
-    due = [r[0] for r in info[start + 1:]]
-    assert "乙" in due and "戊" in due and "甲" not in due  # 甲's clock restarted on 2026-12-10
+    due = {r[0]: r[4] for r in info[start + 1:]}
+    assert due == {"戊": "复审到期", "乙": "整改到期", "己": "复审到期"}  # 甲's clock restarted on 2026-12-10
 
 
 def test_a_revoked_institution_may_apply_again_as_new(flow, results, tmp_path, capsys):
