@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import subprocess
 from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
 import pytest
+from office import convert
 from support.results import EVAL_DATE, Inst, code_for, make_folder, sheet_rows
 from test_history import history_book
 
@@ -284,3 +287,21 @@ def test_a_rubric_may_ask_a_minimum_score_of_each_star(flow, tmp_path, capsys):
     row = _rows(out)["甲"]
     assert (row["复审结论"], row["建议处理"]) == ("不合格", "限期整改")
     assert row["评定条件"] == "复审得分 900 分，低于三星级的复审最低分 950 分"
+
+
+@pytest.mark.office
+def test_the_review_sheet_prints_on_a4_landscape(results, tmp_path):
+    """Printable like the other results: heading, the table, the signature line, A4 landscape, one page wide."""
+    _, out = results
+    wb = openpyxl.load_workbook(out)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    book = tmp_path / "复审处理.xlsx"
+    wb.save(book)
+    pdf = convert(book, "pdf", tmp_path / "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert re.search(r"Pages:\s+1\n", info) and re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts", info), info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
+                          timeout=60).stdout.replace(" ", "")
+    for words in ("柳州市托育机构星级评定——复审结果", "复审日期：2026年11月22日", "降级为一星级", "制表人", "审核人"):
+        assert words in text, words
