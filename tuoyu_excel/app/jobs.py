@@ -1,9 +1,10 @@
-"""The jobs: one function each, ``JobParams`` in, ``Outcome`` out. The CLI and the window call only these.
+"""The jobs: one function each, ``JobParams`` in, ``Outcome`` out, found in ``RUNNERS``. The CLI and the
+window call only ``run_job``.
 
-Defaults live here once: the rubric (the shipped one of the job's kind), the stage (check: the
-first; star and city: the last, i.e. the final assessors' column; report: the county stage), the
-date (today) and the output name. A job that cannot run raises ``JobError`` with a Chinese
-sentence saying how to fix it.
+Defaults live once in ``steps.py``: the rubric (the shipped one of the job's kind), the stage (check:
+the first; star and city: the last, i.e. the final assessors' column; report and review: the county
+stage), the date (today) and the output name. The 复审 job is ``review.py``; the rule-file jobs are
+``rubric_jobs.py``. A job that cannot run raises ``JobError`` with a Chinese sentence saying how to fix it.
 """
 
 from __future__ import annotations
