@@ -21,7 +21,7 @@ from tuoyu_excel.core.star.rating import evaluate_star
 from tuoyu_excel.errors import RubricError, WorkbookError
 from tuoyu_excel.intake.history import HistoryRecord, read_history
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.layout.history import HEADERS
+from tuoyu_excel.layout.history import COLUMNS, HEADERS
 from tuoyu_excel.render.formats import display_width
 from tuoyu_excel.render.history_template import write_history_template
 from tuoyu_excel.render.star.workbook import write_star_results
@@ -65,18 +65,23 @@ def test_template_has_header_validations_and_guide(rubric, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["历史记录", "说明"]
     ws = wb["历史记录"]
-    assert [c.value for c in ws[1]] == list(HEADERS)
+    assert [c.value for c in ws[1]] == list(COLUMNS) == [*HEADERS, "整改期限"]
     assert ws.freeze_panes == "A2"
     rules = {str(v.sqref): v for v in ws.data_validations.dataValidation}
-    assert set(rules) == {"A2:A201", "B2:B201", "C2:C201", "D2:D201", "E2:E201"}
+    assert set(rules) == {"A2:A201", "B2:B201", "C2:C201", "D2:D201", "E2:E201", "F2:F201"}
     assert (rules["A2:A201"].type, rules["A2:A201"].operator, rules["A2:A201"].formula1) == ("textLength", "equal", "18")
     assert (rules["C2:C201"].type, rules["C2:C201"].formula1) == ("list", '"三星级,二星级,一星级"')
-    assert (rules["E2:E201"].type, rules["E2:E201"].formula1) == ("list", '"有效,撤销,降级"')
-    assert rules["D2:D201"].type == "date"
+    assert (rules["E2:E201"].type, rules["E2:E201"].formula1) == ("list", '"有效,撤销,降级,复审通过,限期整改"')
+    assert rules["D2:D201"].type == rules["F2:F201"].type == "date"
     assert all(v.showInputMessage and re.search(r"[\u4e00-\u9fff]", v.prompt) for v in rules.values())
     assert ws["A2"].number_format == "@"  # 18-character codes stay text
     guide = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
-    assert "降级" in guide and "撤销" in guide and "复审到期" in guide
+    assert "降级" in guide and "撤销" in guide and "复审到期" in guide and "整改到期" in guide
+    # 四（二）: the six cases for 撤销称号, as the plan words them
+    for case in ("有行政处罚信息、有列入经营异常名录信息、有列入严重违法失信名单信息", "发生重大安全事故",
+                 "发生严重婴幼儿伤害事件", "托育机构经营地址发生变更，或者机构关停不再提供托育服务等情形",
+                 "发生歧视、体罚、变相体罚、侮辱、虐待婴幼儿等行为", "发生造成社会重大负面影响或不能满足评定等级条件的其他情形"):
+        assert case in guide
     # Excel does not grow a row by itself: a line that wraps has a row tall enough for two lines
     sheet = wb["说明"]
     wrapped = [r for r in range(3, sheet.max_row + 1) if display_width(str(sheet.cell(r, 1).value or "")) > 110]
@@ -105,6 +110,7 @@ def test_filled_template_reads_back(rubric, tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["历史记录"]
     rows = [[CODE_A, "甲托育", "二星级", dt.date(2024, 5, 6), "有效"],
+            [CODE_B, "乙托育", "三星级", dt.date(2021, 1, 2), "有效"],
             [f" {CODE_B.lower()} ", "乙托育", "三星级", "2023/1/2", "撤销"]]  # typed loosely: still read
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
@@ -113,6 +119,7 @@ def test_filled_template_reads_back(rubric, tmp_path):
     records, issues = _read(path, rubric)
     assert issues == []
     assert records == [HistoryRecord(CODE_A, "甲托育", "二星级", dt.date(2024, 5, 6), "有效"),
+                       HistoryRecord(CODE_B, "乙托育", "三星级", dt.date(2021, 1, 2), "有效"),
                        HistoryRecord(CODE_B, "乙托育", "三星级", dt.date(2023, 1, 2), "撤销")]
 
 
@@ -122,11 +129,13 @@ def test_filled_template_reads_back(rubric, tmp_path):
 def test_header_found_by_text_anywhere(rubric, tmp_path):
     headers = ("备注", "状态", "机构名称", "评定日期", "统一社会信用代码", "星级")
     rows = [["x", "降级", "甲", dt.date(2025, 3, 1), CODE_A, "一星级"], [None] * 6,
-            [None, "有效", "乙", dt.date(2024, 3, 1), CODE_B, "二星级"]]
+            [None, "有效", "乙", dt.date(2024, 3, 1), CODE_B, "二星级"],
+            [None, "有效", "甲", dt.date(2023, 3, 1), CODE_A, "二星级"]]  # 甲's rating, listed after its 降级
     path = history_book(tmp_path / "台账.xlsx", rows, sheet="台账", header_row=3, headers=headers)
     records, issues = _read(path, rubric)
     assert issues == []
-    assert [(r.key, r.star, r.status) for r in records] == [(CODE_A, "一星级", "降级"), (CODE_B, "二星级", "有效")]
+    assert [(r.key, r.star, r.status) for r in records] == [(CODE_A, "一星级", "降级"), (CODE_B, "二星级", "有效"),
+                                                            (CODE_A, "二星级", "有效")]
 
 
 def test_bad_rows_are_left_out_with_located_issues(rubric, tmp_path):
@@ -187,6 +196,7 @@ def history_run(rubric, tmp_path_factory):
         [code["甲"], "甲", "一星级", dt.date(2026, 5, 1), "有效"],  # rated under a year ago → held at 一星级
         [code["乙"], "乙", "三星级", dt.date(2023, 11, 22), "有效"],  # exactly 3 years → 复审到期
         [code["丙"], "丙", "二星级", dt.date(2025, 11, 22), "有效"],  # exactly 1 year → may rise
+        [code["丁"], "丁", "三星级", dt.date(2024, 1, 10), "有效"],
         [code["丁"], "丁", "三星级", dt.date(2026, 1, 10), "撤销"],  # revoked → noted
         [code["戊"], "戊", "二星级", dt.date(2020, 1, 1), "有效"],
         [code["戊"], "戊", "一星级", dt.date(2026, 3, 1), "降级"],  # downgraded this year → held at 一星级
@@ -232,7 +242,7 @@ def test_review_due_after_three_years(history_run):
     start = next(n for n, r in enumerate(values) if r[0] == "复审到期（评定满 3 年）")
     assert [r[0] for r in values[start + 1:]] == ["老机构", "乙"]
     info = {r[0]: r[1] for r in values}
-    assert info["历史评定记录文件"].startswith("历史.xlsx（8 条有效记录，0 个问题）")
+    assert info["历史评定记录文件"].startswith("历史.xlsx（9 条有效记录，0 个问题）")
     assert len(info["历史评定记录文件校验值（SHA-256）"]) == 64
     assert info["因定级未满期限保持原星级的机构数"] == 2
     assert info["历史评定记录文件校验值（SHA-256）"] == hashlib.sha256(hist.read_bytes()).hexdigest()

@@ -22,7 +22,7 @@ from support.rulings import run_star as run
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.intake.history import read_history
 from tuoyu_excel.intake.rubric_file import load_rubric
-from tuoyu_excel.layout.history import GUIDE_SHEET, HEADERS, HISTORY_SHEET, INPUT_ROWS, REVOKED, VALID
+from tuoyu_excel.layout.history import COLUMNS, GUIDE_SHEET, HEADERS, HISTORY_SHEET, INPUT_ROWS, REVOKED, VALID
 from tuoyu_excel.render.formats import INPUT_FILL
 from tuoyu_excel.render.history_template import write_history_template
 
@@ -94,14 +94,14 @@ def test_the_kept_history_has_the_templates_layout(final, tmp_path):
     got, want = openpyxl.load_workbook(kept), openpyxl.load_workbook(blank)
     assert got.sheetnames == want.sheetnames == [HISTORY_SHEET, GUIDE_SHEET]
     ws, template = got[HISTORY_SHEET], want[HISTORY_SHEET]
-    assert [c.value for c in ws[1]] == [c.value for c in template[1]] == list(HEADERS)
+    assert [c.value for c in ws[1]] == [c.value for c in template[1]] == list(COLUMNS)
     assert ws.freeze_panes == template.freeze_panes
     rules = {(dv.type, dv.formula1, dv.error) for dv in ws.data_validations.dataValidation}
     assert rules == {(dv.type, dv.formula1, dv.error) for dv in template.data_validations.dataValidation}
     records = ws.max_row - 1 - INPUT_ROWS  # the records, then as many blank input rows as the template has
-    assert records > 0 and all(ws.cell(records + 2, c).value is None for c in range(1, 6))
+    assert records > 0 and all(ws.cell(records + 2, c).value is None for c in range(1, len(COLUMNS) + 1))
     for row in (2, records + 1, records + 2, ws.max_row):
-        for c in range(1, len(HEADERS) + 1):
+        for c in range(1, len(COLUMNS) + 1):
             cell = ws.cell(row, c)
             assert cell.protection.locked is False and cell.fill.fgColor.rgb[-6:] == INPUT_FILL[1:], cell.coordinate
     assert ws.cell(2, HEADERS.index("评定日期") + 1).number_format == template.cell(2, 4).number_format

@@ -26,7 +26,7 @@ def test_an_issue_carries_its_title():
 
 # words of a message meant for the official running the tool, not for whoever filled the file in
 OFFICIAL_WORDS = ("文件夹", "重新运行", "让填报单位", "生成模板", "生成空白模板", "重新生成", "规则文件", "校验时", "重新校验")
-NOT_SUBMITTED = ("HISTORY_", "AVERAGE_", "AVERAGES_", "CITIES_", "RULING_", "CHECK_")  # the official's own workbooks, or the whole run
+NOT_SUBMITTED = ("HISTORY_", "AVERAGE_", "AVERAGES_", "CITIES_", "RULING_", "CHECK_", "REVIEW_")  # the official's own workbooks, or the whole run
 
 
 def test_what_goes_back_to_the_institution_speaks_to_it():

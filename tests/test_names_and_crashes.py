@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from support.star import filled
 
-from tuoyu_excel.app import jobs
+from tuoyu_excel.app import steps
 from tuoyu_excel.app.crash import LOG_NAME
 from tuoyu_excel.cli.main import main
 from tuoyu_excel.text import display_name
@@ -57,7 +57,7 @@ def test_an_internal_error_exits_3_with_a_log(tmp_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("模拟的程序错误")
 
-    monkeypatch.setattr(jobs, "run", broken)
+    monkeypatch.setattr(steps, "run", broken)  # the folder run every job shares (app/steps.py)
     folder = tmp_path / "收到"
     folder.mkdir()
     filled(folder / "a.xlsx", seed=43)

@@ -254,3 +254,18 @@ def test_awkward_text_round_trips(tmp_path, text):
 def test_unknown_rule_offers_the_rules_of_its_kind(tmp_path):
     [problem] = workbook_problems(broken(tmp_path, [("评分项!I4", "加分制")]))
     assert problem.message.endswith("请从下拉列表选择：必备条件(符合/不符合)、全有或全无、按固定分数扣分、酌情评分")
+
+
+def test_review_minimum_scores_are_rubric_data_outside_the_hash(tmp_path):
+    """复审 “合格”: every rating condition holds, and optionally a minimum 综合得分 per star (none by default).
+    It judges a review, not a rating: the template (content_hash) does not change with it."""
+    rubric = load_rubric("liuzhou_star")
+    assert rubric.star.review_min_scores == () and rubric.star.review_min_score("二星级") is None
+    mins = tuple(Decimal(v) for v in ("750", "800", "850.5"))
+    stricter = dataclasses.replace(rubric, star=dataclasses.replace(rubric.star, review_min_scores=mins))
+    back = read_rubric_workbook(write_rubric_workbook(stricter, tmp_path / "复审.xlsx"))
+    assert back.star.review_min_scores == mins and back.star.review_min_score("三星级") == Decimal("850.5")
+    assert back.content_hash == rubric.content_hash
+    wrong = dataclasses.replace(rubric, star=dataclasses.replace(rubric.star, review_min_scores=mins[:2]))
+    with pytest.raises(RubricError, match="应为 3 个分数"):
+        read_rubric_workbook(write_rubric_workbook(wrong, tmp_path / "少一个.xlsx"))

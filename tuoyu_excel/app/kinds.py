@@ -35,7 +35,7 @@ from tuoyu_excel.layout.history import history_template_name, kept_history_name
 from tuoyu_excel.render.averages_template import write_averages_template
 from tuoyu_excel.render.city_results import results_filename, write_city_results
 from tuoyu_excel.render.history_template import write_history_records, write_history_template
-from tuoyu_excel.render.output import OVERWRITE, RENAME, OutputPath, current_policy, output_policy, prepare_output
+from tuoyu_excel.render.output import OutputPath, kept_output, prepare_output
 from tuoyu_excel.render.star.workbook import naming_filename, star_results_name, write_naming_list, write_star_results
 from tuoyu_excel.render.template.workbook import write_template
 from tuoyu_excel.spec.model import Rubric
@@ -79,7 +79,7 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
     checks = checks_of(decisions) if decisions else None
     if p.name_date and checks is None:
         raise JobError(NEEDS_CHECKS if decisions is None else DRAFT_IS_NOT_FINAL.format(file=decisions.file))
-    history_read = history_for(p.history, rubric)
+    history_read = history_for(p.history, rubric, p.name_date or eval_date)  # naming records its own day
     history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
     result = evaluate_star(p.source, rubric, stage, eval_date, history, progress, rulings)
     refused = (rulings.issues if rulings else []) + result.ruling_issues
@@ -103,8 +103,8 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
         # an unreadable history is not carried forward: its rows would be lost from next year's file
         usable = history_read is None or history_read.usable
         named_on = p.name_date
-        naming_out = _kept_output(target.path.parent / naming_filename(result, named_on)) if result.named else None
-        kept = _kept_output(target.path.parent / kept_history_name(named_on)) if result.named and usable else None
+        naming_out = kept_output(target.path.parent / naming_filename(result, named_on)) if result.named else None
+        kept = kept_output(target.path.parent / kept_history_name(named_on)) if result.named and usable else None
         out = write_star_results(result, target.path, history=history_read)
         written = [Written(EVALUATIONS["star"].saved_label, OutputPath(out.path, target.notice or out.notice))]
         if naming_out is not None:
@@ -151,13 +151,6 @@ def period_for(p: JobParams, rubric: Rubric, checks: ChecksRead | None) -> Notic
             return notice_period(checks.notice_start, days, checks.notice_end)
         return counted
     return notice_period(None, days)
-
-
-def _kept_output(wanted: Path) -> OutputPath:
-    """The kept history's name: replaced only when overwriting was asked for; otherwise an existing one
-    (an earlier run of the same day) is never replaced nor a reason to refuse: a free name is taken and said."""
-    with output_policy(OVERWRITE if current_policy() == OVERWRITE else RENAME):
-        return prepare_output(wanted)
 
 
 def _city(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress: Progress | None) -> Results:

@@ -20,6 +20,7 @@ JOB_REPORT = "report"
 JOB_STAR = "star"
 JOB_CITY = "city"
 JOB_RUBRIC = "rubric"  # the rule-file jobs (list, export, check, import)
+JOB_REVIEW = "review"  # 复审: the 3-year review, and with decisions the updated history
 
 # Exit status of a job (and of the `tuoyu` command).
 DONE_CLEAN = 0
@@ -33,7 +34,7 @@ class JobError(TuoyuError, ValueError):
 
 
 class DecisionsRefused(JobError):
-    """The decisions workbook (待裁定, 公示核查) does not fit this run: every problem, each naming its
+    """The decisions workbook (待裁定, 公示核查, 复审处理) does not fit this run: every problem, each naming its
     cell; nothing is written."""
 
     def __init__(self, file: str, texts: list[str]):
@@ -57,11 +58,13 @@ class JobParams:
     on_exists: str = "refuse"  # otherwise: "refuse" (exit 2, nothing written) or "rename" (name(2).xlsx)
     template: str = ""  # template job: "star", "city", "history" or "averages"; "" = both submission templates
     county: str = ""  # report job: the 县区
-    history: Path | None = None  # star job: the rating-history workbook
+    history: Path | None = None  # star and review jobs: the rating-history workbook
     rulings: Path | None = None  # star job: the decisions workbook (its 待裁定 and 公示核查 sheets, filled in)
     notice_date: dt.date | None = None  # star job: first day of the 公示 (None: the notice leaves the dates blank)
     notice_end: dt.date | None = None  # star job: last day of the 公示 set by hand (None: counted in working days)
     name_date: dt.date | None = None  # star job: the day of 命名; given, the run names and writes the history
+    decisions: Path | None = None  # review job: the 复审结果 workbook with its 处理决定 filled in; given, the
+    #                                job checks them and writes the updated history (dated eval_date)
     averages: Path | None = None  # city job: the official 全区平均水平 workbook
     annotate: Path | None = None  # check job: folder for annotated copies
     action: str = ""  # rubric job: list, export, check or import

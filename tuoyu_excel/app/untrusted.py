@@ -12,6 +12,7 @@ workbooks. A crash, an abort, runaway memory or a hang while parsing one of them
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from tuoyu_excel.core.supervisor import Failure, isolated_call, supervised_map
@@ -28,16 +29,18 @@ from tuoyu_excel.intake.rubric_file import (
     workbook_problems,
 )
 from tuoyu_excel.issues import make_issue
+from tuoyu_excel.layout.results import DECISION_SHEETS, DecisionSheet
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
 
 
-def history_for(path: str | Path | None, rubric: Rubric) -> HistoryRead | None:
-    """The history workbook read, or one marked unusable with the reason as its issue; None when none was given."""
+def history_for(path: str | Path | None, rubric: Rubric, today: dt.date | None = None) -> HistoryRead | None:
+    """The history workbook read (rows dated after `today`, the evaluation date, left out), or one marked
+    unusable with the reason as its issue; None when none was given."""
     if not path:
         return None
     path = Path(path)
-    got = _side_file(read_history, path, rubric)
+    got = _side_file(read_history, path, rubric, today)
     if isinstance(got, Failure):
         issue = make_issue("HISTORY_UNREADABLE", display_name(path.name), detail=_sentence("历史评定记录表", path, got))
         return HistoryRead([], [issue], display_name(path.name), "", usable=False)
@@ -57,13 +60,13 @@ def averages_for(path: str | Path | None, rubric: Rubric) -> OfficialAverages | 
     return got
 
 
-def decisions_for(path: str | Path | None) -> DecisionsRead | None:
-    """The decision sheets (待裁定, 公示核查) of a decisions workbook, read; WorkbookError when it cannot
-    be read at all."""
+def decisions_for(path: str | Path | None, wanted: tuple[DecisionSheet, ...] = DECISION_SHEETS) -> DecisionsRead | None:
+    """The decision sheets `wanted` (the star run's: 待裁定, 公示核查) of a decisions workbook, read;
+    WorkbookError when it cannot be read at all."""
     if not path:
         return None
     path = Path(path)
-    got = isolated_call(read_decisions, path)
+    got = isolated_call(read_decisions, path, wanted)
     if isinstance(got, Failure):
         raise WorkbookError(f"{_sentence('决定工作簿', path, got)}请用 Excel/WPS 打开该文件确认后另存为 .xlsx，再重新指定")
     return got
@@ -93,11 +96,11 @@ def metas_of(paths: list[Path], workers: int) -> list[dict[str, str]]:
     return [{} if isinstance(m, Failure) else m for m in supervised_map(read_meta, paths, workers=workers, chunk=chunk)]
 
 
-def _side_file(reader, path: Path, rubric: Rubric):
-    """`reader(path, rubric)` in a worker: what it read, or a Failure for a file it refused (its own
+def _side_file(reader, path: Path, rubric: Rubric, *more):
+    """`reader(path, rubric, *more)` in a worker: what it read, or a Failure for a file it refused (its own
     WorkbookError sentence) or that ended its worker."""
     try:
-        return isolated_call(reader, path, rubric)
+        return isolated_call(reader, path, rubric, *more)
     except WorkbookError as exc:
         return Failure(str(exc))
 

@@ -75,6 +75,8 @@ HINTS: dict[str, dict[str, str]] = {
     "notice_end": {CLI: "需要时用 --notice-end 指定结束日期", WINDOW: "需要时填写“公示结束日期”"},
     "name": {CLI: "保存后加 --rulings <本结果工作簿> --name-date <命名日期> 运行",
              WINDOW: "保存后在“决定工作簿（裁定/公示核查）”中选择本结果工作簿、填写“命名日期”，再按“开始”"},
+    "review_decisions": {CLI: "保存后加 --decisions <复审结果> --date <处理日期> 重新运行",
+                         WINDOW: "保存后在“复审结果（填好处理决定后选）”中选择它、评定日期填处理日期，再按“开始”"},
     "other_task": {CLI: "请改用 tuoyu {command} 命令", WINDOW: "请用第 {step} 步“{title}”"},
     "rubric_check": {CLI: "在 Excel/WPS 中修改后，先检查：tuoyu rubric check {file}",
                      WINDOW: "在 Excel/WPS 中修改后，先检查：在本页“操作”中选“检查规则文件”，并选择该文件"},

@@ -12,7 +12,7 @@ from pathlib import Path
 from tuoyu_excel import __version__
 from tuoyu_excel.app.demo import DEFAULT_OUTPUT, run_demo
 from tuoyu_excel.app.kinds import TEMPLATES
-from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_STAR, JOB_TEMPLATE, JobParams
+from tuoyu_excel.app.params import JOB_CHECK, JOB_CITY, JOB_REPORT, JOB_REVIEW, JOB_STAR, JOB_TEMPLATE, JobParams
 from tuoyu_excel.cli import rubric as rubric_commands
 from tuoyu_excel.cli.chinese import ChineseParser
 from tuoyu_excel.intake.rubric_file import SHIPPED
@@ -133,6 +133,35 @@ def _star(sub) -> None:
                              notice_end="notice_end", name_date="name_date"))
 
 
+def _review(sub) -> None:
+    p = sub.add_parser("review", help="复审：每3年复审一次，生成复审结果；填好处理决定后写出更新后的历史评定记录",
+                       description="读取文件夹中复审机构填好的评分表（与星级评定同一模板），按历史评定记录确定各机构的"
+                                   "现星级，逐项审核评定条件，生成复审结果工作簿（复审结论、建议处理、逾期未复审）。"
+                                   "市卫生健康委在其“复审处理”工作表中填写处理决定后，加 --decisions 再运行一次，"
+                                   "写出更新后的历史评定记录。")
+    p.add_argument("folder", metavar="文件夹", help="存放复审机构评分表的文件夹")
+    p.add_argument("--history", metavar="文件", required=True,
+                   help="历史评定记录（上次命名或复审写出的 历史评定记录_更新至<日期>.xlsx，或 tuoyu template history "
+                        "生成后填写的表格）：确定现星级、复审是否到期")
+    p.add_argument("--stage", default="", metavar="阶段",
+                   help="按哪一列得分复审：county 县级审核验收（默认）/ city 市级核验 / self 机构自评")
+    p.add_argument("--decisions", metavar="文件", default=None,
+                   help="填好“复审处理”（处理决定、整改期限、依据）的复审结果工作簿；给出时核对处理决定，"
+                        "写出 历史评定记录_更新至<处理日期>.xlsx（处理日期用 --date）")
+    p.add_argument("-o", "--output", metavar="文件", default=None,
+                   help="保存路径或文件夹（默认当前文件夹下的 复审结果_<日期>.xlsx；有 --decisions 时为 "
+                        "历史评定记录_更新至<日期>.xlsx）")
+    p.add_argument("--overwrite", action="store_true",
+                   help="输出文件已存在时直接覆盖（默认不覆盖：提示后退出，什么也不写）")
+    p.add_argument("--rubric", default="", metavar="规则",
+                   help=f"规则文件路径，或内置规则名（{SHIPPED_TEXT}）；不指定时用内置规则")
+    p.add_argument("--date", type=parse_date_arg, default=None, metavar="日期",
+                   help=f"复审日期，如 {DATE_EXAMPLE}（默认今天）；有 --decisions 时为处理日期，新增的历史记录以此为日期")
+    p.set_defaults(build=_job(JOB_REVIEW, overwrite="overwrite", source=lambda a: Path(a.folder), stage="stage",
+                             rubric="rubric", eval_date="date", history=lambda a: _path(a.history),
+                             decisions=lambda a: _path(a.decisions), output=lambda a: _path(a.output)))
+
+
 def _city(sub) -> None:
     p = sub.add_parser("city", help="示范城市创建评分：核算比较项与联席会议项、全区平均水平、城市排名",
                        description="读取文件夹中各市的示范城市创建评分表，核算与全区平均水平比较的项目和第4.1项，"
@@ -176,6 +205,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = ChineseParser(prog="tuoyu", description="托育机构星级评定与示范城市创建评分工具")
     p.add_argument("--version", action="version", version=f"tuoyu_excel {__version__}", help="显示程序版本并退出")
     sub = p.add_subparsers(dest="command", metavar="命令")
-    for register in (_template, _check, _report, _star, _city, rubric_commands.register, _demo, _gui):
+    for register in (_template, _check, _report, _star, _review, _city, rubric_commands.register, _demo, _gui):
         register(sub)
     return p

@@ -26,7 +26,7 @@ RULE_FILES = [("规则文件", "*.toml *.xlsx"), ("全部文件", "*")]
 LINES = 8  # input, 空白表/操作/阶段/县区 + 评定日期, side file, 决定工作簿, 公示/命名日期, 规则, 规则说明, 输出
 RULE_LABEL = {True: "规则（内置规则或规则文件）：", False: "规则文件（留空用内置规则）："}
 TEXT_FIELDS = ("input_dir", "output_dir", "date", "county", "history", "rulings", "notice_date", "notice_end",
-               "name_date", "averages", "annotate")
+               "name_date", "averages", "annotate", "decisions")
 
 
 def _key_of(choices, label: str) -> str:
@@ -99,6 +99,7 @@ class Form:
         self._path_line(2, "averages", "全区平均水平表（可选）：", v["averages"], TABLE_FILES)
         self._path_line(2, "annotate", "标注副本文件夹（可选）：", v["annotate"])
         self._path_line(3, "rulings", "决定工作簿（裁定/公示核查）：", v["rulings"], TABLE_FILES)
+        self._path_line(3, "decisions", "复审结果（填好处理决定后选）：", v["decisions"], TABLE_FILES)
         self._label(4, "公示开始日期：", ("notice_date",))
         box = self.dates = self._inline(4, ("notice_date",))
         for column, (key, text) in enumerate((("notice_date", ""), ("notice_end", "公示结束日期（一般不填）："),

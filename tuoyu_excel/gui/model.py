@@ -22,7 +22,7 @@ from tuoyu_excel.intake.rubric_file import SHIPPED, default_rubric, load_rubric
 from tuoyu_excel.text import DATE_EXAMPLE, date_from_text
 
 JOBS_SHOWN = STEPS  # the window's tasks, in order
-TASK_TEMPLATE, TASK_CHECK, TASK_REPORT, TASK_STAR, TASK_CITY, TASK_RUBRIC = (TITLES[j] for j in JOBS_SHOWN)
+TASK_TEMPLATE, TASK_CHECK, TASK_REPORT, TASK_STAR, TASK_CITY, TASK_RUBRIC, TASK_REVIEW = (TITLES[j] for j in JOBS_SHOWN)
 TASKS = tuple(TITLES[j] for j in JOBS_SHOWN)
 JOB_OF = {TITLES[j]: j for j in JOBS_SHOWN}
 
@@ -34,6 +34,7 @@ ABOUT = {
     TASK_STAR: "市级核验后，按片区排名评定星级，生成星级评定结果、公示名单和待裁定名单；裁定后选择决定工作簿再运行一次。",
     TASK_CITY: "汇总各市的评分表，核算与全区平均水平比较的项目，计算总分并排名。",
     TASK_RUBRIC: "评分规则的维护：导出为 Excel 修改，检查后导入；修改后的规则文件可在各项工作中选用。",
+    TASK_REVIEW: "获得星级满 3 年的机构复审：生成复审结果和处理建议；市卫生健康委填好处理决定后选择复审结果再运行一次，更新历史评定记录。",
 }
 # What each task asks for in the window.
 NEEDS = {
@@ -44,19 +45,20 @@ NEEDS = {
     TASK_REPORT: {"input", "county", "date", "output", "rubric"},
     TASK_CITY: {"input", "stage", "date", "averages", "output", "rubric"},
     TASK_RUBRIC: {"action", "rubric", "output"},
+    TASK_REVIEW: {"input", "stage", "date", "history", "decisions", "output", "rubric"},
 }
 KIND_OF = {TASK_CHECK: None, TASK_STAR: "star", TASK_REPORT: "star", TASK_CITY: "city", TASK_TEMPLATE: None,
-           TASK_RUBRIC: None}
+           TASK_RUBRIC: None, TASK_REVIEW: "star"}
 TEMPLATE_CHOICES = (("", "全部空白表（四种）"), ("star", "星级评定申报表及评分表"), ("city", "示范城市创建评分表"),
                     ("history", "星级评定历史记录表"), ("averages", "全区平均水平表"))
 ACTION_CHOICES = (("export", "导出为 Excel（修改用）"), ("check", "检查规则文件"), ("import", "导入为文本规则（.toml）"))
 # The star results are final-assessment results: the institutions' own column is not offered there.
-HIDDEN_STAGES = {TASK_STAR: ("self",)}
+HIDDEN_STAGES = {TASK_STAR: ("self",), TASK_REVIEW: ("self",)}  # a 复审 is the county's (or the city's) 审核验收
 
 
 # Asked again every time: what to do with an existing output, and the decisions and dates of one
 # evaluation (last year's decisions workbook would only be refused this year).
-NOT_REMEMBERED = frozenset({"on_exists", "rulings", "notice_date", "notice_end", "name_date"})
+NOT_REMEMBERED = frozenset({"on_exists", "rulings", "notice_date", "notice_end", "name_date", "decisions"})
 DATE_FIELDS = (("date", "评定日期"), ("notice_date", "公示开始日期"), ("notice_end", "公示结束日期"), ("name_date", "命名日期"))
 
 
@@ -75,6 +77,7 @@ class TaskParams:
     notice_date: str = ""  # first day of the 公示 (star task)
     notice_end: str = ""  # last day of the 公示, when set by hand (star task; seldom)
     name_date: str = ""  # the day of 命名 (star task)
+    decisions: str = ""  # the 复审结果 workbook with its 处理决定 filled in (review task)
     averages: str = ""  # optional official 全区平均水平 workbook (city task)
     rubric: str = ""  # optional rule file; empty = the shipped rubric
     template: str = ""  # template task: which blank form ("" = all)
@@ -97,6 +100,7 @@ class TaskParams:
                          county=self.county if "county" in need else "", history=path("history", self.history),
                          rulings=path("rulings", self.rulings), notice_date=day("notice_date"),
                          notice_end=day("notice_end"), name_date=day("name_date"),
+                         decisions=path("decisions", self.decisions),
                          averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
                          template=self.template if "template" in need else "",
                          action=self.action if "action" in need else "",

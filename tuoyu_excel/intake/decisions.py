@@ -5,7 +5,8 @@ and the next run reads the decision back (STYLE.md, “Decisions an official typ
 sheet's columns sit is ``layout/results.py``; what a decision must satisfy against this run is the
 core's business (``core/star/rulings.py``, ``core/star/naming.py``). Here only what a row says by
 itself: a decision that needs a basis has one, a basis has its decision, the decision is one of the
-dropdown's values (when the dropdown is the same for every row), the row names its institution.
+dropdown's values (when the dropdown is the same for every row), the row names its institution, and
+where the sheet has a date column, a decision that needs the date has one and it is a date.
 
 The file is untrusted input like any other: read once through preflight, by python-calamine, with
 its failures (a Rust panic too) turned into a Chinese ``WorkbookError``.
@@ -21,7 +22,7 @@ from pathlib import Path
 import python_calamine as pc
 
 from tuoyu_excel.errors import WorkbookError
-from tuoyu_excel.intake.normalize import parse_code, parse_text
+from tuoyu_excel.intake.normalize import parse_code, parse_date, parse_text
 from tuoyu_excel.intake.preflight import load_input
 from tuoyu_excel.intake.reader import open_book
 from tuoyu_excel.issues import Issue, IssueLog
@@ -39,6 +40,7 @@ class DecisionRow:
     key: str  # the institution's code ("" when blank)
     decision: str  # "" = not decided (its meaning is the sheet's `blank`)
     basis: str
+    date: dt.date | None = None  # the sheet's date input (None: blank, not a date, or no such column)
 
     def text(self, header: str) -> str:
         return parse_text(self.values.get(header)).value or ""
@@ -91,8 +93,8 @@ def _grids(data: bytes, name: str, wanted: tuple[DecisionSheet, ...]) -> list[tu
             present = [layout for layout in wanted if layout.name in wb.sheet_names]
             if not present:
                 names = "或".join(f"“{layout.name}”" for layout in wanted)
-                raise WorkbookError(f"决定工作簿 {name} 中没有{names}工作表。请选择本工具写出的星级评定结果工作簿："
-                                    "有待裁定时的结果中有“待裁定”工作表，最终结果中有“公示核查”工作表")
+                where = "，".join(f"{layout.book}中有“{layout.name}”工作表" for layout in wanted)
+                raise WorkbookError(f"决定工作簿 {name} 中没有{names}工作表。请选择本工具写出的工作簿：{where}")
             return [(layout, wb.get_sheet_by_name(layout.name).to_python(skip_empty_area=False, nrows=MAX_ROWS))
                     for layout in present]
         finally:
@@ -178,4 +180,25 @@ def _row(layout: DecisionSheet, cells_row: list, r: int, cols: dict[str, int], l
         log.add(f"{layout.code}_DECISION_MISSING", layout.name, where[layout.decision])
     if decision and not key:
         log.add(f"{layout.code}_CODE_MISSING", layout.name, where[layout.key])
-    return DecisionRow(values, where, key, decision, basis)
+    return DecisionRow(values, where, key, decision, basis, _date(layout, values, where, decision, log))
+
+
+def _date(layout: DecisionSheet, values: dict[str, object], where: dict[str, str], decision: str,
+          log: IssueLog) -> dt.date | None:
+    """The row's date input: required for the decisions that need it, a date whenever filled."""
+    if not layout.date:
+        return None
+    value = values[layout.date]
+    if parse_text(value).value is None:
+        if layout.date_needed(decision):
+            log.add(f"{layout.code}_DATE_MISSING", layout.name, where[layout.date], found=decision, label=layout.date)
+        return None
+    if decision and not layout.date_needed(decision):  # typed beside another decision: which was meant?
+        log.add(f"{layout.code}_DATE_UNUSED", layout.name, where[layout.date], found=decision, label=layout.date,
+                expected="、".join(layout.needs_date))
+        return None
+    parsed = parse_date(value)
+    if parsed.code or not isinstance(parsed.value, dt.date):
+        log.add(f"{layout.code}_DATE_INVALID", layout.name, where[layout.date], found=value, label=layout.date)
+        return None
+    return parsed.value

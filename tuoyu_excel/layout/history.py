@@ -9,18 +9,23 @@ import datetime as dt
 
 from tuoyu_excel.spec.model import Rubric
 
-VALID = "有效"
+VALID = "有效"  # awarded (定级) on 评定日期: the 1-year wait and the 3-year review count from it
 REVOKED = "撤销"  # no current star (the rating rules, core/star/rating.py, read it too)
-DOWNGRADED = "降级"
-STATUSES = (VALID, REVOKED, DOWNGRADED)
+DOWNGRADED = "降级"  # lowered to 星级 on 评定日期: a rating of its own (both clocks restart)
+REVIEWED = "复审通过"  # confirmed at the 3-year review: the review clock restarts, the 1-year wait does not
+RECTIFY = "限期整改"  # a failed review: star kept until 整改期限, the review stays due
+STATUSES = (VALID, REVOKED, DOWNGRADED, REVIEWED, RECTIFY)
+RATED = (VALID, DOWNGRADED)  # the statuses that set a star (定级): the 1-year wait counts from them
 
 H_CODE = "统一社会信用代码"
 H_NAME = "机构名称"
 H_STAR = "星级"
 H_DATE = "评定日期"
 H_STATUS = "状态"
-HEADERS = (H_CODE, H_NAME, H_STAR, H_DATE, H_STATUS)
-WIDTHS = {H_CODE: 24, H_NAME: 40, H_STAR: 10, H_DATE: 14, H_STATUS: 10}
+H_DEADLINE = "整改期限"  # only for 限期整改; optional column (histories written before it still read)
+HEADERS = (H_CODE, H_NAME, H_STAR, H_DATE, H_STATUS)  # required
+COLUMNS = (*HEADERS, H_DEADLINE)  # as written
+WIDTHS = {H_CODE: 24, H_NAME: 40, H_STAR: 10, H_DATE: 14, H_STATUS: 12, H_DEADLINE: 14}
 
 HISTORY_SHEET = "历史记录"
 GUIDE_SHEET = "说明"

@@ -6,9 +6,12 @@ decision sheets an official fills in (one mechanism, several decisions).
 - 公示核查 (publication check): the institutions of the published list, for the commission to record
   what the 核查 after the 公示 found; written by ``render/star/checks_sheet.py``, read back by
   ``intake/publication.py``, checked by ``core/star/naming.py``.
+- 复审处理 (review decisions): the reviewed institutions, for the commission to decide 通过 / 限期整改
+  (with its 整改期限, a third, date input column) / 降级 / 撤销; written by ``render/star/review.py``,
+  read back by ``intake/review.py``, checked by ``core/star/review.py``.
 
-Both are filled in yellow dropdown columns (a decision and its basis), the rest locked without a
-password, and read by the one reader ``intake/decisions.py`` with every problem naming its cell.
+All are filled in yellow dropdown columns (a decision and its basis, and where a sheet has one, a
+date), the rest locked without a password, and read by the one reader ``intake/decisions.py`` with every problem naming its cell.
 Writer and reader both ask this module, so they cannot drift apart. Columns are found by header
 text (positions kept, so every problem names its cell); instruction lines sit above the table.
 """
@@ -34,13 +37,19 @@ class DecisionSheet:
     needs_basis: tuple[str, ...] | None = None  # decisions that need a basis; None: every decision
     labels: tuple[str, ...] = ()  # label cells above the table whose right neighbour the reader also reads
     blank: str = ""  # what a blank decision means, said in the guide (e.g. 通过)
+    book: str = ""  # the workbook that carries the sheet, as a refusal names it
+    date: str = ""  # the header of an optional third input column, a date ("" = none)
+    needs_date: tuple[str, ...] = ()  # decisions that need that date
 
     @property
-    def inputs(self) -> tuple[str, str]:
-        return self.decision, self.basis
+    def inputs(self) -> tuple[str, ...]:
+        return (self.decision, self.basis, self.date) if self.date else (self.decision, self.basis)
 
     def basis_needed(self, decision: str) -> bool:
         return bool(decision) and (self.needs_basis is None or decision in self.needs_basis)
+
+    def date_needed(self, decision: str) -> bool:
+        return bool(self.date) and decision in self.needs_date
 
 
 # ---- 待裁定 -------------------------------------------------------------------------------------
@@ -62,7 +71,8 @@ WIDTHS = {R_ZONE: 8, R_RANK: 6, R_CODE: 22, R_NAME: 34, R_TOTAL: 10, R_CORE: 12,
           R_BASIS: 44}
 SPAN_SEP = "、"
 
-RULINGS = DecisionSheet(RULINGS_SHEET, "RULING", HEADERS, key=R_CODE, decision=R_STAR, basis=R_BASIS, widths=WIDTHS)
+RULINGS = DecisionSheet(RULINGS_SHEET, "RULING", HEADERS, key=R_CODE, decision=R_STAR, basis=R_BASIS, widths=WIDTHS,
+                        book="有待裁定时的星级评定结果")
 
 # ---- 公示核查 -----------------------------------------------------------------------------------
 
@@ -83,9 +93,41 @@ NOTICE_END = "公示结束日期"
 
 CHECKS = DecisionSheet(CHECKS_SHEET, "CHECK", CHECK_HEADERS, key=R_CODE, decision=C_RESULT, basis=C_BASIS,
                        widths=CHECK_WIDTHS, choices=(PASSED, WITHHELD), needs_basis=(WITHHELD,),
-                       labels=(NOTICE_START, NOTICE_END), blank=PASSED)
+                       labels=(NOTICE_START, NOTICE_END), blank=PASSED, book="最终的星级评定结果")
 
-DECISION_SHEETS = (RULINGS, CHECKS)
+# ---- 复审处理 -----------------------------------------------------------------------------------
+
+REVIEW_SHEET = "复审处理"
+
+V_NO = "序号"
+V_STAR = "现星级"
+V_SINCE = "定级或复审日期"
+V_SCORE = "复审得分"
+V_CORE_RATE = "核心指标得分率"
+V_CONDITIONS = "评定条件"
+V_VERDICT = "复审结论"
+V_PROPOSAL = "建议处理"
+V_DECISION = "处理决定"  # input: 通过 / 限期整改 / 降级为X / 撤销 (the lower stars only, per row)
+V_DEADLINE = "整改期限"  # input: a date, required with 限期整改
+V_BASIS = "依据"  # input: required with every decision
+V_PASS = "通过"
+V_RECTIFY = "限期整改"
+V_REVOKE = "撤销"
+V_DOWN = "降级为"  # + a lower star: 降级为一星级
+QUALIFIED = "合格"
+UNQUALIFIED = "不合格"
+REVIEW_DATE = "复审日期"  # label cell above the table: the date the review was judged on
+REVIEW_HEADERS = (V_NO, R_NAME, C_DISTRICT, R_CODE, V_STAR, V_SINCE, V_SCORE, V_CORE_RATE, V_CONDITIONS, V_VERDICT,
+                  V_PROPOSAL, V_DECISION, V_DEADLINE, V_BASIS)
+REVIEW_WIDTHS = {V_NO: 5, R_NAME: 26, C_DISTRICT: 9, R_CODE: 20, V_STAR: 8, V_SINCE: 11, V_SCORE: 9,
+                 V_CORE_RATE: 9, V_CONDITIONS: 30, V_VERDICT: 8, V_PROPOSAL: 12, V_DECISION: 12, V_DEADLINE: 11,
+                 V_BASIS: 26}
+
+REVIEWS = DecisionSheet(REVIEW_SHEET, "REVIEW", REVIEW_HEADERS, key=R_CODE, decision=V_DECISION, basis=V_BASIS,
+                        widths=REVIEW_WIDTHS, labels=(REVIEW_DATE,), book="tuoyu review 写出的复审结果", date=V_DEADLINE,
+                        needs_date=(V_RECTIFY,))
+
+DECISION_SHEETS = (RULINGS, CHECKS)  # the star run's decisions workbook; the review's is REVIEWS alone
 
 HEADER_SCAN_ROWS = 30  # the header row is looked for among the sheet's first rows
 MAX_ROWS = 20000

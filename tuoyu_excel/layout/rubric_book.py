@@ -120,6 +120,8 @@ STAR_SETTINGS = (
     Setting("复审周期（年）", "star.review_years", "int", "获得星级的机构每 N 年复审一次"),
     Setting("公示工作日数", "star.notice_working_days", "int",
             "名单向社会公示的工作日数，按法定节假日和调休计算", required=False),
+    Setting("复审最低分（按星级从低到高）", "star.review_min_scores", "list",
+            "复审合格须达到的综合得分，每个星级一个，用“、”分隔，如 750、800、850；不填则复审只看评定条件", required=False),
 )
 REPORT_SETTINGS = (
     Setting("方案名称", "report.plan", "text", "评定依据的工作方案或评分细则，报告正文引用", required=False),

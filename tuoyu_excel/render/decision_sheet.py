@@ -1,6 +1,6 @@
-"""The one writer of decision sheets (待裁定, 公示核查): a printable heading with the guide lines, the
-table with its two yellow input columns (a dropdown decision and its written basis), the rest locked
-without a password. Where the columns sit is ``layout/results.py`` (the reader asks it too).
+"""The one writer of decision sheets (待裁定, 公示核查, 复审处理): a printable heading with the guide lines,
+the table with its yellow input columns (a dropdown decision, its written basis and, where the sheet
+has one, a date), the rest locked without a password. Where the columns sit is ``layout/results.py`` (the reader asks it too).
 
     rows = [DecisionRowOut(values, choices=("三星级", "二星级", "未获评")), ...]
     write_decision_sheet(wb, fmts, RULINGS, heading, rows, basis_prompt="写明裁定依据……")
@@ -20,6 +20,8 @@ from tuoyu_excel.layout.results import DecisionSheet
 from tuoyu_excel.render.cells import put
 from tuoyu_excel.render.formats import row_height
 from tuoyu_excel.render.print_page import Heading, fit_widths, setup_page, write_heading, write_signature
+from tuoyu_excel.render.template.validation import EARLIEST_DATE, LATEST_DATE
+from tuoyu_excel.text import DATE_EXAMPLE
 
 BASIS_MAX = 500  # characters of a basis
 TEXT_FLOOR = 12  # a text column is not narrowed below six Chinese characters
@@ -36,7 +38,8 @@ class DecisionRowOut:
 
 def write_decision_sheet(wb, fmts: dict, layout: DecisionSheet, heading: Heading, rows: list[DecisionRowOut],
                          *, basis_prompt: str, score_headers: tuple[str, ...] = (), int_headers: tuple[str, ...] = (),
-                         labels: Sequence[tuple[str, object]] = (), label_col: int = 0, signature: bool = True):
+                         rate_headers: tuple[str, ...] = (), date_headers: tuple[str, ...] = (), labels: Sequence[tuple[str, object]] = (),
+                         label_col: int = 0, signature: bool = True, date_prompt: str = ""):
     """The sheet: heading, optional label/value pairs (e.g. the 公示期; one a row, the label in column
     `label_col`, its value right of it, where the reader looks), the table, the signature line."""
     ws = wb.add_worksheet(layout.name)
@@ -55,10 +58,12 @@ def write_decision_sheet(wb, fmts: dict, layout: DecisionSheet, heading: Heading
     for c, header in enumerate(layout.headers):
         ws.write_string(header_row, c, header, fmts["header"])
     decision_col, basis_col = layout.headers.index(layout.decision), layout.headers.index(layout.basis)
+    date_col = layout.headers.index(layout.date) if layout.date else -1
     for n, out in enumerate(rows, start=header_row + 1):
         for c, (header, value) in enumerate(zip(layout.headers, out.values, strict=True)):
-            kind = ("input" if c == decision_col else "input_text" if c == basis_col
-                    else "score" if header in score_headers else "int" if header in int_headers else "text")
+            kind = ("input" if c == decision_col else "input_text" if c == basis_col else "input_date" if c == date_col
+                    else "score" if header in score_headers else "int" if header in int_headers
+                    else "rate" if header in rate_headers else "date" if header in date_headers else "text")
             put(ws, n, c, value, fmts[kind])  # text typed by officials stays text: never a formula
         ws.set_row(n, row_height([(str(v), width_of[h]) for h, v in zip(layout.headers, out.values, strict=True)
                                   if isinstance(v, str)]))
@@ -70,6 +75,11 @@ def write_decision_sheet(wb, fmts: dict, layout: DecisionSheet, heading: Heading
             "validate": "length", "criteria": "<=", "value": BASIS_MAX, "input_title": layout.basis,
             "input_message": basis_prompt, "error_title": "输入有误",
             "error_message": f"{layout.basis}不超过 {BASIS_MAX} 个字。", "error_type": "stop"})
+    if rows and layout.date:
+        ws.data_validation(first, date_col, end, date_col, {
+            "validate": "date", "criteria": "between", "minimum": EARLIEST_DATE, "maximum": LATEST_DATE,
+            "input_title": layout.date, "input_message": date_prompt or f"{layout.date}，如 {DATE_EXAMPLE}。",
+            "error_title": "输入有误", "error_message": f"请填写有效日期，格式如 {DATE_EXAMPLE}。", "error_type": "stop"})
     if signature:
         write_signature(ws, fmts, end + 1, len(layout.headers))
     ws.freeze_panes(header_row + 1, 0)
@@ -88,7 +98,7 @@ def _choice_rule(layout: DecisionSheet, choices: tuple[str, ...]) -> dict:
 
 def fill_decisions(src: Path, dest: Path, layout: DecisionSheet, decisions: dict[str, tuple[str, str]]) -> Path:
     """A copy of the workbook `src` with decisions typed into its sheet `layout`, as an official types
-    them: key (统一社会信用代码) -> (decision, basis). For the demo (``tuoyu demo`` shows the whole
+    them: key (统一社会信用代码) -> (decision, basis[, date]). For the demo (``tuoyu demo`` shows the whole
     flow); openpyxl ignores the sheet protection as Excel's 撤销保护 would. Text stays text."""
     wb = openpyxl.load_workbook(src)
     try:
@@ -102,7 +112,8 @@ def fill_decisions(src: Path, dest: Path, layout: DecisionSheet, decisions: dict
                 for header_text, value in zip(layout.inputs, decisions[key], strict=True):
                     cell = row[col[header_text]]
                     cell.value = value
-                    cell.data_type = "s"
+                    if isinstance(value, str):
+                        cell.data_type = "s"
         wb.save(dest)
     finally:
         wb.close()

@@ -137,3 +137,10 @@ def release_zips(exc: BaseException) -> None:
                         handle.close()  # flushing fails again, but the file is closed all the same
             tb = tb.tb_next
         exc = exc.__cause__ or exc.__context__
+
+
+def kept_output(wanted: Path) -> OutputPath:
+    """The kept history's name: replaced only when overwriting was asked for; otherwise an existing one
+    (an earlier run of the same day) is never replaced nor a reason to refuse: a free name is taken and said."""
+    with output_policy(OVERWRITE if current_policy() == OVERWRITE else RENAME):
+        return prepare_output(wanted)

@@ -287,7 +287,7 @@ def _basic_value(rubric: Rubric, s: book.Setting):
     if s.kind in ("choice", "labels"):
         return book.JOIN.join(s.labels[v] for v in value) if s.kind == "labels" else s.labels[value]
     if s.kind in ("list", "keys"):
-        return book.JOIN.join(value)
+        return book.JOIN.join(str(number(v)) if isinstance(v, Decimal) else v for v in value)
     if s.kind == "yesno":
         return book.YES if value else book.NO
     if s.kind == "number":

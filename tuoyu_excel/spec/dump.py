@@ -101,7 +101,7 @@ def _star(s: StarSettings) -> list[str]:
         ("start_date_field", s.start_date_field), ("required_yes", s.required_yes), ("required_no", s.required_no),
         ("stars", s.stars), ("tie_break", s.tie_break), ("gap_threshold", s.gap_threshold),
         ("rerate_wait_years", s.rerate_wait_years), ("review_years", s.review_years),
-        ("notice_working_days", s.notice_working_days)]), ""]
+        ("notice_working_days", s.notice_working_days), ("review_min_scores", s.review_min_scores)]), ""]
     for z in s.zones:
         lines += ["[[star.zones]]", *_pairs([("name", z.name), ("districts", z.districts), ("quota", z.quota),
                                              ("award", z.award)]), "bands = ["]

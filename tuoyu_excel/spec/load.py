@@ -180,7 +180,21 @@ def _star(r: _Reader, t: dict) -> StarSettings:
         rerate_wait_years=r.int(t, "rerate_wait_years", w, default=1),
         review_years=r.int(t, "review_years", w, default=3),
         notice_working_days=_positive(r, r.int(t, "notice_working_days", w, default=5), f"{w}.notice_working_days"),
+        review_min_scores=_review_min_scores(r, t, w),
     )
+
+
+def _review_min_scores(r: _Reader, t: dict, w: str) -> tuple[Decimal, ...]:
+    """One 复审 minimum per star (lowest first), or none at all."""
+    key = f"{w}.review_min_scores"
+    raw = r.get(t, "review_min_scores", w, default=[])
+    if not isinstance(raw, list):
+        raise r.fail(key, "应为分数列表，如 [750, 800, 850]，或 []")
+    values = tuple(r.dec_value(v, key) for v in raw)
+    stars = r.list(t, "stars", w)
+    if values and len(values) != len(stars):
+        raise r.fail(key, f"应为 {len(stars)} 个分数（按星级从低到高，每个星级一个），或不填（复审只看评定条件）")
+    return values
 
 
 def _positive(r: _Reader, value: int, key: str) -> int:

@@ -185,6 +185,13 @@ class StarSettings:
     rerate_wait_years: int = 1  # 已定级的 1 年后方可申报高一等级
     review_years: int = 3  # 每3年复审1次
     notice_working_days: int = 5  # “向社会公示5个工作日” (publication, not scoring: not in content_hash)
+    # 复审 “合格”: every rating condition holds and, when set, 综合得分 reaches the minimum of the star held
+    # (one per star, lowest first; () = none). Judges a review, not a rating: not in content_hash.
+    review_min_scores: tuple[Decimal, ...] = ()
+
+    def review_min_score(self, star: str) -> Decimal | None:
+        """The 复审 minimum for `star`, or None when the rubric sets none."""
+        return self.review_min_scores[self.stars.index(star)] if self.review_min_scores else None
 
     @property
     def field_choices(self) -> dict[str, tuple[str, ...]]:
@@ -265,6 +272,7 @@ class Rubric:
         data.pop("report", None)  # printed words, not scoring rules (see ReportText)
         if data.get("star"):  # when to publish is not how to score: no template depends on it
             data["star"].pop("notice_working_days", None)
+            data["star"].pop("review_min_scores", None)  # judges a 复审, not a rating: no template depends on it
         for item in data["items"]:  # checks applied when reading, not fixed in a template: see NaCondition
             item.pop("na_when", None)
         text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)

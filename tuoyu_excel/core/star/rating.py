@@ -4,7 +4,8 @@ pipeline.run (read, validate, score, eligibility) → candidates from the eligib
 ranking.rank_all → rating-history rules → StarResult. Nothing here writes a file.
 
 History rules (《工作方案》四（一）): “获得星级的托育机构，每3年复审1次……已定级的托育机构
-1年后方可申报高一等级的评审。” and 四（二） 撤销称号.
+1年后方可申报高一等级的评审。” and 四（二） 撤销称号; how the history's records read together
+(复审通过, 限期整改, 降级, 撤销) is ``core/star/standing.py``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from tuoyu_excel.core.star.naming import Naming
 from tuoyu_excel.core.star.notice import NoticePeriod
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING, Candidate, Placement, rank_all, star_level
 from tuoyu_excel.core.star.rulings import Tie, apply_rulings
+from tuoyu_excel.core.star.standing import standing_of, standings
 from tuoyu_excel.intake.history import HistoryRecord
 from tuoyu_excel.intake.rulings import RulingsRead
 from tuoyu_excel.issues import Issue
-from tuoyu_excel.layout.history import REVOKED, VALID
+from tuoyu_excel.layout.history import DOWNGRADED, VALID
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import chinese_date
 
@@ -108,46 +110,51 @@ def evaluate_star(source: Path, rubric: Rubric, stage: str, eval_date: dt.date,
     history = history or []
     placements = [apply_history(p, rubric, history, eval_date) for p in ruled.placements]
     due = review_due(history, rubric, eval_date)
-    placements = [note_review(p, rubric, due) for p in placements]
+    placements = [note_review(p, rubric, history, eval_date) for p in placements]
     return StarResult(run=result, placements=placements, history=history, review_due=due,
                       stage_cards=stage_cards(result, rubric, stage), ranked=ruled.placements, ties=ruled.ties,
                       rulings=rulings, ruling_issues=ruled.issues)
 
 
-def latest_record(history: list[HistoryRecord], key: str) -> HistoryRecord | None:
-    records = [h for h in history if h.key == key]
-    return max(records, key=lambda h: h.date) if records else None
-
-
 def apply_history(p: Placement, rubric: Rubric, history: list[HistoryRecord], eval_date: dt.date) -> Placement:
-    """Cap a star that rises within the waiting period; note a revoked title."""
-    record = latest_record(history, p.candidate.key)
-    if record is None:
+    """Cap a star that rises within the waiting period (counted from the last 定级: 有效 or 降级, not a
+    复审通过); note a revoked title (the institution applied again as new: its ranking stands)."""
+    standing = standing_of(history, p.candidate.key)
+    if standing is None:
         return p
-    if record.status == REVOKED:
+    if standing.revoked:
+        record = standing.latest
         return replace(p, note=_join(p.note, f"曾于 {chinese_date(record.date)} 被撤销{record.star}称号"))
-    waiting = add_years(record.date, rubric.star.rerate_wait_years) > eval_date
-    if waiting and p.star not in (NO_STAR, PENDING) and star_level(rubric, p.star) > star_level(rubric, record.star):
-        note = (f"{chinese_date(record.date)} 已评为{record.star}，不满 {rubric.star.rerate_wait_years} 年不得评定高一等级，"
-                f"按排名应为{p.star}，现保持{record.star}")
-        return replace(p, star=record.star, note=_join(p.note, note))
+    rated = standing.rated
+    if rated is None:
+        return p
+    waiting = add_years(rated.date, rubric.star.rerate_wait_years) > eval_date
+    held = standing.star
+    if waiting and p.star not in (NO_STAR, PENDING) and star_level(rubric, p.star) > star_level(rubric, held):
+        how = "降为" if rated.status == DOWNGRADED else "评为"
+        note = (f"{chinese_date(rated.date)} 已{how}{held}，不满 {rubric.star.rerate_wait_years} 年不得评定高一等级，"
+                f"按排名应为{p.star}，现保持{held}")
+        return replace(p, star=held, note=_join(p.note, note))
     return p
 
 
-def note_review(p: Placement, rubric: Rubric, due: list[HistoryRecord]) -> Placement:
-    """《工作方案》四（一）“每3年复审1次”: a ranked institution whose rating is due says so in its own 备注."""
-    record = next((h for h in due if h.key == p.candidate.key), None)
-    if record is None:
-        return p
-    return replace(p, note=_join(p.note, f"复审到期：{chinese_date(record.date)} 评为{record.star}，"
-                                         f"已满 {rubric.star.review_years} 年"))
+def note_review(p: Placement, rubric: Rubric, history: list[HistoryRecord], eval_date: dt.date) -> Placement:
+    """《工作方案》四（一）“每3年复审1次”: a ranked institution whose review is due (or whose 限期整改 runs
+    or has run out) says so in its own 备注."""
+    standing = standing_of(history, p.candidate.key)
+    text = standing.state_text(rubric, eval_date) if standing is not None else ""
+    return replace(p, note=_join(p.note, text)) if text else p
 
 
 def review_due(history: list[HistoryRecord], rubric: Rubric, eval_date: dt.date) -> list[HistoryRecord]:
-    """Valid ratings older than the review period (每3年复审1次), latest record per institution."""
-    latest = {h.key: latest_record(history, h.key) for h in history}
-    return sorted((h for h in latest.values() if h.status != REVOKED
-                   and add_years(h.date, rubric.star.review_years) <= eval_date), key=lambda h: (h.date, h.key))
+    """Institutions whose review is due by `eval_date` (每3年复审1次, counted from the last 定级 or 复审通过),
+    or under a 限期整改 (the review stays due): the record the clock counts from, or the 限期整改 record."""
+    out = []
+    for standing in standings(history).values():
+        state = standing.review_state(rubric, eval_date)
+        if state:
+            out.append(standing.latest if standing.rectifying else standing.clock)
+    return sorted(out, key=lambda h: (h.date, h.key))
 
 
 def stage_cards(result: RunResult, rubric: Rubric, stage: str) -> dict[str, dict[str, ScoreCard | None]]:

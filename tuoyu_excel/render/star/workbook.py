@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
 from tuoyu_excel.core.star.rating import StarResult
+from tuoyu_excel.core.star.standing import standing_of
 from tuoyu_excel.intake.history import HistoryRead
 from tuoyu_excel.render.check_report import run_info
 from tuoyu_excel.render.formats import make_formats
@@ -105,10 +106,12 @@ def write_run_info(wb, fmts: dict, rep: StarReport) -> None:
     """The shared 运行信息, then the institutions whose rating is due for review."""
     info = dataclasses.replace(run_info(rep.result.run, _run_settings(rep), rep.issues), summary=_summary(rep))
     ws, row = write_run(wb, fmts, info)
-    due = [[h.name, h.key, h.star, h.date] for h in rep.review_due]
+    day, history = rep.result.run.eval_date, rep.result.history
+    due = [[h.name, h.key, h.star, h.date, standing_of(history, h.key).review_state(rep.rubric, day)]
+           for h in rep.review_due]  # 复审到期, 限期整改中 or 整改到期
     cols = [Col(f"复审到期（评定满 {rep.rubric.star.review_years} 年）"), Col("统一社会信用代码"), Col("星级"),
-            Col("评定日期", "date")]
-    write_table(ws, fmts, cols, due or [["无", "", "", None]], row + 1, run_widths(len(cols)))
+            Col("评定日期", "date"), Col("复审状态")]
+    write_table(ws, fmts, cols, due or [["无", "", "", None, ""]], row + 1, run_widths(len(cols)))
 
 
 def _summary(rep: StarReport) -> tuple[str, ...]:
