@@ -63,6 +63,7 @@ def test_trimmed_panel_of_five_drops_one_highest_and_one_lowest():
     assert mean("6", "6.5", "7", "9.5", "3") == D("6.50")  # (6 + 6.5 + 7) ÷ 3
     assert mean("4", "4", "4", "4", "0") == D("4.00")  # only one 4 and the 0 go
     assert mean("10", "2", "7", "8") == D("6.75")  # four assessors: no trimming, 27 ÷ 4
+    assert mean("20", "18", "17", "19", "10") == D("18.00")  # README: (18 + 17 + 19) ÷ 3
 
 
 def test_seven_judges_three_decimals_as_in_bid_evaluation():

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.spec.model import PanelSettings, Rubric
 
 Score = Decimal | str | None  # points, 符合 / 不符合 / 不适用, or nothing
@@ -48,6 +49,29 @@ class PanelScores:
     scores: dict[str, Score]  # item code -> the panel's value (absent for a split item)
     splits: tuple[Split, ...]
     spreads: tuple[Spread, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One assessor's copy of an institution's workbook, scored on its own."""
+
+    assessor: str
+    file: str
+    sha256: str
+    card: ScoreCard
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The assessors whose copies made one institution's scores (results: 评分人明细, 运行信息)."""
+
+    stage: str
+    copies: tuple[Assessment, ...]  # by assessor's name
+    spreads: tuple[Spread, ...]  # items whose scores spread over the limit
+
+    @property
+    def assessors(self) -> tuple[str, ...]:
+        return tuple(a.assessor for a in self.copies)
 
 
 def panel_mean(values: Sequence[Decimal], settings: PanelSettings) -> Decimal:

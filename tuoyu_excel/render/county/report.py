@@ -112,9 +112,19 @@ def summary_text(report: CountyReport) -> str:
     if report.unscored:
         text += f"，表格有错误未能评分 {len(report.unscored)} 份（见下表及“{ISSUES_SHEET}”工作表，须改正后重新初评）"
     text += "。"
+    text += panel_text(report)
     if report.eligible:
         text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报{words.issuer}参加市级核验。"
     return text
+
+
+def panel_text(report: CountyReport) -> str:
+    """Who scored each institution, where several assessors did (their scores averaged); "" when none did."""
+    scored = [i for i in report.institutions if i.assessors]
+    if not scored:
+        return ""
+    each = "；".join(f"{i.name} {len(i.assessors)} 人（{'、'.join(i.assessors)}）" for i in scored)
+    return f"多人评分的机构按各评分人得分的平均分计（{each}）。"
 
 
 def summary_line(report: CountyReport) -> str:
