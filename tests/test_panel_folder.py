@@ -22,6 +22,7 @@ from tuoyu_excel.core.star.rating import evaluate_star
 from tuoyu_excel.gui.model import TASK_CHECK, TASK_CITY, TASK_STAR, TaskParams
 from tuoyu_excel.gui.window import run_task
 from tuoyu_excel.layout import submission as layout
+from tuoyu_excel.render.annotate import annotate_copies
 from tuoyu_excel.render.star.workbook import write_star_results
 from tuoyu_excel.render.template.fill import fill_workbook
 from tuoyu_excel.spec.model import FAIL
@@ -292,3 +293,18 @@ def test_panel_mode_needs_an_assessing_stage(tmp_path, capsys):
     status = main(["check", str(tmp_path), "--panel", "-o", str(tmp_path / "校验.xlsx"), "--date", EVAL_DATE.isoformat()])
     assert status == 2
     assert "多人评分只用于评分人打分的阶段（县级初评、市级核验），本次的评定阶段是“机构自评”" in capsys.readouterr().err
+
+
+def test_annotated_copies_mark_each_assessors_file_with_its_own_issues(tmp_path):
+    """A warning on one assessor's copy goes into that copy's annotated file, not into another's."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    copy(folder, "1_张三", 1, "张三")
+    copy(folder, "1_李四", 1, "李四", {"2-03": "18"})  # typed as text: read with a warning
+    result = run(folder, STAR, "city", EVAL_DATE, panel=True)
+    [f] = result.files
+    assert f.card.items["2-03"] == D(19) and [(i.code, i.file) for i in f.issues] == [("SCORE_TEXT_NUMBER", "1_李四.xlsx")]
+    done = annotate_copies(result, tmp_path / "标注")
+    assert [file for file, _, _ in done] == ["1_李四.xlsx"]
+    [(_, path, _)] = done
+    assert path is not None and path.name.startswith("1_李四")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from tuoyu_excel.core.scoring import ScoreCard
 from tuoyu_excel.spec.model import PanelSettings, Rubric
@@ -59,6 +60,7 @@ class Assessment:
     file: str
     sha256: str
     card: ScoreCard
+    path: Path | None = None  # the copy itself (annotated copies mark each file with its own issues)
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ def _panel_result(copies: list[FileResult], rubric: Rubric, stage: str, eval_dat
     first = copies[0]
     sub = dataclasses.replace(first.submission, scores={**first.submission.scores, stage: panel.scores})
     card = score(sub, rubric, stage)
-    assessments = sorted((Assessment(c.submission.assessors[stage], c.file, c.sha256, c.card) for c in copies),
+    assessments = sorted((Assessment(c.submission.assessors[stage], c.file, c.sha256, c.card, c.path) for c in copies),
                          key=lambda a: a.assessor)
     result = dataclasses.replace(first, submission=sub, card=card, stage_cards=stage_cards(sub, card, rubric, stage),
                                  issues=[i for c in copies for i in c.issues],
@@ -170,3 +170,12 @@ def assessor_counts(files: list[FileResult]) -> str:
             sizes[n] = sizes.get(n, 0) + 1
     parts = [f"{n} 位评分人 {count} 家" if n > 1 else f"单份表格 {count} 家" for n, count in sorted(sizes.items(), reverse=True)]
     return "，".join(parts) or "无"
+
+
+def per_copy(f: FileResult) -> list[FileResult]:
+    """A result as its input files: a panel's result as one result per copy, each with that copy's own
+    issues (every copy's issues travel on the panel's result, each naming its file); others as they are."""
+    if f.panel is None:
+        return [f]
+    return [dataclasses.replace(f, file=a.file, path=a.path, sha256=a.sha256,
+                                issues=[i for i in f.issues if i.file == a.file]) for a in f.panel.copies]
