@@ -248,6 +248,7 @@ def test_check_and_report_commands_take_panel(tmp_path):
     text = "".join(str(v) for v in values)
     assert "申报 2 家" in text
     assert f"多人评分的机构按各评分人得分的平均分计（托育机构1 2 人（{'、'.join(sorted(('赵六', '钱七')))}））。" in text
+    assert "1_赵六.xlsx" in text and "1_钱七.xlsx" in text and "（评分人 钱七）" in text  # 运行信息: every copy
 
 
 @pytest.mark.parametrize(("task", "argv"), [(TASK_STAR, ["star"]), (TASK_CHECK, ["check", "--stage", "city"])])
@@ -285,6 +286,13 @@ def test_the_summaries_say_how_many_assessors_scored(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "多人评分（各机构评分人数）：3 位评分人 1 家，单份表格 1 家。各评分人的合计得分见“评分人明细”工作表。" in out
     assert "多人评分：同一机构的几份表格已合成一份（各机构评分人数：3 位评分人 1 家，单份表格 1 家）。" in out
+    assert out.count("共读取 4 个文件") == 2  # every copy is an input file
+    wb = openpyxl.load_workbook(tmp_path / "校验.xlsx")
+    rows = sheet_rows(wb, "汇总")
+    assert [(r["文件"], r["综合得分"]) for r in rows] == [
+        ("1_张三.xlsx", 1000), ("1_李四.xlsx", 998), ("1_王五.xlsx", 997), ("2_单人.xlsx", 1000)]
+    info = " ".join(str(v) for row in wb["运行信息"].iter_rows(values_only=True) for v in row if v is not None)
+    assert all(name in info for name in ("1_张三.xlsx", "1_李四.xlsx", "1_王五.xlsx", "2_单人.xlsx"))
 
 
 def test_panel_mode_needs_an_assessing_stage(tmp_path, capsys):

@@ -120,10 +120,10 @@ def refuse_empty(source: Path, result: RunResult, of_kind: bool = False) -> None
         other = _other_kind(result)
         if other is not None:
             job = next(job for job, evaluation in EVALUATIONS.items() if evaluation.kind == other)
-            raise JobError(f"{source} 中是{KINDS[other].template_title}（{len(result.files)} 个文件），"
+            raise JobError(f"{source} 中是{KINDS[other].template_title}（{len(result.inputs)} 个文件），"
                            f"不是{KINDS[result.rubric.kind].template_title}。"
                            + hint("other_task", step=STEPS.index(job) + 1, title=TITLES[job], command=job))
-        raise JobError(f"{source} 中没有{title}表格（共 {len(result.files)} 个文件，都不是{title}模板填写的表格）。"
+        raise JobError(f"{source} 中没有{title}表格（共 {len(result.inputs)} 个文件，都不是{title}模板填写的表格）。"
                        "请确认选择的文件夹和要做的事是否一致")
     filled = [f for f in result.files if f.submission is not None]
     if not any(v is not None for f in filled for v in f.submission.scores.get(result.stage, {}).values()):

@@ -68,18 +68,18 @@ def _file_lines(files: list[FileResult]) -> list[str]:
 
 
 def check_summary(result: RunResult) -> list[str]:
-    counts = {s: sum(1 for f in result.files if f.status == s)
+    counts = {s: sum(1 for f in result.inputs if f.status == s)
               for s in (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE)}
     stage = result.rubric.stage(result.stage)
     issues = result.issues
     errors = sum(f.errors for f in result.files)
     lines = [f"{result.rubric.name}（{stage.label}，评定日期 {result.eval_date.isoformat()}）",
-             f"共读取 {len(result.files)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
+             f"共读取 {len(result.inputs)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
              f"有错误 {counts[STATUS_ERROR]}，无法读取 {counts[STATUS_UNREADABLE]}",
              f"共发现问题 {len(issues)} 条：错误 {errors} 条，警告 {len(issues) - errors} 条"]
     if result.panel:
         lines.append(f"多人评分：同一机构的几份表格已合成一份（各机构评分人数：{assessor_counts(result.files)}）。")
-    lines += _file_lines(result.files)
+    lines += _file_lines(result.inputs)
     if issues:
         shown = sorted_issues(result.files)[:SHOWN_ISSUES]
         lines.append(f"前 {len(shown)} 条问题：" if len(issues) > SHOWN_ISSUES else "问题：")
@@ -99,7 +99,7 @@ def star_summary(result: StarResult, history: HistoryRead | None, checks: Checks
     if provisional:
         lines.append(warn(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}"
                           "为准（初步结果不生成更新后的历史评定记录）。", "初步结果"))
-    lines.append(f"共读取 {len(result.run.files)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
+    lines.append(f"共读取 {len(result.run.inputs)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
                  f"未达评定条件 {len(result.ineligible)} 家，参加排名 {len(result.placements)} 家。")
     if result.run.panel:
         lines.append(panel_line(result.run.files))

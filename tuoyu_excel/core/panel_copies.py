@@ -171,11 +171,3 @@ def assessor_counts(files: list[FileResult]) -> str:
     parts = [f"{n} 位评分人 {count} 家" if n > 1 else f"单份表格 {count} 家" for n, count in sorted(sizes.items(), reverse=True)]
     return "，".join(parts) or "无"
 
-
-def per_copy(f: FileResult) -> list[FileResult]:
-    """A result as its input files: a panel's result as one result per copy, each with that copy's own
-    issues (every copy's issues travel on the panel's result, each naming its file); others as they are."""
-    if f.panel is None:
-        return [f]
-    return [dataclasses.replace(f, file=a.file, path=a.path, sha256=a.sha256,
-                                issues=[i for i in f.issues if i.file == a.file]) for a in f.panel.copies]

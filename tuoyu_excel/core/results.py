@@ -6,6 +6,7 @@ without importing the pipeline that calls them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -91,6 +92,11 @@ class RunResult:
     def clean(self) -> bool:
         return not self.issues
 
+    @property
+    def inputs(self) -> list[FileResult]:
+        """One result per input file: a panel's result as its copies (see ``per_copy``)."""
+        return [c for f in self.files for c in per_copy(f)]
+
 
 def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: str) -> dict[str, ScoreCard | None]:
     """A card for every stage up to `stage` (自评与核验差异, 初评报告); None where a stage is incomplete."""
@@ -104,3 +110,11 @@ def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: 
     return cards
 
 
+def per_copy(f: FileResult) -> list[FileResult]:
+    """A result as its input files: a panel's result as one result per copy, each with that copy's own
+    issues (every copy's issues travel on the panel's result, each naming its file) and its assessor's
+    own score card; others as they are. For lists of files (check report, 运行信息, annotated copies)."""
+    if f.panel is None:
+        return [f]
+    return [dataclasses.replace(f, file=a.file, path=a.path, sha256=a.sha256, card=a.card,
+                                issues=[i for i in f.issues if i.file == a.file]) for a in f.panel.copies]

@@ -27,8 +27,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tuoyu_excel.core.panel_copies import per_copy
 from tuoyu_excel.core.pipeline import FileResult, RunResult
+from tuoyu_excel.core.results import per_copy
 from tuoyu_excel.core.supervisor import Failure, isolated_map
 from tuoyu_excel.errors import OutputError
 from tuoyu_excel.issues import ERROR, Issue

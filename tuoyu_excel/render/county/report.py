@@ -257,7 +257,13 @@ def _write_issues_sheet(wb, fmts, report: CountyReport) -> None:
 def county_run_info(report: CountyReport, run: RunResult | None = None) -> RunInfo:
     """This county's files (hashed when the run they came from is given) and the report's counts."""
     by_file = {f.file: f for f in run.files} if run else {}
-    files = [InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name) for i in report.institutions]
+    files = []
+    for i in report.institutions:
+        panel = by_file[i.file].panel if i.file in by_file else None
+        if panel is None:
+            files.append(InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name))
+        else:  # each assessor's copy, with its own hash
+            files += [InputFile(a.file, a.sha256, f"{i.conclusion}（评分人 {a.assessor}）", i.name) for a in panel.copies]
     files += [InputFile(u.file, _sha(by_file, u.file), u.status, u.name) for u in report.unscored]
     files += [InputFile(u.file, _sha(by_file, u.file), f"{u.status}，无法确定县区，未纳入本报告", u.name)
               for u in report.unattributed]
