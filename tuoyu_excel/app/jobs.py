@@ -89,7 +89,7 @@ def run_check(p: JobParams, progress: Progress | None = None) -> Outcome:
         stage = stage_for(p, rubric)
         result = evaluate_folder(p, rubric, stage, progress, paths)
         if len(groups) > 1:
-            outcome.lines.append(f"【{KINDS[rubric.kind].title}】{len(result.files)} 个文件")
+            outcome.lines.append(f"【{KINDS[rubric.kind].title}】{len(result.inputs)} 个文件")
         outcome.lines += check_summary(result)
         outcome.status = max(outcome.status, DONE_CLEAN if result.clean else DONE_WITH_ISSUES)
         kind = f"{KINDS[rubric.kind].title}_" if len(groups) > 1 else ""
@@ -142,7 +142,7 @@ def run_report(p: JobParams, progress: Progress | None = None) -> Outcome:
     refuse_empty(Path(p.source), result, of_kind=True)
     report = build_county_report(result, rubric, p.county)
     if not report.applied:
-        raise JobError(f"{p.source} 中没有{p.county}的表格（共 {len(result.files)} 个文件，其他县区 "
+        raise JobError(f"{p.source} 中没有{p.county}的表格（共 {len(result.inputs)} 个文件，其他县区 "
                        f"{report.other_county} 份）。请确认县区名称和文件夹")
     outcome = Outcome(TITLES[JOB_REPORT], county_summary(report),
                       status=DONE_WITH_ISSUES if report.issues or report.unattributed else DONE_CLEAN)

@@ -81,7 +81,7 @@ def _star(p: JobParams, rubric: Rubric, stage: str, eval_date: dt.date, progress
         raise JobError(NEEDS_CHECKS if decisions is None else DRAFT_IS_NOT_FINAL.format(file=decisions.file))
     history_read = history_for(p.history, rubric, p.name_date or eval_date)  # naming records its own day
     history, history_issues = (history_read.records, history_read.issues) if history_read else ([], [])
-    result = evaluate_star(p.source, rubric, stage, eval_date, history, progress, rulings)
+    result = evaluate_star(p.source, rubric, stage, eval_date, history, progress, rulings, panel=p.panel)
     refused = (rulings.issues if rulings else []) + result.ruling_issues
     if refused:
         raise DecisionsRefused(decisions.file, [i.text for i in refused])

@@ -68,6 +68,7 @@ class JobParams:
     averages: Path | None = None  # city job: the official 全区平均水平 workbook
     annotate: Path | None = None  # check job: folder for annotated copies
     action: str = ""  # rubric job: list, export, check or import
+    panel: bool = False  # check, report, star: several copies of one institution, one per 评分人, are averaged
 
     def date(self) -> dt.date:
         return self.eval_date or dt.date.today()

@@ -26,6 +26,7 @@ from tuoyu_excel.app.wording import hint
 from tuoyu_excel.core.pipeline import Progress, RunResult, input_files, run, worker_count
 from tuoyu_excel.errors import OutputError, os_reason
 from tuoyu_excel.intake.rubric_file import default_rubric
+from tuoyu_excel.layout.submission import assessing_stages
 from tuoyu_excel.render.output import OutputPath
 from tuoyu_excel.spec.kinds import KINDS
 from tuoyu_excel.spec.model import Rubric
@@ -60,6 +61,10 @@ def stage_for(p: JobParams, rubric: Rubric) -> str:
     if stage not in [s.key for s in rubric.stages]:
         valid = "；".join(f"{s.key}（{s.label}）" for s in rubric.stages)
         raise JobError(f"评定阶段“{stage}”不存在。规则 {rubric.id} 的阶段有：{valid}")
+    if p.panel and stage not in assessing_stages(rubric):
+        scored = "、".join(rubric.stage(k).label for k in assessing_stages(rubric))
+        raise JobError(f"多人评分只用于评分人打分的阶段（{scored}），本次的评定阶段是“{rubric.stage(stage).label}”。"
+                       "请改选评定阶段，或不用多人评分")
     return stage
 
 
@@ -93,7 +98,7 @@ def evaluate_folder(p: JobParams, rubric: Rubric, stage: str, progress: Progress
     source = source_for(p, folder_only=False)
     try:
         result = run(paths if paths is not None else source, rubric, stage, p.date(), progress,
-                     assess=evaluation_of(rubric).assess)
+                     assess=evaluation_of(rubric).assess, panel=p.panel)
     except OSError as exc:
         raise JobError(f"无法读取文件夹 {source}：{os_reason(exc)}") from exc
     refuse_empty(source, result)
@@ -115,10 +120,10 @@ def refuse_empty(source: Path, result: RunResult, of_kind: bool = False) -> None
         other = _other_kind(result)
         if other is not None:
             job = next(job for job, evaluation in EVALUATIONS.items() if evaluation.kind == other)
-            raise JobError(f"{source} 中是{KINDS[other].template_title}（{len(result.files)} 个文件），"
+            raise JobError(f"{source} 中是{KINDS[other].template_title}（{len(result.inputs)} 个文件），"
                            f"不是{KINDS[result.rubric.kind].template_title}。"
                            + hint("other_task", step=STEPS.index(job) + 1, title=TITLES[job], command=job))
-        raise JobError(f"{source} 中没有{title}表格（共 {len(result.files)} 个文件，都不是{title}模板填写的表格）。"
+        raise JobError(f"{source} 中没有{title}表格（共 {len(result.inputs)} 个文件，都不是{title}模板填写的表格）。"
                        "请确认选择的文件夹和要做的事是否一致")
     filled = [f for f in result.files if f.submission is not None]
     if not any(v is not None for f in filled for v in f.submission.scores.get(result.stage, {}).values()):

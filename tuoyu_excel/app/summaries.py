@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from tuoyu_excel.app.wording import action, hint, warn
 from tuoyu_excel.core.city.evaluate import CityResult
+from tuoyu_excel.core.panel_copies import assessor_counts
 from tuoyu_excel.core.pipeline import STATUS_ERROR, STATUS_OK, STATUS_UNREADABLE, STATUS_WARN, FileResult, RunResult
 from tuoyu_excel.core.star.county import CountyReport
 from tuoyu_excel.core.star.ranking import NO_STAR, PENDING
@@ -17,6 +18,7 @@ from tuoyu_excel.issues import ERROR
 from tuoyu_excel.layout.results import WITHHELD
 from tuoyu_excel.render.check_report import sorted_issues
 from tuoyu_excel.render.county.report import other_county_note, summary_line
+from tuoyu_excel.render.star.panel_sheet import panel_line
 from tuoyu_excel.text import chinese_date
 
 SHOWN_ISSUES = 20  # check: issues listed before "……另有 N 条"
@@ -66,16 +68,18 @@ def _file_lines(files: list[FileResult]) -> list[str]:
 
 
 def check_summary(result: RunResult) -> list[str]:
-    counts = {s: sum(1 for f in result.files if f.status == s)
+    counts = {s: sum(1 for f in result.inputs if f.status == s)
               for s in (STATUS_OK, STATUS_WARN, STATUS_ERROR, STATUS_UNREADABLE)}
     stage = result.rubric.stage(result.stage)
     issues = result.issues
     errors = sum(f.errors for f in result.files)
     lines = [f"{result.rubric.name}（{stage.label}，评定日期 {result.eval_date.isoformat()}）",
-             f"共读取 {len(result.files)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
+             f"共读取 {len(result.inputs)} 个文件：通过 {counts[STATUS_OK]}，有警告 {counts[STATUS_WARN]}，"
              f"有错误 {counts[STATUS_ERROR]}，无法读取 {counts[STATUS_UNREADABLE]}",
              f"共发现问题 {len(issues)} 条：错误 {errors} 条，警告 {len(issues) - errors} 条"]
-    lines += _file_lines(result.files)
+    if result.panel:
+        lines.append(f"多人评分：同一机构的几份表格已合成一份（各机构评分人数：{assessor_counts(result.files)}）。")
+    lines += _file_lines(result.inputs)
     if issues:
         shown = sorted_issues(result.files)[:SHOWN_ISSUES]
         lines.append(f"前 {len(shown)} 条问题：" if len(issues) > SHOWN_ISSUES else "问题：")
@@ -95,8 +99,10 @@ def star_summary(result: StarResult, history: HistoryRead | None, checks: Checks
     if provisional:
         lines.append(warn(f"注意：本次按“{stage.header}”评定，结果是初步结果，仅供核对；最终星级以{rubric.stages[-1].label}"
                           "为准（初步结果不生成更新后的历史评定记录）。", "初步结果"))
-    lines.append(f"共读取 {len(result.run.files)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
+    lines.append(f"共读取 {len(result.run.inputs)} 个文件：表格有错误、未参加评定 {len(result.excluded)} 份，"
                  f"未达评定条件 {len(result.ineligible)} 家，参加排名 {len(result.placements)} 家。")
+    if result.run.panel:
+        lines.append(panel_line(result.run.files))
     stars = list(reversed(rubric.star.stars)) + [NO_STAR, PENDING]
     if result.naming is not None and result.naming.withheld:
         stars.append(WITHHELD)
@@ -240,7 +246,8 @@ def city_summary(result: CityResult) -> list[str]:
 def county_summary(report: CountyReport) -> list[str]:
     lines = [f"{report.county}初评报告（{report.rubric.stage(report.stage).label}，评定日期 {report.eval_date.isoformat()}）",
              summary_line(report)]
-    lines += [f"  上报：{inst.name}，初评总分 {points(inst.county.total)} 分" for inst in report.forward]
+    lines += [f"  上报：{inst.name}，初评总分 {points(inst.county.total)} 分"
+              + (f"（{len(inst.assessors)} 位评分人平均）" if inst.assessors else "") for inst in report.forward]
     lines += [f"  不符合：{inst.name}：{'；'.join(inst.reasons)}" for inst in report.ineligible]
     lines += [action(f"  未能评分：{f.file}（{f.status}，错误 {f.errors} 条）", f"{len(report.unscored)} 份未能评分")
               for f in report.unscored]

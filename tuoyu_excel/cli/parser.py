@@ -42,6 +42,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help=f"评定日期，如 {DATE_EXAMPLE}（默认今天）")
 
 
+def _panel(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--panel", action="store_true",
+                        help="多人评分：同一机构的几份表格（每位评分人一份，各填评分人）按规则取平均分后评定；"
+                             "不加时同一机构的两份表格按重复提交报错")
+
+
 class _Replaced(argparse.Action):
     """An option that went: using it says what replaced it (exit 2), instead of “unrecognised”."""
 
@@ -82,8 +88,9 @@ def _check(sub) -> None:
                    help="校验报告保存路径（默认当前文件夹下的 校验报告_<阶段名称>_<评定日期>.xlsx）")
     p.add_argument("--annotate", metavar="文件夹2", default=None,
                    help="把有问题的表格复制到此文件夹，并在副本中标出问题单元格（原文件不会改动）")
+    _panel(p)
     _common(p)
-    p.set_defaults(build=_job(JOB_CHECK, overwrite="overwrite", source=lambda a: Path(a.path), stage="stage", rubric="rubric",
+    p.set_defaults(build=_job(JOB_CHECK, overwrite="overwrite", panel="panel", source=lambda a: Path(a.path), stage="stage", rubric="rubric",
                              eval_date="date", output=lambda a: _path(a.output), annotate=lambda a: _path(a.annotate)))
 
 
@@ -94,8 +101,9 @@ def _report(sub) -> None:
     p.add_argument("--county", required=True, metavar="县区", help="县区名称，如 鹿寨县；只汇总所在县区为该县区的表格")
     p.add_argument("-o", "--output", default=None, metavar="文件",
                    help="初评报告保存路径（默认当前文件夹下的 <县区>初评报告_<评定日期>.xlsx；给出文件夹则保存到该文件夹）")
+    _panel(p)
     _common(p)
-    p.set_defaults(build=_job(JOB_REPORT, overwrite="overwrite", source=lambda a: Path(a.folder), county="county", rubric="rubric",
+    p.set_defaults(build=_job(JOB_REPORT, overwrite="overwrite", panel="panel", source=lambda a: Path(a.folder), county="county", rubric="rubric",
                              eval_date="date", output=lambda a: _path(a.output)))
 
 
@@ -126,8 +134,9 @@ def _star(sub) -> None:
                    help="结果文件保存路径（默认当前文件夹下的 星级评定结果_<阶段名称>_<评定日期>.xlsx；有待裁定时为"
                         "…_待裁定稿_…，命名时为 星级评定结果_命名_<命名日期>.xlsx）；命名时另在同一文件夹写出命名名单和 "
                         "历史评定记录_更新至<命名日期>.xlsx")
+    _panel(p)
     _common(p)
-    p.set_defaults(build=_job(JOB_STAR, overwrite="overwrite", source=lambda a: Path(a.source), stage="stage", rubric="rubric",
+    p.set_defaults(build=_job(JOB_STAR, overwrite="overwrite", panel="panel", source=lambda a: Path(a.source), stage="stage", rubric="rubric",
                              eval_date="date", history=lambda a: _path(a.history), output=lambda a: _path(a.output),
                              rulings=lambda a: _path(a.rulings), notice_date="notice_date",
                              notice_end="notice_end", name_date="name_date"))

@@ -14,93 +14,27 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from tuoyu_excel.core.scoring import ScoreCard, score
+from tuoyu_excel.core.panel_copies import combine_copies
+from tuoyu_excel.core.results import STATUS_ERROR as STATUS_ERROR
+from tuoyu_excel.core.results import STATUS_OK as STATUS_OK
+from tuoyu_excel.core.results import STATUS_UNREADABLE as STATUS_UNREADABLE
+from tuoyu_excel.core.results import STATUS_WARN as STATUS_WARN
+from tuoyu_excel.core.results import Assess, FileResult, RunResult, stage_cards
+from tuoyu_excel.core.results import Reason as Reason
+from tuoyu_excel.core.scoring import score
 from tuoyu_excel.core.supervisor import Failure, supervised_map
 from tuoyu_excel.intake.preflight import list_inputs, load_input
 from tuoyu_excel.intake.reader import read_workbook
-from tuoyu_excel.intake.validate import Submission, validate
-from tuoyu_excel.issues import ERROR, Issue, IssueLog, make_issue
+from tuoyu_excel.intake.validate import validate
+from tuoyu_excel.issues import IssueLog, make_issue
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a scored workbook may not take part (未达评定条件): a stable code and a Chinese text."""
-
-    code: str
-    text: str  # Chinese, shown in 未达条件名单
-
-
-# A kind's judgement of one scored workbook (the star rating's eligibility); the kind registry supplies it.
-Assess = Callable[[Submission, ScoreCard, Rubric, dt.date], list[Reason]]
-
-STATUS_OK = "通过"
-STATUS_WARN = "有警告"
-STATUS_ERROR = "有错误"
-STATUS_UNREADABLE = "无法读取"
-
-
-@dataclass
-class FileResult:
-    file: str
-    path: Path
-    sha256: str = ""
-    issues: list[Issue] = field(default_factory=list)
-    submission: Submission | None = None
-    card: ScoreCard | None = None  # None when the file has errors
-    # with a card: one per stage up to the checked one (that one is `card`); None where a stage is incomplete
-    stage_cards: dict[str, ScoreCard | None] = field(default_factory=dict)
-    reasons: list[Reason] = field(default_factory=list)  # eligibility failures (star rubric)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for i in self.issues if i.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.issues) - self.errors
-
-    @property
-    def status(self) -> str:
-        if self.submission is None:
-            return STATUS_UNREADABLE
-        if self.errors:
-            return STATUS_ERROR
-        return STATUS_WARN if self.issues else STATUS_OK
-
-    @property
-    def scored(self) -> bool:
-        return self.card is not None
-
-    @property
-    def eligible(self) -> bool:
-        return self.card is not None and not self.reasons
-
-
-@dataclass
-class RunResult:
-    rubric: Rubric
-    stage: str
-    eval_date: dt.date
-    files: list[FileResult]
-    started: dt.datetime
-    seconds: float
-
-    @property
-    def issues(self) -> list[Issue]:
-        return [i for f in self.files for i in f.issues]
-
-    @property
-    def clean(self) -> bool:
-        return not self.issues
 
 
 def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap: int = 200,
@@ -127,18 +61,6 @@ def process_file(path: Path, rubric: Rubric, stage: str, eval_date: dt.date, cap
         result.submission = validate(raw, rubric, stage, eval_date, log)
     result.issues = log.items
     return result
-
-
-def stage_cards(submission: Submission, card: ScoreCard, rubric: Rubric, stage: str) -> dict[str, ScoreCard | None]:
-    """A card for every stage up to `stage` (自评与核验差异, 初评报告); None where a stage is incomplete."""
-    keys = [s.key for s in rubric.stages]
-    codes = rubric.item_by_code.keys()
-    cards: dict[str, ScoreCard | None] = {}
-    for key in keys[: keys.index(stage) + 1]:
-        values = submission.scores.get(key, {})
-        complete = all(values.get(code) is not None for code in codes)  # (`None in` compares each Decimal with None: slow)
-        cards[key] = card if key == stage else (score(submission, rubric, key) if complete else None)
-    return cards
 
 
 def input_files(source: Path) -> list[Path]:
@@ -201,8 +123,10 @@ def _process_in_worker(path: Path) -> FileResult:
 
 
 def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt.date,
-        progress: Progress | None = None, assess: Assess | None = None) -> RunResult:
-    """Process a folder, a single file, or a list of files (in parallel for large folders)."""
+        progress: Progress | None = None, assess: Assess | None = None, panel: bool = False) -> RunResult:
+    """Process a folder, a single file, or a list of files (in parallel for large folders). With `panel`,
+    the copies of one institution (one per assessor) are combined into one result (core/panel_copies.py);
+    without it they are the duplicate-submission error."""
     started = dt.datetime.now()
     clock = time.perf_counter()
     paths = input_files(Path(source)) if isinstance(source, (str, Path)) else list(source)
@@ -211,8 +135,11 @@ def run(source: Path | Iterable[Path], rubric: Rubric, stage: str, eval_date: dt
         files.append(result)
         if progress:
             progress(n, len(paths), result.file)
-    mark_duplicates(files, rubric)
-    return RunResult(rubric, stage, eval_date, files, started, time.perf_counter() - clock)
+    if panel:
+        files = combine_copies(files, rubric, stage, eval_date, assess)
+    else:
+        mark_duplicates(files, rubric)
+    return RunResult(rubric, stage, eval_date, files, started, time.perf_counter() - clock, panel=panel)
 
 
 def identity(result: FileResult, rubric: Rubric) -> str:

@@ -41,6 +41,7 @@ class Form:
         self.vars = {name: self.tk.StringVar() for name in TEXT_FIELDS}
         self.template, self.action = self.tk.StringVar(), self.tk.StringVar()
         self.stage, self.rubric_file, self.rubric_choice = self.tk.StringVar(), self.tk.StringVar(), self.tk.StringVar()
+        self.panel = self.tk.BooleanVar()
         self.stage_keys: dict[str, str] = {}
         self.shown: list[tuple[tuple[str, ...], object]] = []  # (keys any of which shows it, widget)
         self.labels = []
@@ -95,6 +96,9 @@ class Form:
         date_entry = ttk.Entry(box, textvariable=v["date"], width=14)
         date_entry.grid(row=0, column=2)
         self.shown += [(("date",), date_label), (("date",), date_entry)]
+        panel = ttk.Checkbutton(box, text="多人评分（取平均分）", variable=self.panel)
+        panel.grid(row=0, column=3, padx=(24, 0))
+        self.shown.append((("panel",), panel))
         self._path_line(2, "history", "历史评定记录（建议选上）：", v["history"], TABLE_FILES)
         self._path_line(2, "averages", "全区平均水平表（可选）：", v["averages"], TABLE_FILES)
         self._path_line(2, "annotate", "标注副本文件夹（可选）：", v["annotate"])
@@ -153,6 +157,7 @@ class Form:
             self.vars["date"].set(dt.date.today().isoformat())
         self.template.set(dict(TEMPLATE_CHOICES).get(p.template, TEMPLATE_CHOICES[0][1]))
         self.action.set(dict(ACTION_CHOICES).get(p.action, ACTION_CHOICES[0][1]))
+        self.panel.set(p.panel)
         if p.task == TASK_RUBRIC:
             self.rubric_choice.set(shipped_titles().get(p.rubric, p.rubric))
             self.rubric_file.set("")
@@ -169,7 +174,7 @@ class Form:
             rubric = self.rubric_file.get().strip()
         return TaskParams(task=task, **text, stage=self.stage_keys.get(self.stage.get(), ""), rubric=rubric,
                           template=_key_of(TEMPLATE_CHOICES, self.template.get()),
-                          action=_key_of(ACTION_CHOICES, self.action.get()) or "export")
+                          action=_key_of(ACTION_CHOICES, self.action.get()) or "export", panel=self.panel.get())
 
     def set_stages(self, stages: list[tuple[str, str]], chosen: str) -> None:
         self.stage_box["values"] = [label for _, label in stages]

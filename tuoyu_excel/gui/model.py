@@ -39,10 +39,10 @@ ABOUT = {
 # What each task asks for in the window.
 NEEDS = {
     TASK_TEMPLATE: {"template", "output", "rubric"},
-    TASK_CHECK: {"input", "stage", "date", "annotate", "output", "rubric"},
-    TASK_STAR: {"input", "stage", "date", "history", "rulings", "notice_date", "notice_end", "name_date", "output",
-                "rubric"},
-    TASK_REPORT: {"input", "county", "date", "output", "rubric"},
+    TASK_CHECK: {"input", "stage", "date", "panel", "annotate", "output", "rubric"},
+    TASK_STAR: {"input", "stage", "date", "panel", "history", "rulings", "notice_date", "notice_end", "name_date",
+                "output", "rubric"},
+    TASK_REPORT: {"input", "county", "date", "panel", "output", "rubric"},
     TASK_CITY: {"input", "stage", "date", "averages", "output", "rubric"},
     TASK_RUBRIC: {"action", "rubric", "output"},
     TASK_REVIEW: {"input", "stage", "date", "history", "decisions", "output", "rubric"},
@@ -58,7 +58,7 @@ HIDDEN_STAGES = {TASK_STAR: ("self",), TASK_REVIEW: ("self",)}  # a 复审 is th
 
 # Asked again every time: what to do with an existing output, and the decisions and dates of one
 # evaluation (last year's decisions workbook would only be refused this year).
-NOT_REMEMBERED = frozenset({"on_exists", "rulings", "notice_date", "notice_end", "name_date", "decisions"})
+NOT_REMEMBERED = frozenset({"on_exists", "rulings", "notice_date", "notice_end", "name_date", "decisions", "panel"})
 DATE_FIELDS = (("date", "评定日期"), ("notice_date", "公示开始日期"), ("notice_end", "公示结束日期"), ("name_date", "命名日期"))
 
 
@@ -84,6 +84,7 @@ class TaskParams:
     annotate: str = ""  # check task: folder for annotated copies (optional)
     action: str = "export"  # rubric task: export, check or import
     on_exists: str = "refuse"  # an existing output: refuse (then the window asks), overwrite, or rename
+    panel: bool = False  # check, report, star: 多人评分 (several assessors' copies of one institution averaged)
 
     def job_params(self) -> JobParams:
         need = NEEDS[self.task]
@@ -104,6 +105,7 @@ class TaskParams:
                          averages=path("averages", self.averages), annotate=path("annotate", self.annotate),
                          template=self.template if "template" in need else "",
                          action=self.action if "action" in need else "",
+                         panel=self.panel and "panel" in need,
                          overwrite=self.on_exists == "overwrite",
                          on_exists="rename" if self.on_exists == "rename" else "refuse")
 

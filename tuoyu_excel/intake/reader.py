@@ -53,6 +53,7 @@ class RawWorkbook:
     fields: dict[str, Cell] = field(default_factory=dict)  # form key -> input cell
     scores: dict[str, dict[str, Cell]] = field(default_factory=dict)  # item code -> stage key -> cell
     notes: dict[str, Cell] = field(default_factory=dict)  # item code -> 扣分说明 cell
+    assessors: dict[str, Cell] = field(default_factory=dict)  # assessing stage key -> its 评分人 cell (layout 2)
 
 
 def read_workbook(path: Path, rubric: Rubric, log: IssueLog, stage: str | None = None,
@@ -163,7 +164,7 @@ def _meta_ok(meta: dict[str, str], rubric: Rubric, log: IssueLog) -> bool:
         found = KINDS[meta["kind"]].title if meta.get("kind") in KINDS else meta.get("kind", "")
         log.add("FILE_WRONG_KIND", found=found, expected=kind_of(rubric).title)
         return False
-    if meta.get("layout_version") != want["layout_version"]:
+    if meta.get("layout_version") not in layout.READABLE_LAYOUTS:
         log.add("FILE_WRONG_LAYOUT", found=meta.get("layout_version", "未知"), expected=want["layout_version"])
         return False
     if meta.get("rubric_id") != rubric.id or meta.get("rubric_hash") != rubric.content_hash:
@@ -232,6 +233,20 @@ def _read_scores(grid: list[list], rubric: Rubric, raw: RawWorkbook, log: IssueL
     for item in rubric.items:
         if item.code not in raw.scores:
             log.add("ITEM_ROW_MISSING", sheet, expected=item.code)
+    _read_assessors(grid, header_row, cols[layout.H_CODE], dict(stage_cols), rubric, raw)
+
+
+def _read_assessors(grid: list[list], header_row: int, code_col: int, stage_cols: dict[str, int], rubric: Rubric,
+                    raw: RawWorkbook) -> None:
+    """The 评分人 row (the score sheet's last, from layout 2 on): one name cell per assessing stage.
+    Optional: a workbook without it reads as before, and only panel mode asks for the names."""
+    for r in range(len(grid) - 1, header_row, -1):
+        row = grid[r]
+        if code_col < len(row) and isinstance(row[code_col], str) and fold(row[code_col]) == layout.ASSESSOR_LABEL:
+            for key in layout.assessing_stages(rubric):
+                c = stage_cols[key]
+                raw.assessors[key] = Cell(row[c] if c < len(row) else "", layout.SCORE_SHEET, r, c)
+            return
 
 
 def _item_rows(grid: list[list], header_row: int, cols: dict[str, int], rubric: Rubric,

@@ -31,6 +31,7 @@ from tuoyu_excel.intake.normalize import (
 )
 from tuoyu_excel.intake.reader import Cell, RawWorkbook
 from tuoyu_excel.issues import IssueLog
+from tuoyu_excel.layout.submission import cell_name
 from tuoyu_excel.spec.model import COMPUTED_RULES, FAIL, GRADED, NOT_APPLICABLE, PASS, Item, Rubric
 
 Score = Decimal | str | None  # points, 不适用, 符合/不符合 (必备条件), or None when blank/invalid
@@ -45,7 +46,16 @@ class Submission:
     form: dict[str, object] = field(default_factory=dict)  # field key -> Decimal/str/date/None
     scores: dict[str, dict[str, Score]] = field(default_factory=dict)  # stage -> item code -> value
     notes: dict[str, str] = field(default_factory=dict)  # item code -> 扣分说明
-    cells: dict[str, str] = field(default_factory=dict)  # "field:key" / "score:stage:code" (computed items) -> sheet!A1
+    cells: dict[str, str] = field(default_factory=dict)  # "field:key" / "score:stage:code" / "assessor:stage" -> sheet!A1
+    assessors: dict[str, str] = field(default_factory=dict)  # assessing stage -> 评分人 named in the workbook
+    item_rows: dict[str, int] = field(default_factory=dict)  # item code -> 0-based row in the score sheet
+    stage_cols: dict[str, int] = field(default_factory=dict)  # stage -> 0-based score column
+
+    def score_cell(self, stage: str, code: str) -> str:
+        """The A1 name of an item's score cell for `stage` ("" when the row or column was not read)."""
+        if code not in self.item_rows or stage not in self.stage_cols:
+            return ""
+        return cell_name(self.item_rows[code], self.stage_cols[stage])
 
     def text(self, key: str) -> str:
         value = self.form.get(key)
@@ -62,14 +72,23 @@ def validate(raw: RawWorkbook, rubric: Rubric, stage: str, eval_date: dt.date, l
     for s in keys[: keys.index(stage) + 1]:
         values = sub.scores[s] = {}
         strict, header = s == stage, rubric.stage(s).header
+        for cells in raw.scores.values():  # every item row has the same stage columns
+            sub.stage_cols[s] = cells[s].col
+            break
         for item, cells, accepted in rows:
             cell = cells.get(s)
             if cell is None:
                 continue
+            sub.item_rows[item.code] = cell.row
             if item.rule in COMPUTED_RULES:  # the tool recomputes it and points at the typed cell when they differ
                 sub.cells[f"score:{s}:{item.code}"] = f"{cell.sheet}!{cell.a1}"
             clean = accepted_score(accepted, cell.value)  # the common case, looked up
             values[item.code] = clean if clean is not None else _item_value(item, cell, strict, header, log)
+    for s, cell in raw.assessors.items():
+        sub.cells[f"assessor:{s}"] = f"{cell.sheet}!{cell.a1}"
+        name = "" if cell.blank else parse_text(cell.value).value
+        if name:
+            sub.assessors[s] = name
     for code, cell in raw.notes.items():
         if cell.value != "":  # most items carry no note
             note = parse_text(cell.value).value

@@ -149,6 +149,13 @@ REPORT_SETTINGS = (
     Setting("退回期限", "report.return_deadline", "text",
             "标注副本中改正后报送的期限，如 收到后5个工作日内；不填则留横线手写", required=False),
 )
+PANEL_SETTINGS = (
+    Setting("多人评分去高低分人数", "panel.trim_from", "int",
+            "多人评分（--panel）时，评分人达到此人数，每项先去掉一个最高分和一个最低分再平均；不填为 5", required=False),
+    Setting("多人评分保留小数位数", "panel.decimals", "int", "每项平均分保留的小数位数（四舍五入）；不填为 2", required=False),
+    Setting("多人评分差异提示（分）", "panel.spread_warn", "number",
+            "某项最高分与最低分相差超过此分数时在“评分人明细”中标出；不填则为该项分值的一半", required=False),
+)
 CITY_SETTINGS = (
     Setting("参评城市", "city.cities", "list", "用“、”分隔，顺序即下拉列表中的顺序"),
     Setting("市本级计为一个单位", "city.city_counts_as_unit", "yesno", "按单位扣分时，市本级未出台也算少 1 个单位"),
@@ -184,7 +191,7 @@ KIND_SETTINGS = {"star": STAR_SETTINGS, "city": CITY_SETTINGS}  # the rows of ea
 
 
 def settings_for(kind: str) -> tuple[Setting, ...]:
-    return RUBRIC_SETTINGS + KIND_SETTINGS[kind] + REPORT_SETTINGS
+    return RUBRIC_SETTINGS + KIND_SETTINGS[kind] + REPORT_SETTINGS + PANEL_SETTINGS
 
 
 def fields_title(kind: str) -> str:

@@ -14,7 +14,8 @@ from functools import lru_cache
 from tuoyu_excel.spec.kinds import KINDS, kind_of
 from tuoyu_excel.spec.model import FormField, Item, Part, Rubric
 
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: a 评分人 row under the score sheet's totals (panel scoring)
+READABLE_LAYOUTS = ("1", LAYOUT_VERSION)  # layout 1 (no 评分人 row) still reads, without panel mode
 
 GUIDE_SHEET = "填表说明"
 SCORE_SHEET = "评分表"
@@ -39,6 +40,7 @@ H_EVIDENCE = "佐证材料"
 H_FINDINGS = "评估情况"
 
 CORE_MARK = "★"
+ASSESSOR_LABEL = "评分人"  # the score sheet's last row: who scored each assessing stage (panel scoring)
 
 # Rows (0-based, as XlsxWriter counts) of the score sheet.
 SCORE_TITLE_ROW = 0
@@ -102,7 +104,7 @@ def column_index(rubric: Rubric, header: str) -> int:
 
 @dataclass(frozen=True)
 class ScoreRow:
-    kind: str  # "part", "item", "total", "core", "core_rate"
+    kind: str  # "part", "item", "total", "core", "core_rate", "assessor"
     part: Part | None = None
     item: Item | None = None
 
@@ -116,7 +118,13 @@ def score_rows(rubric: Rubric) -> list[ScoreRow]:
     rows.append(ScoreRow("total"))
     if rubric.core_total:
         rows += [ScoreRow("core"), ScoreRow("core_rate")]
+    rows.append(ScoreRow("assessor"))
     return rows
+
+
+def assessing_stages(rubric: Rubric) -> tuple[str, ...]:
+    """Stages scored by assessors rather than by the subject itself: every stage after the first (自评)."""
+    return tuple(s.key for s in rubric.stages[1:])
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuoyu_excel.core.pipeline import FileResult, RunResult
+from tuoyu_excel.core.results import per_copy
 from tuoyu_excel.core.supervisor import Failure, isolated_map
 from tuoyu_excel.errors import OutputError
 from tuoyu_excel.issues import ERROR, Issue
@@ -66,7 +67,7 @@ def annotate_copies(result: RunResult, out_dir: Path) -> list[Annotation]:
     file, and a crash, an abort or runaway memory there ends only that copy."""
     # copies sit beside earlier copies: a new name rather than a refusal, unless overwriting was asked for
     policy = OVERWRITE if current_policy() == OVERWRITE else RENAME
-    todo = [f for f in result.files if f.issues]
+    todo = [c for f in result.files if f.issues for c in per_copy(f) if c.issues]  # a panel: each copy its own
     workers = max(1, min(ANNOTATE_WORKERS, os.cpu_count() or 1, len(todo)))
     done = isolated_map(_annotate_under, [(f, Path(out_dir), policy, result.rubric) for f in todo], workers=workers)
     return [_failed(f, got, Path(out_dir)) if isinstance(got, Failure) else got

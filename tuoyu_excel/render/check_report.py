@@ -118,13 +118,13 @@ def run_info(result: RunResult, settings: list[tuple[str, object]] | None = None
     """The 运行信息 of a checked run (the star results add their own `settings`, and the history's issues)."""
     key = result.rubric.name_field
     files = [InputFile(f.file, f.sha256, f.status, f.submission.text(key) if f.submission else "")
-             for f in result.files]
+             for f in result.inputs]  # a panel: every copy, with its own hash
     return RunInfo(result.rubric, result.stage, result.eval_date, files, result.issues if issues is None else issues, result.started,
                    result.seconds, list(settings or []))
 
 
 def _status_line(result: RunResult) -> str:
-    counts = {status: sum(1 for f in result.files if f.status == status) for status in STATUS_FILLS}
+    counts = {status: sum(1 for f in result.inputs if f.status == status) for status in STATUS_FILLS}
     said = "，".join(f"{status} {n} 份" for status, n in counts.items() if n) or "没有读取到文件"
     return f"各文件的校验结论：{said}。每份文件一行见“{SUMMARY_SHEET}”，每个问题一行见“{ISSUES_SHEET}”。"
 
@@ -134,7 +134,7 @@ def _write_summary(wb, fmts, result: RunResult) -> None:
     row as tall as its longest text (a long file name never runs over the next row)."""
     ws = wb.add_worksheet(SUMMARY_SHEET)
     cols = summary_columns(result.rubric)
-    rows = [summary_row(f, result.rubric) for f in result.files]
+    rows = [summary_row(f, result.rubric) for f in result.inputs]  # a panel: a row per copy
     measured = [Col(col.header, TEXT if col.kind == "text" else INT) for col in cols]
     widths = fit_widths([col.width for col in cols], column_floors(measured, rows, [col.width for col in cols]))
     heading = heading_for(result.rubric, REPORT_TITLE, result.eval_date)
@@ -149,7 +149,7 @@ def _write_summary(wb, fmts, result: RunResult) -> None:
         ws.set_row(r, row_height(texts))
         for c, (col, value) in enumerate(zip(cols, row, strict=True)):
             _write_value(ws, r, c, col.kind, value, fmts)
-    ws.autofilter(header, 0, header + max(len(result.files), 1), len(cols) - 1)
+    ws.autofilter(header, 0, header + max(len(rows), 1), len(cols) - 1)
     ws.activate()
 
 

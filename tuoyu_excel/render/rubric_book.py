@@ -284,6 +284,8 @@ def _write_settings(wb, fmts, rubric: Rubric) -> tuple[int, int]:
 def _basic_value(rubric: Rubric, s: book.Setting):
     head, attr = s.path.split(".")
     value = getattr(rubric if head == "rubric" else getattr(rubric, head), attr)
+    if value is None:
+        return ""  # an optional setting at its default (panel.spread_warn: half the item's 分值)
     if s.kind in ("choice", "labels"):
         return book.JOIN.join(s.labels[v] for v in value) if s.kind == "labels" else s.labels[value]
     if s.kind in ("list", "keys"):

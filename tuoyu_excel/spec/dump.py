@@ -74,6 +74,7 @@ def dump_rubric_toml(rubric: Rubric) -> str:
         lines.append(f"limits = {toml_value([list(p) for p in rubric.limits])}")
     report = [(key, getattr(rubric.report, key)) for key in REPORT_KEYS if getattr(rubric.report, key)]
     lines += ["", "# 结果表与报告上的文字和显示的字段（不影响计分，不计入校验码）", "[report]", *_pairs(report)]
+    lines += _panel(rubric)
     lines += ["", "# 评分阶段：每个阶段在评分表中有一列得分。"]
     for s in rubric.stages:
         lines += ["[[stages]]", *_pairs([("key", s.key), ("label", s.label), ("header", s.header)]), ""]
@@ -92,6 +93,15 @@ def dump_rubric_toml(rubric: Rubric) -> str:
     for i in rubric.items:
         lines += ["[[items]]", *_pairs(_item_pairs(i)), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _panel(rubric: Rubric) -> list[str]:
+    p = rubric.panel
+    pairs = [("trim_from", p.trim_from), ("decimals", p.decimals)]
+    pairs += [("spread_warn", p.spread_warn)] if p.spread_warn is not None else []
+    return ["", "# 多人评分（--panel）：每项取评分人的平均分；评分人达到 trim_from 人时先去掉一个最高分和一个最低分；"
+                "保留 decimals 位小数（四舍五入）；最高与最低相差超过 spread_warn 分的项目标出（不写则为该项分值的一半）。"
+                "不计入校验码", "[panel]", *_pairs(pairs)]
 
 
 def _star(s: StarSettings) -> list[str]:

@@ -18,11 +18,13 @@ from tuoyu_excel.errors import RubricError
 from tuoyu_excel.spec.check import check_rubric
 from tuoyu_excel.spec.kinds import KINDS
 from tuoyu_excel.spec.model import (
+    PANEL_KEYS,
     REPORT_KEYS,
     CitySettings,
     FormField,
     Item,
     NaCondition,
+    PanelSettings,
     Part,
     ReportText,
     Rubric,
@@ -69,7 +71,7 @@ def rubric_from_dict(data: dict[str, Any], source: str) -> Rubric:
         source=source,
         **{kind: _SETTINGS_READERS[kind](r, r.table(data, kind))},  # [star] or [city]: the kind's own table
     )
-    rubric = dataclasses.replace(rubric, report=_report(r, data, rubric))
+    rubric = dataclasses.replace(rubric, report=_report(r, data, rubric), panel=_panel(r, data))
     check_rubric(rubric)
     return rubric
 
@@ -215,6 +217,25 @@ def _report(r: _Reader, data: dict, rubric: Rubric) -> ReportText:
         first_text = next((f.key for f in rubric.form if f.type == "text"), "")
         values["name_field"] = getattr(rubric.settings, "name_field", "") or first_text
     return ReportText(**values)
+
+
+MAX_PANEL_DECIMALS = 6
+
+
+def _panel(r: _Reader, data: dict) -> PanelSettings:
+    """The optional [panel] table: how several assessors' scores of one item become one score."""
+    t = r.table(data, "panel") if "panel" in data else {}
+    unknown = sorted(set(t) - set(PANEL_KEYS))
+    if unknown:
+        raise r.fail(f"panel.{unknown[0]}", f"不是可识别的项目，可用：{'、'.join(PANEL_KEYS)}")
+    trim_from = r.int(t, "trim_from", "panel", default=5)
+    if trim_from < 3:
+        raise r.fail("panel.trim_from", "应为不小于 3 的整数（去掉一个最高分和一个最低分后至少还剩 1 个分数）")
+    decimals = r.int(t, "decimals", "panel", default=2)
+    if decimals > MAX_PANEL_DECIMALS:
+        raise r.fail("panel.decimals", f"应为 0 到 {MAX_PANEL_DECIMALS} 之间的整数（平均分保留的小数位数）")
+    spread = r.dec(t, "spread_warn", "panel") if "spread_warn" in t else None
+    return PanelSettings(trim_from=trim_from, decimals=decimals, spread_warn=spread)
 
 
 def _zone(r: _Reader, t: dict, where: str) -> Zone:

@@ -248,6 +248,28 @@ REPORT_KEYS = tuple(f.name for f in dataclasses.fields(ReportText))
 
 
 @dataclass(frozen=True)
+class PanelSettings:
+    """How a panel's item scores become one score, when several assessors score one institution on
+    their own (“市卫生健康委组织有关人员……进行市级核验，并对申报机构进行综合评分”): the mean per
+    item; from `trim_from` assessors on, one highest and one lowest score are dropped first; rounded
+    half up to `decimals`. An item whose scores spread (max − min) more than `spread_warn` points
+    (None = half the item's 分值) is highlighted for the panel.
+
+    Not part of ``Rubric.content_hash``: the rule combines filled workbooks, and no cell of the
+    template depends on it, so changing it does not invalidate the templates already sent out."""
+
+    trim_from: int = 5  # with at least this many assessors, drop one highest and one lowest score
+    decimals: int = 2  # the averaged item score keeps this many decimals (half up)
+    spread_warn: Decimal | None = None  # highlight a spread above this many points; None = half the 分值
+
+    def spread_limit(self, item: Item) -> Decimal:
+        return item.points / 2 if self.spread_warn is None else self.spread_warn
+
+
+PANEL_KEYS = tuple(f.name for f in dataclasses.fields(PanelSettings))
+
+
+@dataclass(frozen=True)
 class Rubric:
     id: str
     kind: str  # "star" or "city"
@@ -262,6 +284,7 @@ class Rubric:
     star: StarSettings | None = None
     city: CitySettings | None = None
     report: ReportText = field(default_factory=ReportText)
+    panel: PanelSettings = field(default_factory=PanelSettings)
     source: str = field(default="", compare=False)  # where it was loaded from
 
     @cached_property
@@ -270,6 +293,7 @@ class Rubric:
         data = dataclasses.asdict(self)
         data.pop("source", None)
         data.pop("report", None)  # printed words, not scoring rules (see ReportText)
+        data.pop("panel", None)  # combines filled workbooks, fixes no template cell (see PanelSettings)
         if data.get("star"):  # when to publish is not how to score: no template depends on it
             data["star"].pop("notice_working_days", None)
             data["star"].pop("review_min_scores", None)  # judges a 复审, not a rating: no template depends on it

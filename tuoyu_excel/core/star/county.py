@@ -80,6 +80,7 @@ class Institution:
     parts: list[PartLine]
     problems: list[Problem]
     reasons: list[str]  # eligibility failures; empty = 符合申报条件
+    assessors: tuple[str, ...] = ()  # panel mode: who scored (the scores are their average); () = one workbook
 
     @property
     def eligible(self) -> bool:
@@ -211,6 +212,7 @@ def institution_of(f: FileResult, rubric: Rubric, self_card: ScoreCard | None) -
         parts=part_lines(rubric, card, self_card),
         problems=problems_of(f, rubric),
         reasons=[r.text for r in f.reasons],
+        assessors=f.panel.assessors if f.panel else (),
     )
 
 

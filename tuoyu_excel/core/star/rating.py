@@ -101,10 +101,11 @@ def candidate_of(f: FileResult, rubric: Rubric) -> Candidate:
 
 def evaluate_star(source: Path, rubric: Rubric, stage: str, eval_date: dt.date,
                   history: list[HistoryRecord] | None = None, progress: Progress | None = None,
-                  rulings: RulingsRead | None = None) -> StarResult:
+                  rulings: RulingsRead | None = None, panel: bool = False) -> StarResult:
     """Rank, apply the commission's rulings on ties (when given), then the history rules. Rulings that
-    do not fit this run come back as `ruling_issues` (with the placements as ranked)."""
-    result = run(source, rubric, stage, eval_date, progress, assess=check_eligibility)
+    do not fit this run come back as `ruling_issues` (with the placements as ranked). With `panel`, each
+    institution's copies (one per assessor) are combined first (core/panel_copies.py)."""
+    result = run(source, rubric, stage, eval_date, progress, assess=check_eligibility, panel=panel)
     eligible = [candidate_of(f, rubric) for f in result.files if f.eligible]
     ruled = apply_rulings(rubric, rank_all(rubric, eligible), rulings)
     history = history or []

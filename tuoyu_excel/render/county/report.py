@@ -112,9 +112,19 @@ def summary_text(report: CountyReport) -> str:
     if report.unscored:
         text += f"，表格有错误未能评分 {len(report.unscored)} 份（见下表及“{ISSUES_SHEET}”工作表，须改正后重新初评）"
     text += "。"
+    text += panel_text(report)
     if report.eligible:
         text += f"符合申报条件的机构见“{FORWARD_SHEET}”工作表，拟上报{words.issuer}参加市级核验。"
     return text
+
+
+def panel_text(report: CountyReport) -> str:
+    """Who scored each institution, where several assessors did (their scores averaged); "" when none did."""
+    scored = [i for i in report.institutions if i.assessors]
+    if not scored:
+        return ""
+    each = "；".join(f"{i.name} {len(i.assessors)} 人（{'、'.join(i.assessors)}）" for i in scored)
+    return f"多人评分的机构按各评分人得分的平均分计（{each}）。"
 
 
 def summary_line(report: CountyReport) -> str:
@@ -247,7 +257,13 @@ def _write_issues_sheet(wb, fmts, report: CountyReport) -> None:
 def county_run_info(report: CountyReport, run: RunResult | None = None) -> RunInfo:
     """This county's files (hashed when the run they came from is given) and the report's counts."""
     by_file = {f.file: f for f in run.files} if run else {}
-    files = [InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name) for i in report.institutions]
+    files = []
+    for i in report.institutions:
+        panel = by_file[i.file].panel if i.file in by_file else None
+        if panel is None:
+            files.append(InputFile(i.file, _sha(by_file, i.file), i.conclusion, i.name))
+        else:  # each assessor's copy, with its own hash
+            files += [InputFile(a.file, a.sha256, f"{i.conclusion}（评分人 {a.assessor}）", i.name) for a in panel.copies]
     files += [InputFile(u.file, _sha(by_file, u.file), u.status, u.name) for u in report.unscored]
     files += [InputFile(u.file, _sha(by_file, u.file), f"{u.status}，无法确定县区，未纳入本报告", u.name)
               for u in report.unattributed]

@@ -33,6 +33,7 @@ from tuoyu_excel.render.star.data import StarReport
 from tuoyu_excel.render.star.naming import naming_filename as naming_book_name
 from tuoyu_excel.render.star.naming import write_naming, write_naming_book
 from tuoyu_excel.render.star.notice import write_notice
+from tuoyu_excel.render.star.panel_sheet import panel_line, panel_settings, write_panel
 from tuoyu_excel.render.star.rulings_sheet import rulings_used, write_rulings
 from tuoyu_excel.render.star.sheets import (
     ineligible_rows,
@@ -62,7 +63,8 @@ def write_star_results(result: StarResult, wanted: Path, *, history: HistoryRead
         write_results(wb, fmts, rep, results)
         write_rulings(wb, fmts, rep)
         write_ineligible(wb, fmts, rep, ineligible)
-        for write in (write_details, write_gaps, write_issues, *publication_sheets(result), write_charts,
+        panel = (write_panel,) if result.run.panel else ()  # 评分人明细: panel mode only
+        for write in (write_details, *panel, write_gaps, write_issues, *publication_sheets(result), write_charts,
                       write_run_info):
             write(wb, fmts, rep)
     return out
@@ -121,6 +123,8 @@ def _summary(rep: StarReport) -> tuple[str, ...]:
     lines = [f"参加排名 {len(rep.placements)} 家：{stars}，{NO_STAR} {no_star} 家，{PENDING} {len(rep.pending)} 家；"
              f"未达评定条件 {len(rep.result.ineligible) + len(rep.unplaced)} 家，"
              f"表格有错误、未参加评定 {len(rep.result.excluded)} 份。结果见“汇总”和“星级评定结果”工作表。"]
+    if rep.result.run.panel:
+        lines.append(panel_line(rep.files))
     if rep.provisional:
         lines.append(f"这是{rep.stage_label}的初步结果，仅供核对，不得据此公示。")
     return tuple(lines)
@@ -139,5 +143,6 @@ def _run_settings(rep: StarReport) -> list[tuple[str, object]]:
         ("裁定文件校验值（SHA-256）", rulings.sha256 if rulings else NOT_USED),
         ("复审到期机构数", len(rep.review_due)),
         ("因定级未满期限保持原星级的机构数", len(rep.capped)),
+        *panel_settings(rep.rubric, rep.files, rep.result.run.panel),
     ]
 

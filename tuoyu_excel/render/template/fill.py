@@ -20,8 +20,10 @@ def _cell_value(value: object) -> object:
 
 
 def fill_workbook(template: Path, out: Path, rubric: Rubric, form: dict[str, object],
-                  scores: dict[str, dict[str, object]], notes: dict[str, str] | None = None) -> Path:
-    """Write `form` (field key -> value) and `scores` (stage -> item code -> value) into a copy of `template`."""
+                  scores: dict[str, dict[str, object]], notes: dict[str, str] | None = None,
+                  assessors: dict[str, str] | None = None) -> Path:
+    """Write `form` (field key -> value), `scores` (stage -> item code -> value) and the 评分人 of
+    `assessors` (stage -> name) into a copy of `template`."""
     wb = openpyxl.load_workbook(template)
     ws = wb[layout.form_sheet(rubric)]
     rows = layout.form_field_rows(rubric)
@@ -37,6 +39,10 @@ def fill_workbook(template: Path, out: Path, rubric: Rubric, form: dict[str, obj
     note_col = layout.column_index(rubric, layout.H_NOTE)
     for code, text in (notes or {}).items():
         ws.cell(item_rows[code] + 1, note_col + 1, text)
+    assessor_row = next(layout.SCORE_FIRST_ROW + n for n, r in enumerate(layout.score_rows(rubric))
+                        if r.kind == "assessor")
+    for stage, name in (assessors or {}).items():
+        ws.cell(assessor_row + 1, layout.column_index(rubric, rubric.stage(stage).header) + 1, name)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

@@ -11,7 +11,12 @@ from decimal import Decimal
 from tuoyu_excel.layout import submission as layout
 from tuoyu_excel.layout.submission import cell_name
 from tuoyu_excel.render.formats import row_height, setup_print
-from tuoyu_excel.render.template.validation import item_validation, na_condition, note_validation
+from tuoyu_excel.render.template.validation import (
+    assessor_validation,
+    item_validation,
+    na_condition,
+    note_validation,
+)
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import NOT_APPLICABLE, Rubric
 
@@ -60,6 +65,8 @@ def write_score_sheet(wb, fmts, rubric: Rubric) -> None:
             _write_item_row(ws, fmts, rubric, cols, r, srow.item)
         elif srow.kind == "part":
             _write_part_row(ws, fmts, rubric, cols, r, srow.part, spans[srow.part.code])
+        elif srow.kind == "assessor":
+            _write_assessor_row(ws, fmts, rubric, cols, r)
         else:
             _write_closing_row(ws, fmts, rubric, cols, r, srow.kind, row_of, spans)
     ws.freeze_panes(layout.SCORE_FIRST_ROW, 3)
@@ -159,3 +166,19 @@ def _write_closing_row(ws, fmts, rubric: Rubric, cols, r: int, kind: str, row_of
         else:
             core_cell = cell_name(row_of["core"], c)
             ws.write_formula(r, c, f"={core_cell}/{_number(rubric.core_total)}", fmts["percent"], 0)
+
+
+def _write_assessor_row(ws, fmts, rubric: Rubric, cols, r: int) -> None:
+    """评分人: a name cell under each assessing stage's column (the 自评 column stays blank)."""
+    ws.set_row(r, 22)
+    code_col = layout.column_index(rubric, layout.H_CODE)
+    ws.merge_range(r, code_col, r, code_col + 4, layout.ASSESSOR_LABEL, fmts["total_label"])
+    assessing = layout.assessing_stages(rubric)
+    for c, col in enumerate(cols):
+        if c <= code_col + 4:
+            continue
+        if col.stage in assessing:
+            ws.write_blank(r, c, None, fmts["input_text"])
+            ws.data_validation(r, c, r, c, assessor_validation(rubric.stage(col.stage).label))
+        else:
+            ws.write_blank(r, c, None, fmts["text"])

@@ -120,3 +120,9 @@ def note_validation(header: str) -> dict:
     """The free-text columns (扣分说明 / 评估情况): any text up to 500 characters."""
     return _stop(header, "本项扣分时，请写明扣分原因（发现的问题、涉及的班级或人员等）。",
                  f"“{header}”不能超过 500 个字。", validate="length", criteria="<=", value=500)
+
+
+def assessor_validation(stage_label: str) -> dict:
+    """The 评分人 cell of an assessing stage: the name of whoever scored this copy (panel scoring)."""
+    return _stop(f"{stage_label}评分人", "填写本份评分的评分人姓名。几位评分人分别评分时，每人各填一份表格、各写自己的姓名。",
+                 "评分人姓名不能超过 30 个字。", validate="length", criteria="<=", value=30)

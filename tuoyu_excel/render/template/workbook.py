@@ -35,6 +35,7 @@ def write_template(rubric: Rubric, out_dir: Path, filename: str | None = None) -
 def _guide_lines(rubric: Rubric) -> list[str]:
     form = layout.form_sheet(rubric)
     stages = "；".join(f"“{s.header}”列由{s.label}填写" for s in rubric.stages)
+    assessors = "、".join(rubric.stage(k).label for k in layout.assessing_stages(rubric))
     lines = [
         f"1. 本工作簿用于《{rubric.name}》，共三个工作表：{layout.GUIDE_SHEET}、{form}、{layout.SCORE_SHEET}。",
         "2. 只需填写黄色单元格。其他单元格已保护，防止误改表格结构；请勿插入、删除或移动行列，也不要修改“编号”列。",
@@ -48,6 +49,8 @@ def _guide_lines(rubric: Rubric) -> list[str]:
         lines.append(f"{len(lines) + 1}. 以下项目能否填“{NOT_APPLICABLE}”取决于“{form}”的填写：{'；'.join(conditional)}。")
     kind_lines = _kind_lines(rubric) + [
         f"每部分标题行和表末的合计{'、核心指标得分' if rubric.core_total else ''}会自动计算，仅供填表时参考；最终得分以工具核算为准。",
+        f"“{layout.SCORE_SHEET}”最下面一行是“{layout.ASSESSOR_LABEL}”：{assessors}的评分人在本阶段那一列填写姓名。几位评分人"
+        "分别评分时，每人各填一份本表（申报表和之前阶段的得分不要改动），工具按评分规则取平均分（多人评分）。",
         "填好后直接保存为 .xlsx（WPS 用户也可另存为 .xls），按原文件发回，不要另存为图片或 PDF。"]
     lines += [f"{n}. {line}" for n, line in enumerate(kind_lines, start=len(lines) + 1)]
     lines.append(f"规则版本：{rubric.id} {rubric.version}（校验码 {rubric.content_hash}）。工作表保护无密码。")
