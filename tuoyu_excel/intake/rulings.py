@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-from tuoyu_excel.intake.decisions import DecisionRow, DecisionsRead, read_decisions
+from tuoyu_excel.intake.decisions import DecisionRow, DecisionsRead
 from tuoyu_excel.intake.normalize import parse_number
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.layout.results import (
@@ -68,11 +67,6 @@ def rulings_of(read: DecisionsRead) -> RulingsRead:
     sheet = read.sheet(RULINGS)
     rows = [_ruling(row) for row in sheet.rows] if sheet else []
     return RulingsRead(rows, read.issues_of(RULINGS), read.file, read.sha256)
-
-
-def read_rulings(path: Path) -> RulingsRead:
-    """The rulings of the workbook at `path` (WorkbookError when it has no decision sheet at all)."""
-    return rulings_of(read_decisions(path))
 
 
 def _ruling(row: DecisionRow) -> Ruling:
