@@ -10,8 +10,16 @@ with a time limit; a worker that dies or overruns is replaced, and its item come
 the next chunk already waits in the worker's pipe); when a worker dies, each item it held is retried
 alone, so only the culprit fails.
 
-``TUOYU_WORKERS=1`` runs everything in this process instead (no isolation): the way under Wine,
-whose pipes lose the empty messages multiprocessing relies on.
+On Windows workers are spawned (the only way there); a worker that dies while it starts, before it
+has read its start data, used to hang the supervisor inside multiprocessing (see _WindowsPopen).
+The packaged Windows programs are tested with isolation on under Wine 8 (tests/test_windows.py: a
+worker that exits, overruns or is killed from outside costs only its file, with one and two
+workers). Wine accepts the Job Object's memory limit but does not enforce it: there only the time
+limit and the restart guard; on Windows the system enforces it. A worker killed from outside has no
+exit code of its own (under Wine it reads 0), so its file's detail names that code.
+
+``TUOYU_WORKERS=1`` runs everything in this process instead (no isolation), for debugging.
+``TUOYU_TEST_WORKER_FAULT`` is for tests only (see _test_fault).
 """
 
 from __future__ import annotations
