@@ -418,10 +418,10 @@ def test_gui_star_rating_under_wine(wine, official_folder):
             assert window, "no window titled 托育评定 appeared"
             time.sleep(1.0)  # let Tk finish its first layout before keys arrive
             subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, timeout=30)
-            # focus order of the star task: 6 task choices, input folder + 浏览, stage, date, history + 浏览,
+            # focus order of the star task: 7 task choices (复审 is the 7th), input folder + 浏览, stage, date, history + 浏览,
             # decisions workbook + 浏览, three 公示/命名 dates, rule file + 浏览, output folder + 浏览, then 开始
-            # (the 22nd stop)
-            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 22), "space"], env=env, timeout=60)
+            # (the 23rd stop)
+            subprocess.run(["xdotool", "key", "--delay", "80", *(["Tab"] * 23), "space"], env=env, timeout=60)
             log = out / LOG_NAME
             for _ in range(600):
                 if log.exists() and "星级评定 完成" in log.read_text(encoding="utf-8"):
