@@ -112,3 +112,22 @@ def test_an_annotated_copy_whose_worker_dies_leaves_nothing_behind(tmp_path, mon
     (done,) = annotate.annotate_copies(result, out)
     assert done[0] == "机构.xlsx" and done[1] is None and done[2].startswith("标注时程序异常")
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fault", ["exit", "overrun"])
+def test_the_test_only_fault_switch_ends_only_its_file_and_only_in_a_worker(tmp_path, monkeypatch, fault):
+    """TUOYU_TEST_WORKER_FAULT (what tests/test_windows.py uses inside the Windows exe, where no parser can be
+    patched) makes a worker exit or overrun on the named file; in this process (TUOYU_WORKERS=1) it does nothing."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    for n in range(3):
+        filled(folder / f"0{n}_正常.xlsx", seed=80 + n)
+    monkeypatch.setenv(supervisor.TEST_FAULT, f"{fault}:01_正常.xlsx")
+    monkeypatch.setattr(supervisor, "TIME_LIMIT", 2.0)
+    by_name = {f.file: f for f in pipeline.run(folder, STAR, "city", EVAL_DATE).files}
+    assert [i.code for i in by_name["01_正常.xlsx"].issues] == ["FILE_PROCESS_FAILED"]
+    detail = by_name["01_正常.xlsx"].issues[0].message
+    assert ("退出码 70" if fault == "exit" else "2 秒") in detail
+    assert by_name["00_正常.xlsx"].card is not None and by_name["02_正常.xlsx"].card is not None
+    monkeypatch.setenv("TUOYU_WORKERS", "1")
+    assert all(f.card is not None for f in pipeline.run(folder, STAR, "city", EVAL_DATE).files)

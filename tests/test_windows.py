@@ -9,8 +9,10 @@ When these run (marker ``windows``):
   outside CI.
 
 Wine quirks handled here and in scripts/wine_env.sh: stdio are pipes or /dev/null (CPython under Wine
-dies on a regular-file stdio), output is GBK (the prefix runs code page 936 like a Chinese Windows),
-TUOYU_WORKERS=1 (Wine 8 hangs in ProcessPoolExecutor; the pool is tested natively in test_frozen.py).
+dies on a regular-file stdio), output is GBK (the prefix runs code page 936 like a Chinese Windows).
+The programs run as officials run them: isolation on (no TUOYU_WORKERS), every file read in a spawned
+worker process; test_a_dying_worker_costs_only_its_file shows a worker that exits, overruns or is killed
+from outside costs only its file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +32,7 @@ import pytest
 from xvfb import virtual_display
 
 from tuoyu_excel.app.crash import LOG_NAME
+from tuoyu_excel.core.supervisor import TEST_FAULT
 
 pytestmark = pytest.mark.windows
 
@@ -38,6 +42,7 @@ BUNDLE = DIST / "tuoyu"
 ARTIFACTS = ROOT / "build" / "artifacts"
 SAMPLES = ROOT / "samples"
 HISTORY = SAMPLES / "history" / "历史评定.xlsx"
+RUN_SETTINGS = ("TUOYU_WORKERS", "TUOYU_FILE_SECONDS", "TUOYU_WORKER_MEMORY_MB", "TUOYU_DEBUG", TEST_FAULT)
 
 
 def _in_ci() -> bool:
@@ -54,7 +59,8 @@ class Wine:
     """Runs the bundle's programs in the build's Wine prefix."""
 
     def __init__(self, env: dict[str, str]):
-        self.env = {**env, "TUOYU_WORKERS": "1"}
+        # as officials run them: no TUOYU_WORKERS, so every file is read in an isolated worker process
+        self.env = {k: v for k, v in env.items() if k not in RUN_SETTINGS}
         self.loader = env["WINE_LOADER"]
 
     @staticmethod
@@ -72,9 +78,10 @@ class Wine:
         subprocess.run(["bash", "-c", "source scripts/wine_env.sh && wine_stop && wine_start_server"], cwd=ROOT,
                        env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=300, check=True)
 
-    def run(self, program: str, *args: str, timeout: float = 300) -> tuple[int, str, str]:
+    def run(self, program: str, *args: str, timeout: float = 300,
+            env: dict[str, str] | None = None) -> tuple[int, str, str]:
         """Run tuoyu.exe/tuoyu_gui.exe from the repo root; stdout/stderr decoded as the GBK they are."""
-        done = subprocess.run([self.loader, str(BUNDLE / program), *args], cwd=ROOT, env=self.env,
+        done = subprocess.run([self.loader, str(BUNDLE / program), *args], cwd=ROOT, env={**self.env, **(env or {})},
                               stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
         return done.returncode, done.stdout.decode("gbk"), done.stderr.decode("gbk")
 
@@ -188,6 +195,11 @@ def test_star_rating_matches_linux_cell_for_cell(wine, tmp_path):
     assert out.replace(wine.path(win_out), "<out>").replace("\r\n", "\n") == \
         native.stdout.replace(str(linux_out), "<out>")
 
+    _assert_same_values(win_out, linux_out)
+
+
+def _assert_same_values(win_out: Path, linux_out: Path, same=lambda value: value) -> None:
+    """Every cell of every sheet equal (after `same`), but for the two run-dependent 运行信息 rows."""
     win, linux = _values(win_out), _values(linux_out)
     assert list(win) == list(linux)
     assert "星级评定结果" in win and len(win["星级评定结果"]) > 10
@@ -201,9 +213,134 @@ def test_star_rating_matches_linux_cell_for_cell(wine, tmp_path):
                 else:
                     assert float(w_row[1]) >= 0
                 continue
+            w_row, l_row = tuple(map(same, w_row)), tuple(map(same, l_row))
             assert w_row == l_row, f"{sheet} row {n}: Windows {w_row!r} != Linux {l_row!r}"
     seen = [row[0] for row in win["运行信息"]]
     assert RUN_DEPENDENT <= set(seen)  # the exemption is used, so it is still needed
+
+
+# ---- isolation in the Windows exe: a worker that exits, overruns or is killed costs only its file ----
+
+CULPRIT = "柳州市柳南区七色花托育园.xlsx"  # a valid sample, ranked when it is read
+SHORT_LIMIT = "2"  # TUOYU_FILE_SECONDS for the overrun case: seconds, not the 120 officials get
+
+
+@pytest.fixture(scope="module")
+def isolation_folder(tmp_path_factory) -> Path:
+    """The samples (valid workbooks, workbooks with errors, a .pdf) plus files that break the reader:
+    bombs, a truncated, an encrypted and a CSV workbook, an .xls whose DIMENSIONS claim 16 million rows."""
+    from support.star import filled
+    from test_hardening import add_bombs_and_broken_files
+    from test_hostile_parts import with_huge_dimensions
+
+    work = tmp_path_factory.mktemp("isolation")
+    folder = work / "收到的材料"
+    shutil.copytree(SAMPLES / "star", folder)
+    add_bombs_and_broken_files(folder, filled(work / "seed.xlsx", seed=61))
+    (xls,) = (SAMPLES / "star").glob("*.xls")
+    with_huge_dimensions(xls, folder / "维度.xls")
+    return folder
+
+
+def _linux_pids_of_workers(prefix: str) -> list[int]:
+    """The Linux processes of this prefix's tuoyu.exe workers (Wine shows the Windows command line)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"tuoyu.exe" in cmdline and b"--multiprocessing-fork" in cmdline \
+                and f"WINEPREFIX={prefix}".encode() in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _kill_spinning_workers(run: subprocess.Popen, prefix: str, killed: list[int]) -> None:
+    """SIGKILL, from the Linux side, each worker that spins on the CPU (the culprit: it is retried alone
+    after the first death and spins again), until the run ends: a crash as the supervisor sees it."""
+    while run.poll() is None:
+        before = {pid: _cpu_seconds(pid) for pid in _linux_pids_of_workers(prefix)}
+        time.sleep(1.5)
+        for pid, cpu in before.items():
+            if _cpu_seconds(pid) - cpu > 1.2 and run.poll() is None:
+                os.kill(pid, 9)
+                killed.append(pid)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize("fault", ["exit", "overrun", "killed"])
+def test_a_dying_worker_costs_only_its_file(wine, isolation_folder, tmp_path, fault, workers):
+    """tuoyu.exe star with isolation on, one worker (what a folder this size gets) or two: the worker
+    handed CULPRIT exits (TUOYU_TEST_WORKER_FAULT=exit), overruns the time limit (=overrun, with a short
+    TUOYU_FILE_SECONDS), or spins until this test kills its Wine process with SIGKILL (=killed, with a
+    limit far beyond the test's patience, so only the death can end it). That file gets
+    FILE_PROCESS_FAILED, the breaking files their own issues, every other file is rated as on Linux."""
+    env = {TEST_FAULT: f"{'overrun' if fault == 'killed' else fault}:{CULPRIT}",
+           "TUOYU_FILE_SECONDS": "900" if fault == "killed" else SHORT_LIMIT}
+    if workers == "2":
+        env["TUOYU_WORKERS"] = "2"
+    win_out = tmp_path / "Windows 结果" / "星级评定结果.xlsx"
+    args = ["star", wine.path(isolation_folder), "--date", "2026-11-22", "-o", wine.path(win_out)]
+    start = time.monotonic()
+    run = subprocess.Popen([wine.loader, str(BUNDLE / "tuoyu.exe"), *args], cwd=ROOT, env={**wine.env, **env},
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    killed: list[int] = []
+    try:
+        if fault == "killed":
+            _kill_spinning_workers(run, wine.env["WINEPREFIX"], killed)
+        out, err = (b.decode("gbk") for b in run.communicate(timeout=240))
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    took = time.monotonic() - start
+    print(f"\nWine tuoyu.exe star, {workers} worker(s), {fault}: {took:.1f} s, killed {killed}")
+    assert run.returncode == 1, out + err
+    assert "Traceback" not in out + err
+    assert took < 180
+    if fault == "killed":
+        assert killed and _linux_pids_of_workers(wine.env["WINEPREFIX"]) == []
+
+    # the culprit: FILE_PROCESS_FAILED, for the reason of its case
+    issues = _values(win_out)["校验问题"]
+    culprit = [row for row in issues if CULPRIT in row]
+    assert len(culprit) == 1 and "FILE_PROCESS_FAILED" in culprit[0], culprit
+    why = {"exit": "退出码 70", "overrun": f"处理时间超过 {SHORT_LIMIT} 秒", "killed": "退出码"}[fault]
+    assert any(why in str(cell) for cell in culprit[0]), culprit
+    if fault == "killed":
+        assert not any("处理时间超过" in str(cell) for cell in culprit[0])
+    # the breaking files: each its own issue, never FILE_PROCESS_FAILED
+    for name in ("实体炸弹.xlsx", "共享字符串炸弹.xlsx", "压缩炸弹.xlsx", "截断.xlsx", "加密.xlsx", "名单.xlsx", "维度.xls"):
+        rows = [row for row in issues if name in row]
+        assert rows and all("FILE_PROCESS_FAILED" not in row for row in rows), (name, rows)
+        assert f"未参加评定：{name}（无法读取" in out
+
+    # every other file as on Linux (isolated too), where the same worker fault costs the same file
+    linux_out = tmp_path / "Linux 结果" / "星级评定结果.xlsx"
+    linux_env = {**{k: v for k, v in os.environ.items() if k not in RUN_SETTINGS}, **env,
+                 TEST_FAULT: f"{'exit' if fault == 'killed' else fault}:{CULPRIT}"}
+    native = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "tuoyu_excel", "star", str(isolation_folder),
+                             "--date", "2026-11-22", "-o", str(linux_out)], cwd=ROOT, env=linux_env,
+                            capture_output=True, text=True, timeout=600)
+    assert native.returncode == 1, native.stdout + native.stderr
+    assert out.replace(wine.path(win_out), "<out>").replace(wine.path(isolation_folder), "<in>") \
+        .replace("\r\n", "\n") == native.stdout.replace(str(linux_out), "<out>").replace(str(isolation_folder), "<in>")
+    # a process killed from outside has no exit code of its own (Wine reports 0; Linux, here, an exit 70)
+    same = (lambda v: re.sub(r"退出码 -?\d+", "退出码 N", v) if isinstance(v, str) else v) if fault == "killed" \
+        else (lambda v: v)
+    _assert_same_values(win_out, linux_out, same)
 
 
 def test_bad_argument_clean_chinese_error(wine, tmp_path):
@@ -249,8 +386,8 @@ def official_folder():
 
 
 def test_gui_star_rating_under_wine(wine, official_folder):
-    """tuoyu_gui.exe on a virtual screen: the remembered settings fill the window, Tab to 开始, Space;
-    the results workbook and the run log appear; a screenshot goes to build/artifacts/windows_gui.png
+    """tuoyu_gui.exe on a virtual screen, isolation on (its run reads the files in worker processes): the
+    remembered settings fill the window, Tab to 开始, Space; the results workbook and the run log appear; a screenshot goes to build/artifacts/windows_gui.png
     (the README's docs/windows_gui.png is a copy)."""
     from PIL import ImageGrab
 
@@ -296,6 +433,7 @@ def test_gui_star_rating_under_wine(wine, official_folder):
             assert log.exists(), "the window wrote no run log: the task did not run"
             text = log.read_text(encoding="utf-8")
             assert "星级评定 完成" in text and "城区：三星级" in text, text[-2000:]
+            assert "TUOYU_WORKERS" not in env  # isolation on, as officials run it
             results = sorted(out.glob("星级评定结果*.xlsx"))
             assert results, list(out.iterdir())
             wb = openpyxl.load_workbook(results[0], read_only=True)

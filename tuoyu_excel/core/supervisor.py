@@ -10,8 +10,16 @@ with a time limit; a worker that dies or overruns is replaced, and its item come
 the next chunk already waits in the worker's pipe); when a worker dies, each item it held is retried
 alone, so only the culprit fails.
 
-``TUOYU_WORKERS=1`` runs everything in this process instead (no isolation): the way under Wine,
-whose pipes lose the empty messages multiprocessing relies on.
+On Windows workers are spawned (the only way there); a worker that dies while it starts, before it
+has read its start data, used to hang the supervisor inside multiprocessing (see _WindowsPopen).
+The packaged Windows programs are tested with isolation on under Wine 8 (tests/test_windows.py: a
+worker that exits, overruns or is killed from outside costs only its file, with one and two
+workers). Wine accepts the Job Object's memory limit but does not enforce it: there only the time
+limit and the restart guard; on Windows the system enforces it. A worker killed from outside has no
+exit code of its own (under Wine it reads 0), so its file's detail names that code.
+
+``TUOYU_WORKERS=1`` runs everything in this process instead (no isolation), for debugging.
+``TUOYU_TEST_WORKER_FAULT`` is for tests only (see _test_fault).
 """
 
 from __future__ import annotations
@@ -192,11 +200,41 @@ def _quiet_stderr() -> None:
         pass
 
 
+TEST_FAULT = "TUOYU_TEST_WORKER_FAULT"  # test-only, see _test_fault
+
+
+def _test_fault() -> tuple[str, str] | None:
+    """TEST ONLY (tests/test_windows.py, where a parser cannot be patched inside the Windows exe):
+    ``TUOYU_TEST_WORKER_FAULT=exit:<file name>`` makes a worker process end at once (exit code 70)
+    when it is handed that file, ``overrun:<file name>`` makes it spin on the CPU without end (a parser
+    caught in a loop). Read in worker processes only, never in this process (TUOYU_WORKERS=1):
+    officials never set it, and when it is unset nothing changes."""
+    action, _, name = os.environ.get(TEST_FAULT, "").partition(":")
+    return (action, name) if action in ("exit", "overrun") and name else None
+
+
+def _names(item: Any) -> set[str]:
+    """The file names an item carries: a path, or the paths among an isolated call's arguments."""
+    if isinstance(item, os.PathLike):
+        return {os.path.basename(os.fspath(item))}
+    if isinstance(item, tuple):
+        return {name for part in item for name in _names(part)}
+    return set()
+
+
+def _misbehave(action: str) -> None:
+    if action == "exit":
+        os._exit(70)
+    while True:  # overrun: busy, as a parser in an endless loop (the supervisor's time limit ends it)
+        pass
+
+
 def _worker(conn, work, setup, setup_args, ceiling: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle
     faulthandler.disable()  # a worker's death is reported by the supervisor, not dumped on the console
     _quiet_stderr()
     _limit_memory(ceiling)
+    fault = _test_fault()
     if setup:
         setup(*setup_args)
     while True:
@@ -206,7 +244,109 @@ def _worker(conn, work, setup, setup_args, ceiling: int) -> None:
             return
         if chunk is None:
             return
-        conn.send([_guarded(work, item) for item in chunk])
+        if fault is None:
+            conn.send([_guarded(work, item) for item in chunk])
+            continue
+        answers = []
+        for item in chunk:
+            if fault[1] in _names(item):
+                _misbehave(fault[0])
+            answers.append(_guarded(work, item))
+        conn.send(answers)
+
+
+# ---- starting a worker on Windows ---------------------------------------------------------------
+# multiprocessing's spawn on Windows (popen_spawn_win32.Popen) writes the pickled start data (the
+# process object: here with the rubric, tens of KB) into an anonymous pipe the new process reads at
+# start-up, and it keeps that pipe's read end open itself (bpo-33929). A worker that dies before it
+# has read everything (killed, crashed while loading) leaves the write blocked for ever: the
+# supervisor hung in Process.start(), never back at its wait, so neither the death nor any time
+# limit was seen (found under Wine, issue 26; the same on Windows). Here the start data is written
+# by a helper thread, and when the process is gone before it is read, the pipe is drained so the
+# write ends; the dead worker is then seen like any other.
+
+if sys.platform == "win32":
+    import _winapi  # noqa: PLC0415 - Windows only
+    import io
+    import msvcrt
+    import threading
+    from multiprocessing import popen_spawn_win32, spawn, util
+    from multiprocessing.context import SpawnProcess, reduction, set_spawning_popen
+
+    class _WindowsPopen(popen_spawn_win32.Popen):
+        """popen_spawn_win32.Popen whose start never waits on a process that is gone."""
+
+        def __init__(self, process_obj):  # noqa: PLW0231 - replaces the base __init__ (same steps)
+            prep_data = spawn.get_preparation_data(process_obj._name)
+            rhandle, whandle = _winapi.CreatePipe(None, 0)
+            wfd = msvcrt.open_osfhandle(whandle, 0)
+            cmd = spawn.get_command_line(parent_pid=os.getpid(), pipe_handle=rhandle)
+            python_exe = spawn.get_executable()
+            env = None
+            if popen_spawn_win32.WINENV and popen_spawn_win32._path_eq(python_exe, sys.executable):
+                cmd[0] = python_exe = sys._base_executable
+                env = os.environ.copy()
+                env["__PYVENV_LAUNCHER__"] = sys.executable
+            cmd = " ".join(f'"{x}"' for x in cmd)
+            try:
+                hp, ht, pid, _tid = _winapi.CreateProcess(python_exe, cmd, None, None, False, 0, env, None, None)
+                _winapi.CloseHandle(ht)
+            except BaseException:
+                _winapi.CloseHandle(rhandle)
+                os.close(wfd)
+                raise
+            self.pid = pid
+            self.returncode = None
+            self._handle = hp
+            self.sentinel = int(hp)
+            self.finalizer = util.Finalize(self, popen_spawn_win32._close_handles, (self.sentinel, int(rhandle)))
+            data = io.BytesIO()
+            set_spawning_popen(self)  # the pipe to the worker is duplicated into it while pickling
+            try:
+                reduction.dump(prep_data, data)
+                reduction.dump(process_obj, data)
+            finally:
+                set_spawning_popen(None)
+            _hand_over(wfd, data.getvalue(), hp, rhandle)
+
+    def _hand_over(wfd: int, data: bytes, process: int, rhandle: int) -> None:
+        """Write `data` to the new process's start-up pipe (write end `wfd`, closed after); when the
+        process ends before reading it all, read the rest here (`rhandle`) so the writer is released."""
+        def write() -> None:
+            try:
+                with open(wfd, "wb", closefd=True) as pipe:
+                    pipe.write(data)
+            except OSError:
+                pass  # the worker is gone: the supervisor sees its exit
+
+        writer = threading.Thread(target=write, name="tuoyu-worker-start", daemon=True)
+        writer.start()
+        while True:
+            writer.join(0.05)
+            if not writer.is_alive():
+                return
+            if _winapi.WaitForSingleObject(process, 0) == _winapi.WAIT_OBJECT_0:
+                break
+        while True:  # gone: drain until the writer has written everything and closed its end
+            try:
+                _winapi.ReadFile(rhandle, 65536)
+            except OSError:  # ERROR_BROKEN_PIPE: the write end is closed
+                break
+        writer.join()
+
+    class _WindowsProcess(SpawnProcess):
+        _start_method = "spawn"
+
+        @staticmethod
+        def _Popen(process_obj):  # noqa: N802 - multiprocessing's name
+            return _WindowsPopen(process_obj)
+
+
+def _new_process(context, **kwargs):
+    """A worker process of `context`; on Windows one whose start cannot hang (see above)."""
+    if sys.platform == "win32" and context.get_start_method() == "spawn":
+        return _WindowsProcess(**kwargs)
+    return context.Process(**kwargs)
 
 
 # ---- the supervisor side -----------------------------------------------------------------------
@@ -218,8 +358,8 @@ class _Slot:
     def __init__(self, pool: _Pool):
         here, there = pool.context.Pipe()
         self.conn = here
-        self.process = pool.context.Process(target=_worker, args=(there, pool.work, pool.setup, pool.setup_args,
-                                                                  MEMORY_LIMIT), daemon=True)
+        self.process = _new_process(pool.context, target=_worker, daemon=True,
+                                    args=(there, pool.work, pool.setup, pool.setup_args, MEMORY_LIMIT))
         self.process.start()
         there.close()
         self.chunks: list[list[int]] = []
