@@ -460,7 +460,7 @@ def test_the_worker_memory_ceiling_is_accepted_by_windows(wine):
     if not python.exists():
         _unavailable(f"{python} missing (scripts/build_windows.sh makes it)")
     code = (f"import sys; sys.path.insert(0, {wine.path(ROOT)!r}); "
-            "from tuoyu_excel.core.supervisor import _limit_memory; print('ceiling', _limit_memory(200 * 1024 * 1024))")
+            "from tuoyu_excel.core.worker_process import limit_memory; print('ceiling', limit_memory(200 * 1024 * 1024))")
     done = subprocess.run([wine.loader, str(python), "-c", code], cwd=ROOT, env=wine.env, stdin=subprocess.DEVNULL,
                           capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr.decode("gbk", "replace")[-2000:]
