@@ -75,10 +75,14 @@ def _assessor_problems(copies: list[FileResult], rubric: Rubric, stage: str) -> 
     label = rubric.stage(stage).label
     by_name: dict[str, list[FileResult]] = {}
     for c in copies:
-        sheet, _, a1 = c.submission.cells.get(f"assessor:{stage}", SCORE_SHEET + "!").partition("!")
         name = c.submission.assessors.get(stage, "")
-        if not name:
-            others = "、".join(o.file for o in copies if o is not c)
+        others = "、".join(o.file for o in copies if o is not c)
+        where = c.submission.cells.get(f"assessor:{stage}")
+        if where is None:  # no 评分人 row: a copy filled on a layout-1 template
+            c.issues.append(make_issue("PANEL_ASSESSOR_NO_ROW", c.file, SCORE_SHEET, label=label, other=others))
+            found.append(c)
+        elif not name:
+            sheet, _, a1 = where.partition("!")
             c.issues.append(make_issue("PANEL_ASSESSOR_MISSING", c.file, sheet, a1, label=label, other=others))
             found.append(c)
         by_name.setdefault(name, []).append(c)
