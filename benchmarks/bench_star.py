@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_star.py            # N = 100, 1000, 5000
     .venv/bin/python benchmarks/bench_star.py --n 100 1000
+    .venv/bin/python benchmarks/bench_star.py --panel            # panel mode: N = 1000 → 3 × 1000 workbooks
 
 For each N it makes N filled star workbooks (distinct institutions: a few filled
 templates, copied with a new credit code and name patched into the xlsx), then times
@@ -14,6 +15,12 @@ child process per measurement). The machine is shared: with --repeat R (default 
 measured R times, interleaved (a b c, a b c, …), each round printed, and the summary row is the
 median of each column over the rounds, so one slow minute neither makes nor breaks a figure. Each measurement imports its libraries before its clock starts. Not part of the test suite: figures, not pass/fail.
 Targets (issue 7): a/b ≤ 2.0 at N = 1000; c/a ≥ 10; linear from 1000 to 5000; peak < 300 MB at 5000.
+
+With --panel (issue 25) it compares instead, in one run, interleaved: panel mode over 3 × N workbooks
+(N institutions, each scored by 3 assessors: same form and earlier stages, own 市级核验 scores and
+评分人) against a normal run over 3 × N workbooks of distinct institutions (the same kind of workbooks,
+each with its own credit code), both `tuoyu star` end to end; it prints ms per workbook for both and
+panel ÷ normal. Target: ≤ ~1.0–1.1 (panel mode costs no more per workbook than a normal run).
 """
 
 from __future__ import annotations
@@ -70,6 +77,64 @@ def _seed_workbooks(folder: Path, count: int) -> list[Path]:
     return seeds
 
 
+PANEL_ASSESSORS = ("张三", "李四", "王五")
+
+
+def _panel_seeds(folder: Path, count: int) -> list[list[Path]]:
+    """`count` institutions, each as 3 assessors' copies: one form and earlier stages, own 市级核验 scores."""
+    from support.star import full_scores, valid_form
+
+    from tuoyu_excel.intake.rubric_file import load_rubric
+    from tuoyu_excel.render.template.fill import fill_workbook
+    from tuoyu_excel.render.template.workbook import write_template
+
+    rubric = load_rubric("liuzhou_star")
+    template = write_template(rubric, folder / "tpl_panel")
+    rng = random.Random(25)
+    districts = rubric.star.districts
+    out = []
+    for n in range(count):
+        form = valid_form(n)
+        form["district"] = districts[n % len(districts)]
+        shared = full_scores(rubric)
+        for stage in ("self", "county"):
+            for item in rubric.scored_items:
+                shared[stage][item.code] = rng.choice(sorted(item.allowed_values() or [item.points - k for k in (0, 1, 2)])[-3:])
+        copies = []
+        for who in PANEL_ASSESSORS:
+            scores = {**shared, "city": dict(shared["city"])}
+            for item in rubric.scored_items:
+                scores["city"][item.code] = rng.choice(sorted(item.allowed_values() or [item.points - k for k in (0, 1, 2, 3)])[-4:])
+            notes = {c: "现场查看发现问题，已按评分标准扣分" for st in scores.values() for c, v in st.items()
+                     if c in rubric.item_by_code and not rubric.item_by_code[c].veto and v < rubric.item_by_code[c].points}
+            copies.append(fill_workbook(template, folder / f"panel_seed{n}_{who}.xlsx", rubric, form, scores, notes,
+                                        assessors={"city": who}))
+        out.append(copies)
+    return out
+
+
+def make_panel_inputs(folder: Path, n: int, seeds: list[list[Path]]) -> tuple[Path, Path]:
+    """(panel folder: N institutions × 3 copies, normal folder: 3 × N distinct institutions), same workbooks."""
+    from support.star import valid_form
+
+    from tuoyu_excel.intake.credit_code import random_credit_code
+
+    panel, normal = folder / f"panel{n}", folder / f"normal{n}"
+    panel.mkdir(parents=True, exist_ok=True)
+    normal.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(n)
+    for i in range(n):
+        k = i % len(seeds)
+        form = valid_form(k)
+        old = [form["credit_code"], form["name"]]
+        code = random_credit_code(rng)
+        for j, (who, seed) in enumerate(zip(PANEL_ASSESSORS, seeds[k], strict=True)):
+            _patched_copy(seed, panel / f"机构{i:05d}_{who}.xlsx", old, [code, f"{form['name']}{i:05d}"])
+            _patched_copy(seed, normal / f"机构{i:05d}_{j}.xlsx", old,
+                          [random_credit_code(rng), f"{form['name']}{i:05d}{j}"])
+    return panel, normal
+
+
 def _patched_copy(seed: Path, out: Path, old: list[str], new: list[str]) -> None:
     """Copy an xlsx, replacing the credit code and name (openpyxl writes them inline in the sheet XML)."""
     with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -111,6 +176,18 @@ def measure_tuoyu(folder: str, out: str) -> None:
     assert sum(1 for f in result.run.files if f.card is not None) == len(result.run.files)
 
 
+def measure_panel(folder: str, out: str) -> None:
+    from tuoyu_excel.core.star.rating import evaluate_star
+    from tuoyu_excel.intake.rubric_file import load_rubric
+    from tuoyu_excel.render.star.workbook import write_star_results
+
+    result = evaluate_star(Path(folder), load_rubric("liuzhou_star"), "city", EVAL_DATE, panel=True)
+    write_star_results(result, Path(out))
+    files = result.run.files
+    assert all(f.card is not None and f.panel is not None and len(f.panel.copies) == 3 for f in files), \
+        [i.message for f in files for i in f.issues][:3]
+
+
 def measure_floor(folder: str, out: str) -> None:
     import python_calamine as pc
 
@@ -127,10 +204,11 @@ def measure_naive(folder: str, out: str) -> None:
         totals[path.name] = pd.to_numeric(frame["市级核验得分"], errors="coerce").sum()
 
 
-MEASURES = {"tuoyu": measure_tuoyu, "floor": measure_floor, "naive": measure_naive}
+MEASURES = {"tuoyu": measure_tuoyu, "panel": measure_panel, "floor": measure_floor, "naive": measure_naive}
 # Imported before the clock starts, for all three alike: the figures are the work per file, not the
 # interpreter's start-up (the frozen program's start-up is timed on its own, below).
 IMPORTS = {"tuoyu": ("tuoyu_excel.render.star.workbook", "tuoyu_excel.intake.rubric_file", "tuoyu_excel.core.star.rating"),
+           "panel": ("tuoyu_excel.render.star.workbook", "tuoyu_excel.intake.rubric_file", "tuoyu_excel.core.star.rating"),
            "floor": ("python_calamine",),
            "naive": ("pandas", "openpyxl")}  # openpyxl: the engine pandas.read_excel picks for .xlsx
 
@@ -177,6 +255,46 @@ def bench(n: int, work: Path, seeds: list[Path], repeat: int) -> dict:
     return summary
 
 
+def bench_panel(n: int, work: Path, seeds: list[list[Path]], repeat: int) -> dict:
+    """Panel mode over N × 3 workbooks against a normal run over 3 × N distinct institutions, interleaved."""
+    panel, normal = make_panel_inputs(work, n, seeds)
+    files = 3 * n
+    rounds = []
+    for k in range(repeat):
+        order = (("normal", normal, "tuoyu"), ("panel", panel, "panel"))
+        row = {"n": n, "files": files}
+        for name, folder, kind in order if k % 2 == 0 else reversed(order):  # alternate who goes first
+            got = run_child(kind, folder, work / f"结果_{name}_{n}.xlsx")
+            row[f"{name}_ms"] = got["seconds"] / files * 1000
+            row[f"{name}_peak_mb"] = got["peak_mb"]
+        row["ratio"] = row["panel_ms"] / row["normal_ms"]
+        rounds.append(row)
+        if repeat > 1:
+            _print_panel_row(row, f"#{k + 1}")
+    shutil.rmtree(panel)
+    shutil.rmtree(normal)
+    summary = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    summary.update(n=n, files=files)
+    return summary
+
+
+def _print_panel_row(row: dict, label: str = "") -> None:
+    print(f"{row['n']:>6} {row['files']:>9} {row['normal_ms']:>12.2f} {row['panel_ms']:>11.2f} {row['ratio']:>7.2f} "
+          f"{row['normal_peak_mb']:>12.1f} {row['panel_peak_mb']:>11.1f} {label}", flush=True)
+
+
+def main_panel(ns: list[int], repeat: int) -> None:
+    print(f"cores: {multiprocessing.cpu_count()}; panel mode (N institutions × 3 assessors) vs normal "
+          f"(3 × N distinct institutions), tuoyu star end to end; {repeat} interleaved round(s) per N")
+    print(f"{'N':>6} {'workbooks':>9} {'normal ms/wb':>12} {'panel ms/wb':>11} {'panel/normal':>7} "
+          f"{'normal peak MB':>12} {'panel peak MB':>11}")
+    with tempfile.TemporaryDirectory(prefix="tuoyu_bench_panel_") as tmp:
+        work = Path(tmp)
+        seeds = _panel_seeds(work, 8)
+        for n in ns:
+            _print_panel_row(bench_panel(n, work, seeds, repeat), "median" if repeat > 1 else "")
+
+
 def _print_row(row: dict, label: str = "") -> None:
     print(f"{row['n']:>6} {row['a_ms']:>10.2f} {row['b_ms']:>10.2f} {row['c_ms']:>10.2f} {row['a/b']:>6.2f} "
           f"{row['c/a']:>6.1f} {row['a_peak_mb']:>10.1f} {label}", flush=True)
@@ -184,13 +302,19 @@ def _print_row(row: dict, label: str = "") -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--n", type=int, nargs="+", help="institutions (default 100 1000 5000; with --panel 1000)")
+    parser.add_argument("--panel", action="store_true",
+                        help="panel mode over N × 3 workbooks against a normal run over 3 × N distinct institutions")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per N, interleaved; the summary is the median")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
+    if args.panel:
+        main_panel(args.n or [1000], args.repeat)
+        return
+    args.n = args.n or [100, 1000, 5000]
     print(f"cores: {multiprocessing.cpu_count()}; naive (c) timed on at most {NAIVE_MAX_FILES} files per N; "
           f"{args.repeat} interleaved round(s) per N")
     print(f"{'N':>6} {'a ms/file':>10} {'b ms/file':>10} {'c ms/file':>10} {'a/b':>6} {'c/a':>6} {'a peak MB':>10}")

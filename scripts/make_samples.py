@@ -1,4 +1,4 @@
-"""Generate the bundled sample workbooks: samples/star, samples/city, samples/history and samples/README.md.
+"""Generate the bundled sample workbooks: samples/star, city, history, panel and samples/README.md.
 
     .venv/bin/python scripts/make_samples.py [OUT_ROOT]      # default: samples/ of this repository
 
@@ -581,6 +581,140 @@ def write_history(out: Path, plan: list[Inst]) -> Path:
     return path
 
 
+# ------------------------------------------------------------------------------ panel (多人评分)
+
+PANEL_SEED = SEED + 3  # its own generator: the star, city and history samples do not move
+PANEL_ASSESSORS = ("韦海燕", "莫志强", "黄秋萍")  # the 市级核验 评分组, one copy each
+PANEL_DISTRICTS = {"城中区": 5, "鱼峰区": 5, "柳南区": 5, "柳北区": 5, "柳江区": 4,
+                   "柳城县": 4, "鹿寨县": 3, "融安县": 3, "融水苗族自治县": 3, "三江侗族自治县": 3}
+PANEL_NO_MEALS = 7  # this institution (in plan order) does not serve meals: 不适用 in every copy
+PANEL_WIDE = (3, 22, 31)  # here one assessor deducts over half of an item's points: 评分人明细 flags it
+
+
+@dataclass
+class PanelInst:
+    """One institution of samples/panel: the form, the earlier stages (the same in every copy) and each
+    assessor's 市级核验 scores."""
+
+    inst: Inst
+    form: dict = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)  # assessor -> stage -> item code -> value
+    files: dict = field(default_factory=dict)  # assessor -> file name
+    wide: str = ""  # the item whose scores spread over half its points
+
+
+def panel_plan() -> list[PanelInst]:
+    """40 institutions × 3 assessors, all eligible, averaged totals distinct (no 待裁定)."""
+    rng = random.Random(PANEL_SEED)
+    taken = {i.name for i in make_plan()[1]}  # never an institution of samples/star
+    totals = [D(760) + HALF * k for k in range(0, 430, 3)]  # 760 … 974.5, at least 1.5 apart
+    rng.shuffle(totals)
+    plan, codes, brands, seq = [], set(), set(), 200
+    for district, count in PANEL_DISTRICTS.items():
+        for _ in range(count):
+            n = len(plan)
+            inst = Inst(district, totals.pop(), no_meals=(n == PANEL_NO_MEALS))
+            place = district if STAR.star.zone_of[district] == "县" else f"柳州市{district}"
+            while not inst.name or inst.name in taken or (district, inst.brand) in brands:
+                inst.brand = rng.choice(BRANDS)
+                inst.name = place + inst.brand + rng.choice(SUFFIXES)
+            taken.add(inst.name)
+            brands.add((district, inst.brand))  # one 贝乐 per 县区: two would read as one institution
+            while not inst.code or inst.code in codes:
+                inst.code = random_credit_code(rng)
+            codes.add(inst.code)
+            seq += 1
+            plan.append(_panel_inst(rng, inst, seq, n in PANEL_WIDE))
+    return plan
+
+
+def _panel_inst(rng: random.Random, inst: Inst, seq: int, wide: bool) -> PanelInst:
+    form = base_form(rng, inst, seq)
+    agreed = city_stage_values(rng, inst)  # what the panel roughly agrees on
+    county = earlier_stage(rng, agreed, 0.75, {})
+    self_ = earlier_stage(rng, county, rng.uniform(0.25, 0.8), {})
+    out = PanelInst(inst, form)
+    for who in PANEL_ASSESSORS:
+        city = {code: _assessor_value(rng, STAR.item_by_code[code], v) for code, v in agreed.items()}
+        out.scores[who] = {"self": self_, "county": county, "city": city}
+        out.files[who] = f"{inst.name}_评分人{who}.xlsx"
+    if wide:  # the last assessor found much more wrong on one non-core item: over half its points below the others
+        *others, last = (out.scores[who]["city"] for who in PANEL_ASSESSORS)
+        lows = {i.code: [v for v in lower_values(i, min(o[i.code] for o in others))
+                         if min(o[i.code] for o in others) - v > i.points / 2]
+                for i in STAR.scored_items if i.rule == GRADED and not i.core and isinstance(agreed[i.code], Decimal)}
+        out.wide = rng.choice(sorted(code for code, values in lows.items() if values))
+        last[out.wide] = max(lows[out.wide])
+    return out
+
+
+def _assessor_value(rng: random.Random, item: Item, agreed: object) -> object:
+    """One assessor's score of an item: now and then one or two steps off what the panel agrees on.
+    必备条件 and 不适用 are the panel's (unanimous)."""
+    if not isinstance(agreed, Decimal) or item.veto or item.rule == ALL_OR_NOTHING or rng.random() > 0.15:
+        return agreed
+    down, up = lower_values(item, agreed), higher_values(item, agreed)
+    moves = [v for v in (*down[-2:], *up[:2]) if abs(v - agreed) <= 2]
+    return rng.choice(moves) if moves else agreed
+
+
+def panel_mean(values: list[Decimal]) -> Decimal:
+    """The rubric's panel rule for three assessors: the mean, half up to 2 decimals."""
+    return (sum(values, D(0)) / len(values)).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def panel_card(p: PanelInst) -> tuple[Decimal, Decimal]:
+    """(综合得分, 核心指标得分) of the averaged items, 折算 when items are 不适用."""
+    total = core = possible = D(0)
+    for item in STAR.scored_items:
+        values = [p.scores[who]["city"][item.code] for who in PANEL_ASSESSORS]
+        if not isinstance(values[0], Decimal):
+            continue
+        mean = panel_mean(values)
+        total, possible = total + mean, possible + item.points
+        core += mean if item.core else 0
+    if possible != 1000:
+        total = (total / possible * 1000).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    return total, core
+
+
+def assessor_total(p: PanelInst, who: str) -> Decimal:
+    """One assessor's own 综合得分 (折算 when items are 不适用): what 评分人明细 lists."""
+    values = [(i, p.scores[who]["city"][i.code]) for i in STAR.scored_items]
+    total = sum((v for _, v in values if isinstance(v, Decimal)), D(0))
+    possible = sum((i.points for i, v in values if isinstance(v, Decimal)), D(0))
+    return total if possible == 1000 else (total / possible * 1000).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def expected_panel_outcome(plan: list[PanelInst] | None = None) -> dict[str, tuple[str, int, str, Decimal]]:
+    """Credit code -> (片区, 排名, 星级, 综合得分) with --panel: the averaged totals ranked by the rules."""
+    plan = plan if plan is not None else panel_plan()
+    out = {}
+    for zone in STAR.star.zones:
+        cards = sorted(((panel_card(p), p) for p in plan if p.inst.district in zone.districts),
+                       key=lambda c: (-c[0][0], -c[0][1]))
+        if len({c for c, _ in cards}) != len(cards):
+            raise RuntimeError("panel samples: two averaged totals tie")
+        for (total, core), p in cards:
+            core_possible = sum((i.points for i in STAR.scored_items if i.core
+                                 and isinstance(p.scores[PANEL_ASSESSORS[0]]["city"][i.code], Decimal)), D(0))
+            if total < 750 or core < core_possible * D("0.8"):
+                raise RuntimeError(f"panel samples: {p.inst.name} is not eligible ({total}, core {core})")
+        for place, ((total, _), p) in enumerate(cards, 1):
+            out[p.inst.code] = (zone.name, place, _band(zone, place), total)
+    return out
+
+
+def write_panel(out: Path, template: Path, plan: list[PanelInst]) -> None:
+    out.mkdir(parents=True)
+    for p in plan:
+        for who in PANEL_ASSESSORS:
+            scores = p.scores[who]
+            fill_workbook(template, out / p.files[who], STAR, p.form, scores, star_notes(scores, p.inst, ""),
+                          assessors={"city": who})
+            stabilise(out / p.files[who])
+
+
 # ------------------------------------------------------------------------------ city
 
 # 城市: (常住人口, 托位数, 县级行政区数, 已建县级中心数, 已注册机构, 已备案机构, 3岁以下婴幼儿, 入托婴幼儿,
@@ -744,7 +878,7 @@ def fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def readme(plan: list[Inst], cities: list) -> str:
+def readme(plan: list[Inst], cities: list, panel: list[PanelInst]) -> str:
     outcome = expected_star_outcome()
     lines = [README_HEAD.format(date=EVAL_DATE.isoformat(), seed=SEED), "",
              "| 文件 | 县区 | 市级核验综合得分 | 预期结果 | 演示内容 |", "|---|---|---|---|---|"]
@@ -762,6 +896,7 @@ def readme(plan: list[Inst], cities: list) -> str:
     lines += [f"| ~${plan[0].files[0]} | — | — | 自动跳过 | Excel/WPS 打开表格时产生的临时锁定文件，工具不读取 |",
               "| 误放的文件.pdf | — | — | 无法读取 | 不是表格文件（PDF），校验报告中列出 |", ""]
     lines += _star_summary(plan, outcome)
+    lines += ["", *_panel_readme(panel)]
     lines += ["", README_CITY_HEAD, "",
               "| 文件 | 城市 | 每千人口托位数 | 县级中心覆盖率 | 备案率 | 入托率 | 评估得分（核算） | 预期排名 | 演示内容 |",
               "|---|---|---|---|---|---|---|---|---|"]
@@ -785,6 +920,37 @@ def readme(plan: list[Inst], cities: list) -> str:
             lines.append(f"- {inst.name}：{star}，{day.isoformat()}，{status}")
     lines += ["- 另有 2 家不在样例中的机构的有效记录（柳州市柳北区晨光托育中心、柳州市城中区馨苗托育园）。", ""]
     return "\n".join(lines)
+
+
+def _panel_readme(panel: list[PanelInst]) -> list[str]:
+    outcome = expected_panel_outcome(panel)
+    who = "、".join(PANEL_ASSESSORS)
+    lines = [README_PANEL_HEAD.format(n=len(panel), who=who, files=sum(len(p.files) for p in panel),
+                                     date=EVAL_DATE.isoformat()), "",
+             f"| 机构 | 县区 | {' | '.join(PANEL_ASSESSORS)} | 平均后综合得分 | 预期结果（--panel） | 说明 |",
+             "|---|---|" + "---|" * len(PANEL_ASSESSORS) + "---|---|---|"]
+    for p in panel:
+        zone, rank, star, total = outcome[p.inst.code]
+        own = " | ".join(fmt(assessor_total(p, w)) for w in PANEL_ASSESSORS)
+        notes = []
+        if p.inst.no_meals:
+            notes.append("不供餐：1-05、4-07、4-09 三人都填“不适用”，按应得分折算")
+        if p.wide:
+            item = STAR.item_by_code[p.wide]
+            values = "、".join(fmt(p.scores[w]["city"][p.wide]) for w in PANEL_ASSESSORS)
+            notes.append(f"{p.wide}（{fmt(item.points)} 分）三人评 {values} 分，相差超过一半，“评分人明细”中标出")
+        lines.append(f"| {p.inst.name} | {p.inst.district} | {own} | {fmt(total)} | {zone}片区第 {rank} 名，{star} | "
+                     f"{'；'.join(notes) or '—'} |")
+    lines += ["", "预期结果（加 `--panel`，市级核验，评定日期 " + EVAL_DATE.isoformat() + "）：", ""]
+    for zone in STAR.star.zones:
+        mine = [v for v in outcome.values() if v[0] == zone.name]
+        counts = "，".join(f"{s} {sum(1 for v in mine if v[2] == s)} 家" for s in (*reversed(STAR.star.stars), NO_STAR))
+        lines.append(f"- {zone.name}片区（名额 {zone.quota} 家）：参加排名 {len(mine)} 家；{counts}；没有并列（待裁定 0 家）。")
+    lines += [f"- {len(panel)} 家机构各由 {len(PANEL_ASSESSORS)} 位评分人评分，全部符合评定条件；"
+              f"“评分人明细”中标出差异较大的项目 {sum(1 for p in panel if p.wide)} 家。",
+              f"- 不加 `--panel`：同一机构的 {len(PANEL_ASSESSORS)} 份表格按“机构重复提交”报错，"
+              f"{sum(len(p.files) for p in panel)} 份都不参加评定。"]
+    return lines
 
 
 def expected_city_totals(cities: list[dict] | None = None) -> dict[str, Decimal]:
@@ -825,12 +991,22 @@ README_HEAD = """# 样例数据
 - **评定日期固定为 {date}**：样例中与日期有关的内容（运营是否满一年、定级是否满一年、复审是否到期、
   日期是否晚于评定日期）都以这一天为准。演示和测试都使用这个日期，不使用“今天”。
 - 由 `scripts/make_samples.py` 生成（固定随机种子 {seed}），可随时重新生成：
-  `.venv/bin/python scripts/make_samples.py`（会删除并重写 `star/`、`city/`、`history/` 和本文件）。
+  `.venv/bin/python scripts/make_samples.py`（会删除并重写 `star/`、`city/`、`history/`、`panel/` 和本文件）。
   .xls 和 .ods 两个文件由 LibreOffice 转换得到，需要安装 LibreOffice。
 - 每份表格都是先生成空白模板，再像填表人一样填写：自评、县级初评、市级核验三列都已填写，
   通常 自评 ≥ 初评 ≥ 核验；每个失分项都写了扣分说明。
 
 ## star/ 星级评定（柳州市，十个县区）"""
+
+README_PANEL_HEAD = """## panel/ 多人评分（柳州市，{n} 家机构 × 3 位评分人）
+
+市级核验由评分组 {who} 三人分别评分（见主 README“多人评分”）：每家机构 3 份表格，文件名写明评分人
+（`机构名称_评分人韦海燕.xlsx`），共 {files} 份。同一机构的 3 份申报表、自评和县级初评得分完全相同；市级核验一列
+各人分别打分（每项偶尔相差 0.5～2 分），并在评分表最下方“评分人”行写明姓名；必备条件三人都为“符合”，
+“不适用”三人一致。运行：`tuoyu star samples/panel --stage city --panel --date {date}`（`tuoyu demo` 也运行这一步）。
+
+下表三位评分人的分数为各人的合计（综合得分）；平均后综合得分＝每项三人平均、保留 2 位小数（四舍五入）后相加
+（不供餐的机构再按应得分折算），不是三人合计的平均。"""
 
 README_CITY_HEAD = """## city/ 示范城市创建评分（广西 14 个设区市）
 
@@ -842,11 +1018,11 @@ README_CITY_HEAD = """## city/ 示范城市创建评分（广西 14 个设区市
 
 
 def main(out_root: Path | str = ROOT / "samples") -> dict:
-    """Delete and rewrite out_root/star, city, history and out_root/README.md; return what was made."""
+    """Delete and rewrite out_root/star, city, history, panel and out_root/README.md; return what was made."""
     out_root = Path(out_root)
     soffice = soffice_path()
     rng, plan = make_plan()
-    for sub in ("star", "city", "history"):
+    for sub in ("star", "city", "history", "panel"):
         shutil.rmtree(out_root / sub, ignore_errors=True)
     out_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tuoyu-templates-") as tmp:
@@ -855,12 +1031,15 @@ def main(out_root: Path | str = ROOT / "samples") -> dict:
         write_star(out_root / "star", star_template, rng, plan, soffice)
         cities = city_plan()
         write_city(out_root / "city", city_template, cities, soffice)
+        panel = panel_plan()
+        write_panel(out_root / "panel", star_template, panel)
     write_history(out_root / "history", plan)
-    (out_root / "README.md").write_text(readme(plan, cities) + "\n", encoding="utf-8")
-    return {"plan": plan, "cities": cities}
+    (out_root / "README.md").write_text(readme(plan, cities, panel) + "\n", encoding="utf-8")
+    return {"plan": plan, "cities": cities, "panel": panel}
 
 
 if __name__ == "__main__":
     made = main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "samples")
     files = sum(len(i.files) for i in made["plan"])
-    print(f"samples: {files} star workbooks, {len(made['cities'])} city workbooks, 1 history workbook")
+    print(f"samples: {files} star workbooks, {len(made['cities'])} city workbooks, 1 history workbook, "
+          f"{sum(len(p.files) for p in made['panel'])} panel workbooks")

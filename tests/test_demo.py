@@ -36,6 +36,7 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     expected |= {"星级评定结果_待裁定稿_市级核验_20261122.xlsx", "演示_已填写裁定.xlsx", "星级评定结果_市级核验_20261122.xlsx",
                  "演示_已填写公示核查.xlsx", "星级评定结果_命名_20261204.xlsx", "柳州市星级托育机构名单_20261204.xlsx",
                  "历史评定记录_更新至20261204.xlsx"}
+    expected |= {"星级评定结果_多人评分_市级核验_20261122.xlsx"}  # samples/panel with --panel (issue 25)
     expected |= {report_filename(c, DEMO_DATE) for c in star.star.districts}  # the samples cover all ten
     written = {p.name for p in out.iterdir()}
     assert written == expected  # every name carries the samples' date, never today's
@@ -44,6 +45,13 @@ def test_demo_runs_every_step_and_writes_every_output(tmp_path, capsys):
     assert all(str((out / n).resolve()) in printed for n in written)  # the closing list names every file
     assert "无法运行" not in printed
     assert "命名：2026年12月4日命名星级托育机构 29 家" in printed and "经公示核查不予命名 1 家" in printed
+    # the panel step: 3 assessors × 40 institutions, averaged, each listed with the three totals (samples/README.md)
+    assert "共读取 120 个文件" in printed and "多人评分（各机构评分人数）：3 位评分人 40 家" in printed
+    listed = [line.strip() for line in printed.splitlines() if re.match(r"\s+(城区|县)第 \d+ 名 ", line)]
+    assert len(listed) == 40
+    assert "城区第 1 名 柳州市柳南区小星星托育园：莫志强 964、韦海燕 968、黄秋萍 967 → 966.34，三星级" in listed
+    assert "县第 12 名 融安县育英托育中心：莫志强 827、韦海燕 830.5、黄秋萍 824 → 827.17，一星级" in listed
+    assert sum("差异较大：" in line for line in printed.splitlines()) == 3
     assert _tree_digest(SAMPLES) == before  # inputs are only read
 
 
@@ -71,10 +79,11 @@ def test_a_step_that_cannot_run_is_reported_and_the_rest_still_run(tmp_path, mon
     monkeypatch.setattr(cli_demo, "counties_in", lambda folder: ["城中区", "鹿寨县"])
     assert cli.main(["demo", "-o", str(tmp_path)]) == 2
     printed = capsys.readouterr().out
-    # the star rating's three runs (draft, final, naming) each fail; the two filling steps find no workbook
-    assert [t for t, _ in calls] == ["template", "check", "report", "report", "star", "star", "star", "city"]
+    # the star rating's three runs (draft, final, naming) and the panel run each fail; the two filling steps
+    # find no workbook
+    assert [t for t, _ in calls] == ["template", "check", "report", "report", "star", "star", "star", "star", "city"]
     assert [c for t, c in calls if c] == ["城中区", "鹿寨县"]
-    assert "无法运行：程序不完整" in printed and "有 5 步无法运行" in printed
+    assert "无法运行：程序不完整" in printed and "有 6 步无法运行" in printed
     assert str((tmp_path / "city.xlsx").resolve()) in printed
     assert "已跳过 ~$" in printed  # the Office lock file among the samples
 

@@ -92,6 +92,20 @@ def test_mean_is_the_exact_fraction_rounded_half_up(values, trim_from, decimals)
     assert min(kept) - D("0.5").scaleb(-decimals) <= got <= max(kept) + D("0.5").scaleb(-decimals)
 
 
+@given(scores, st.integers(1, 9), st.integers(0, 4))
+def test_an_agreed_score_is_combined_as_the_mean_of_equal_scores(value, count, decimals):
+    """combine() takes a short cut where every assessor gave the same score: it must be panel_mean's value,
+    with panel_mean's decimals (18 -> 18.00), however many decimals the score itself has."""
+    settings = PanelSettings(decimals=decimals)
+    rubric = dataclasses.replace(STAR, panel=settings)
+    code = next(i.code for i in STAR.scored_items if i.points >= value) if value <= 30 else None
+    if code is None:
+        return
+    got = combine(rubric, [(f"评分人{n}", {code: value}) for n in range(count)]).scores[code]
+    assert got == panel_mean([value] * count, settings) and str(got) == str(panel_mean([value] * count, settings))
+    assert got.as_tuple().exponent == -decimals
+
+
 @given(st.lists(scores, min_size=1, max_size=9), st.randoms())
 def test_mean_does_not_depend_on_the_assessors_order(values, rnd):
     shuffled = list(values)

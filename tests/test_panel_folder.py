@@ -155,21 +155,41 @@ def test_without_panel_mode_two_copies_stay_a_duplicate_submission(tmp_path):
     assert "多人评分" in result.issues[0].message
 
 
+def _as_layout_1(path: Path) -> None:
+    """What a template sent out before the 评分人 row (layout 1) gives: version 1, no 评分人 row."""
+    wb = openpyxl.load_workbook(path)
+    wb[layout.META_SHEET].cell(layout.META_KEYS.index("layout_version") + 1, 2, "1")
+    ws = wb[layout.SCORE_SHEET]
+    ws[ASSESSOR_CELL] = None
+    ws.unmerge_cells(f"A{ws[ASSESSOR_CELL].row}:E{ws[ASSESSOR_CELL].row}")
+    ws[f"A{ws[ASSESSOR_CELL].row}"] = None
+    wb.save(path)
+
+
 def test_a_layout_1_workbook_reads_but_cannot_join_a_panel(tmp_path):
-    """Templates sent out before the 评分人 row (layout 1) still read; in panel mode their copies lack the name."""
-    for who in ("张三", "李四"):
-        path = copy(tmp_path, f"4_{who}", 4, who)
-        wb = openpyxl.load_workbook(path)
-        wb[layout.META_SHEET].cell(layout.META_KEYS.index("layout_version") + 1, 2, "1")
-        ws = wb[layout.SCORE_SHEET]
-        ws[ASSESSOR_CELL] = None
-        ws.unmerge_cells(f"A{ws[ASSESSOR_CELL].row}:E{ws[ASSESSOR_CELL].row}")
-        ws[f"A{ws[ASSESSOR_CELL].row}"] = None
-        wb.save(path)
+    """Templates sent out before the 评分人 row (layout 1) still read; in panel mode such a copy is told it was
+    filled on the old template and must be re-filled on the new one, while its panel waits."""
+    for who in ("张三", "李四", "王五"):
+        copy(tmp_path, f"4_{who}", 4, who, {"2-03": D(18)})
+    _as_layout_1(tmp_path / "4_张三.xlsx")
     alone = run(tmp_path / "4_张三.xlsx", STAR, "city", EVAL_DATE)
-    assert alone.issues == [] and alone.files[0].card.total == D(1000)
+    assert alone.issues == [] and alone.files[0].card.total == D(998)
     files = by_file(run(tmp_path, STAR, "city", EVAL_DATE, panel=True))
-    assert [(i.code, i.sheet, i.cell) for i in files["4_张三.xlsx"].issues] == [("PANEL_ASSESSOR_MISSING", "评分表", "")]
+    [issue] = files["4_张三.xlsx"].issues
+    assert (issue.code, issue.file, issue.sheet, issue.cell) == ("PANEL_ASSESSOR_NO_ROW", "4_张三.xlsx", "评分表", "")
+    assert "旧版模板" in issue.message and "新版空白模板" in issue.message and "“评分人”行" in issue.message
+    assert "4_李四.xlsx、4_王五.xlsx" in issue.message and "市级核验" in issue.message
+    assert issue.text.startswith("4_张三.xlsx “评分表”工作表：")
+    assert issue.title == "旧模板无评分人行"
+    assert files["4_李四.xlsx"].issues == files["4_王五.xlsx"].issues == []
+    assert all(f.card is None for f in files.values())  # the panel waits for the re-filled copy
+
+
+def test_a_blank_assessor_on_the_new_template_is_not_called_an_old_template(tmp_path):
+    for who in ("张三", "李四"):
+        copy(tmp_path, f"5_{who}", 5, who if who == "李四" else "")
+    files = by_file(run(tmp_path, STAR, "city", EVAL_DATE, panel=True))
+    assert codes(files["5_张三.xlsx"]) == [("PANEL_ASSESSOR_MISSING", "评分表", ASSESSOR_CELL)]
 
 
 @pytest.mark.parametrize("with_panel", [True, False])

@@ -19,7 +19,7 @@ from tuoyu_excel.layout import submission as layout
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-SUBDIRS = ("star", "city", "history")
+SUBDIRS = ("star", "city", "history", "panel")
 
 
 def _load_script():
@@ -90,7 +90,7 @@ def test_history_sample_has_the_history_headers():
 def test_samples_were_made_from_the_current_rubrics():
     """A rubric edit changes its hash, and the tool then refuses the old workbooks: regenerate the samples."""
     stale = []
-    for sub, rubric in (("star", ms.STAR), ("city", ms.CITY)):
+    for sub, rubric in (("star", ms.STAR), ("city", ms.CITY), ("panel", ms.STAR)):
         for path in (SAMPLES / sub).iterdir():
             if _is_workbook(path):
                 meta = dict((r[0], r[1]) for r in _values(path)[layout.META_SHEET] if len(r) >= 2)

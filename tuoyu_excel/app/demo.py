@@ -4,7 +4,8 @@ The samples (samples/ in the repository; bundled into the frozen app) are only r
 through ``app.jobs`` — the same jobs the window runs — in the order an official meets them:
 blank templates → 机构自评 check → each county's 初评报告 → the star rating from the draft to the named
 list (draft with 待裁定 → the rulings typed in → final results with the 公示 → the 公示核查 typed in,
-one institution 不予命名 → 命名, the named list and next year's history) → city results.
+one institution 不予命名 → 命名, the named list and next year's history) → panel scoring (samples/panel:
+three assessors' copies of each institution, ``--panel``), its results listed → city results.
 Issues found in the samples are expected (they are there to be found), so they never fail the demo.
 
 Exit codes: 0 = every step ran, 2 = a step could not run (the others still run).
@@ -16,6 +17,8 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import python_calamine
 
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.app.params import (
@@ -92,8 +95,9 @@ def run_demo(out: Path, say: Callable[[str], None] = print, complain: Callable[[
 
 def _steps(samples: Path, out: Path, say: Callable[[str], None]) -> list[tuple[str, Callable]]:
     def job(name: str, **kw) -> JobParams:
-        return JobParams(job=name, output=out, output_is_folder=True, eval_date=dt.date.fromisoformat(DEMO_DATE),
-                         overwrite=True, **kw)  # the demo's own folder: a second demo replaces the first
+        # the demo's own folder: a second demo replaces the first
+        return JobParams(**{"job": name, "output": out, "output_is_folder": True, "overwrite": True,
+                            "eval_date": dt.date.fromisoformat(DEMO_DATE), **kw})
 
     star, city = samples / "star", samples / "city"
     return [
@@ -101,6 +105,8 @@ def _steps(samples: Path, out: Path, say: Callable[[str], None]) -> list[tuple[s
         ("机构自评校验（样例中的错误示例会被找出）", lambda: run_job(job(JOB_CHECK, source=star, stage="self"))),
         ("县区初评报告：查找有申报机构的县区", lambda: _county_steps(samples, job, say)),
         *_star_steps(star, samples.joinpath(*HISTORY_FILE), out, job),
+        ("多人评分：星级评定（市级核验，40 家机构各由 3 位评分人分别评分，每项取平均分）",
+         lambda: _panel_step(samples / "panel", out, job)),
         ("示范城市创建评分（评估组评估）", lambda: run_job(job(JOB_CITY, source=city, stage="review"))),
     ]
 
@@ -131,6 +137,52 @@ def _star_steps(star: Path, history: Path, out: Path, job) -> list[tuple[str, Ca
         (f"星级评定：命名（决定工作簿＝已填写公示核查的最终结果，命名日期 {NAME_DATE}）",
          lambda: run_job(job(JOB_STAR, rulings=out / CHECKED_FILE, name_date=day(NAME_DATE), **common))),
     ]
+
+
+PANEL_FILE = f"星级评定结果_多人评分_市级核验_{DEMO_DATE.replace('-', '')}.xlsx"  # beside the star results, not over them
+
+
+def _panel_step(folder: Path, out: Path, job) -> Outcome:
+    """`star --panel` on samples/panel, then each institution's panel as the results workbook lists it."""
+    outcome = run_job(job(JOB_STAR, source=folder, stage="city", panel=True, output=out / PANEL_FILE,
+                          output_is_folder=False))
+    outcome.lines += panel_listing(out / PANEL_FILE)
+    return outcome
+
+
+def panel_listing(results: Path) -> list[str]:
+    """From the written results: per institution in rank order, each assessor's total, the average and the star,
+    then the items 评分人明细 flags (scores spread over the rubric's limit)."""
+    wb = python_calamine.CalamineWorkbook.from_path(str(results))
+    try:
+        ranked = _table(wb.get_sheet_by_name("星级评定结果").to_python(), "片区排名")
+        panel = _table(wb.get_sheet_by_name("评分人明细").to_python(), "评分人")
+    finally:
+        wb.close()
+    by_code: dict[str, list[dict]] = {}
+    for row in panel:
+        by_code.setdefault(row["统一社会信用代码"], []).append(row)
+    lines = ["多人评分结果（各评分人合计 → 每项平均后的综合得分）："]
+    for r in ranked:
+        rows = by_code.get(r["统一社会信用代码"], [])
+        own = "、".join(f"{x['评分人']} {_n(x['评分人合计得分'])}" for x in rows)
+        lines.append(f"  {r['片区']}第 {_n(r['片区排名'])} 名 {r['机构名称']}：{own} → {_n(r['综合得分'])}，{r['评定星级']}")
+    lines += [f"  差异较大：{rows[0]['机构名称']} {rows[0]['各评分人差异较大的项目']}"
+              for rows in by_code.values() if rows[0]["各评分人差异较大的项目"]]
+    return lines
+
+
+def _table(grid: list[list], key: str) -> list[dict]:
+    """The rows under the header row that has `key`, as dicts, up to the first row without a 机构名称."""
+    start = next(n for n, row in enumerate(grid) if key in row)
+    header = grid[start]
+    rows = [dict(zip(header, row, strict=False)) for row in grid[start + 1:]]
+    return [r for r in rows if r.get("机构名称") and r.get("统一社会信用代码")]
+
+
+def _n(value: object) -> str:
+    """968.0 -> 968, 966.34 -> 966.34 (as the results show them)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _rulings_for(draft: Path) -> dict[str, tuple[str, str]]:

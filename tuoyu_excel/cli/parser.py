@@ -188,9 +188,9 @@ def _city(sub) -> None:
 
 
 def _demo(sub) -> None:
-    p = sub.add_parser("demo", help="用内置样例演示全部功能（模板、校验、初评报告、星级评定、示范城市评分）",
+    p = sub.add_parser("demo", help="用内置样例演示全部功能（模板、校验、初评报告、星级评定、多人评分、示范城市评分）",
                        description="读取内置样例表格（只读，不会改动），依次生成空白模板、机构自评校验报告、"
-                                   "各县区初评报告、星级评定结果和示范城市评分结果，全部保存到一个文件夹。")
+                                   "各县区初评报告、星级评定结果、多人评分的星级评定结果和示范城市评分结果，全部保存到一个文件夹。")
     p.add_argument("-o", "--output", default=DEFAULT_OUTPUT, metavar="文件夹", help=f"输出文件夹（默认当前文件夹下的“{DEFAULT_OUTPUT}”）")
     p.set_defaults(func=_run_demo)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from tuoyu_excel.core.scoring import ScoreCard
@@ -101,19 +101,26 @@ def round_mean(total: Decimal, count: int, decimals: int) -> Decimal:
 def combine(rubric: Rubric, sheets: Sequence[tuple[str, Mapping[str, Score]]]) -> PanelScores:
     """The panel's item scores from each assessor's (name, item code -> value) of one stage."""
     settings = rubric.panel
+    unit = Decimal(1).scaleb(-settings.decimals)
+    names = [who for who, _ in sheets]
+    columns = [values for _, values in sheets]
     scores: dict[str, Score] = {}
     splits: list[Split] = []
     spreads: list[Spread] = []
     for item in rubric.items:
-        said = tuple((who, values.get(item.code)) for who, values in sheets)
-        found = [value for _, value in said]
+        code = item.code
+        found = [values.get(code) for values in columns]
+        first = found[0] if found else None
         if not item.veto and found and all(type(v) is Decimal for v in found):
-            scores[item.code] = panel_mean(found, settings)
+            if all(v == first for v in found):  # the panel agrees (most items): the mean is the score itself
+                scores[code] = first.quantize(unit, rounding=ROUND_HALF_UP)  # = panel_mean(found, settings)
+                continue
+            scores[code] = panel_mean(found, settings)
             low, high, limit = min(found), max(found), settings.spread_limit(item)
             if high - low > limit:
-                spreads.append(Spread(item.code, low, high, limit))
-        elif all(type(v) is type(found[0]) and v == found[0] for v in found):
-            scores[item.code] = found[0] if found else None
+                spreads.append(Spread(code, low, high, limit))
+        elif all(type(v) is type(first) and v == first for v in found):
+            scores[code] = first
         else:
-            splits.append(Split(item.code, said))
+            splits.append(Split(code, tuple(zip(names, found, strict=True))))
     return PanelScores(scores, tuple(splits), tuple(spreads))

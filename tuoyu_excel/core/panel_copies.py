@@ -75,10 +75,14 @@ def _assessor_problems(copies: list[FileResult], rubric: Rubric, stage: str) -> 
     label = rubric.stage(stage).label
     by_name: dict[str, list[FileResult]] = {}
     for c in copies:
-        sheet, _, a1 = c.submission.cells.get(f"assessor:{stage}", SCORE_SHEET + "!").partition("!")
         name = c.submission.assessors.get(stage, "")
-        if not name:
-            others = "、".join(o.file for o in copies if o is not c)
+        others = "、".join(o.file for o in copies if o is not c)
+        where = c.submission.cells.get(f"assessor:{stage}")
+        if where is None:  # no 评分人 row: a copy filled on a layout-1 template
+            c.issues.append(make_issue("PANEL_ASSESSOR_NO_ROW", c.file, SCORE_SHEET, label=label, other=others))
+            found.append(c)
+        elif not name:
+            sheet, _, a1 = where.partition("!")
             c.issues.append(make_issue("PANEL_ASSESSOR_MISSING", c.file, sheet, a1, label=label, other=others))
             found.append(c)
         by_name.setdefault(name, []).append(c)
@@ -111,12 +115,15 @@ def _differences(copies: list[FileResult], rubric: Rubric, stage: str) -> list[F
 
 def _differing_cells(a: FileResult, b: FileResult, rubric: Rubric, stage: str) -> Iterator[str]:
     """Keys ("field:<key>" / "score:<stage>:<code>") where two copies differ."""
-    for f in rubric.form:
-        if a.submission.form.get(f.key) != b.submission.form.get(f.key):
-            yield f"field:{f.key}"
+    if a.submission.form != b.submission.form:  # (whole dicts first: copies agree, and this is one C loop)
+        for f in rubric.form:
+            if a.submission.form.get(f.key) != b.submission.form.get(f.key):
+                yield f"field:{f.key}"
     keys = [s.key for s in rubric.stages]
     for s in keys[: keys.index(stage)]:
         mine, theirs = a.submission.scores.get(s, {}), b.submission.scores.get(s, {})
+        if mine == theirs:
+            continue
         for item in rubric.items:
             if mine.get(item.code) != theirs.get(item.code):
                 yield f"score:{s}:{item.code}"
@@ -154,7 +161,9 @@ def _panel_result(copies: list[FileResult], rubric: Rubric, stage: str, eval_dat
     card = score(sub, rubric, stage)
     assessments = sorted((Assessment(c.submission.assessors[stage], c.file, c.sha256, c.card, c.path) for c in copies),
                          key=lambda a: a.assessor)
-    result = dataclasses.replace(first, submission=sub, card=card, stage_cards=stage_cards(sub, card, rubric, stage),
+    # the earlier stages are the same in every copy (checked): their cards are the first copy's
+    cards = {**first.stage_cards, stage: card} if first.stage_cards else stage_cards(sub, card, rubric, stage)
+    result = dataclasses.replace(first, submission=sub, card=card, stage_cards=cards,
                                  issues=[i for c in copies for i in c.issues],
                                  panel=Panel(stage, tuple(assessments), panel.spreads))
     result.reasons = assess(sub, card, rubric, eval_date) if assess is not None else []
