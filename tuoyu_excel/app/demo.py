@@ -18,8 +18,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import python_calamine
-
 from tuoyu_excel.app.jobs import run_job
 from tuoyu_excel.app.params import (
     CANNOT_RUN,
@@ -35,10 +33,13 @@ from tuoyu_excel.app.params import (
 from tuoyu_excel.core.pipeline import run
 from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.intake.decisions import read_decisions
+from tuoyu_excel.intake.listing import read_listing
 from tuoyu_excel.intake.preflight import list_inputs
 from tuoyu_excel.intake.rubric_file import default_rubric
 from tuoyu_excel.layout.results import CHECKS, R_RANK, R_SPAN, R_ZONE, RULINGS, SPAN_SEP, WITHHELD
 from tuoyu_excel.render.decision_sheet import fill_decisions
+from tuoyu_excel.render.star.panel_sheet import PANEL_SHEET
+from tuoyu_excel.render.star.sheets import RESULTS_SHEET
 
 DEMO_DATE = "2026-11-22"  # the samples' fixed 评定日期 (samples/README.md)
 DEFAULT_OUTPUT = "演示结果"
@@ -153,12 +154,9 @@ def _panel_step(folder: Path, out: Path, job) -> Outcome:
 def panel_listing(results: Path) -> list[str]:
     """From the written results: per institution in rank order, each assessor's total, the average and the star,
     then the items 评分人明细 flags (scores spread over the rubric's limit)."""
-    wb = python_calamine.CalamineWorkbook.from_path(str(results))
-    try:
-        ranked = _table(wb.get_sheet_by_name("星级评定结果").to_python(), "片区排名")
-        panel = _table(wb.get_sheet_by_name("评分人明细").to_python(), "评分人")
-    finally:
-        wb.close()
+    needed = ("机构名称", "统一社会信用代码")
+    ranked = read_listing(results, RESULTS_SHEET, "片区排名", needed)
+    panel = read_listing(results, PANEL_SHEET, "评分人", needed)
     by_code: dict[str, list[dict]] = {}
     for row in panel:
         by_code.setdefault(row["统一社会信用代码"], []).append(row)
@@ -170,14 +168,6 @@ def panel_listing(results: Path) -> list[str]:
     lines += [f"  差异较大：{rows[0]['机构名称']} {rows[0]['各评分人差异较大的项目']}"
               for rows in by_code.values() if rows[0]["各评分人差异较大的项目"]]
     return lines
-
-
-def _table(grid: list[list], key: str) -> list[dict]:
-    """The rows under the header row that has `key`, as dicts, up to the first row without a 机构名称."""
-    start = next(n for n, row in enumerate(grid) if key in row)
-    header = grid[start]
-    rows = [dict(zip(header, row, strict=False)) for row in grid[start + 1:]]
-    return [r for r in rows if r.get("机构名称") and r.get("统一社会信用代码")]
 
 
 def _n(value: object) -> str:
