@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import random
+import re
 import stat
 import struct
 import zipfile
@@ -413,3 +414,36 @@ def test_preflight_never_raises_on_damaged_xls(tmp_path: Path, office_books) -> 
         # a flipped row number can make a sheet reach far: preflight measures .xls sheets too
         assert issue is None or issue.code in {"FILE_NOT_SPREADSHEET", "FILE_CORRUPT", "FILE_ENCRYPTED",
                                                "SHEET_TOO_LARGE"}
+
+
+# The suspect-cell search as first written, without possessive quantifiers: the reference the fast
+# one in sheet_size.py must agree with on every cell tag.
+_PLAIN_SUSPECT = re.compile(
+    rb'<c(?=[\s/>])(?! r="(?:[AB]?[A-Z])?\d{1,4}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")* ?/?>)')
+_TAG_PIECES = [b"<c", b" ", b"\t", b"/", b">", b'r="', b"r='", b'"', b"'", b"A", b"B", b"C", b"Z", b"AB", b"XFD",
+               b"1", b"12", b"9999", b"10000", b"1048576", b's="1"', b't="s"', b'cm="1"', b'x="1"', b"=", b"<", b"<v>1</v>"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_TAG_PIECES), min_size=1, max_size=14))
+def test_the_fast_suspect_cell_search_finds_what_the_plain_one_finds(pieces: list[bytes]) -> None:
+    from tuoyu_excel.intake.sheet_size import _SUSPECT_CELL
+
+    data = b"<c" + b"".join(pieces)
+    found, expected = _SUSPECT_CELL.search(data), _PLAIN_SUSPECT.search(data)
+    assert (found and found.start()) == (expected and expected.start()), data
+
+
+@pytest.mark.parametrize("tag", [b'<c r="A1" s="3" t="inlineStr">', b'<c r="BZ9999"/>', b'<c r="AB12" s="1" />'])
+def test_a_template_cell_is_not_suspect(tag: bytes) -> None:
+    from tuoyu_excel.intake.sheet_size import _SUSPECT_CELL
+
+    assert _SUSPECT_CELL.search(tag) is None and _PLAIN_SUSPECT.search(tag) is None
+
+
+@pytest.mark.parametrize("tag", [b'<c r="CA1">', b'<c r="A10000">', b'<c s="1" r="A1">', b'<c r="A1"r="XFD1">',
+                                 b'<c  r="A1">', b"<c r='A1'>", b'<c r="A1" x="1">', b"<c>"])
+def test_a_cell_beyond_the_template_or_written_oddly_is_suspect(tag: bytes) -> None:
+    from tuoyu_excel.intake.sheet_size import _SUSPECT_CELL
+
+    assert _SUSPECT_CELL.search(tag) is not None and _PLAIN_SUSPECT.search(tag) is not None

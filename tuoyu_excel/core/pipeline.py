@@ -30,6 +30,7 @@ from tuoyu_excel.intake.preflight import list_inputs, load_input
 from tuoyu_excel.intake.reader import read_workbook
 from tuoyu_excel.intake.validate import validate
 from tuoyu_excel.issues import IssueLog, make_issue
+from tuoyu_excel.platform_support import process_start_method
 from tuoyu_excel.spec.kinds import kind_of
 from tuoyu_excel.spec.model import Rubric
 from tuoyu_excel.text import display_name
@@ -76,7 +77,11 @@ def _shared_decimal(text: str) -> Decimal:
 # (a folder repeats the same few values — 10, 8.5, 0 — hundreds of thousands of times).
 copyreg.pickle(Decimal, lambda d: (_shared_decimal, (str(d),)))
 
-PARALLEL_MIN_FILES = 200  # below this one worker reads them all (isolated, but a second costs more than it saves)
+# Below this many files one worker reads them all (isolated, but a second costs more than it saves).
+# A forked worker starts in milliseconds: a second pays from a few dozen files (100 files: a third less
+# time, benchmarks/bench_star.py). A spawned one (Windows, the packaged app) first imports everything,
+# a second or so of a core: only a large folder repays it.
+PARALLEL_MIN_FILES = {"fork": 24, "spawn": 200}
 
 
 def worker_count(files: int) -> int:
@@ -85,7 +90,7 @@ def worker_count(files: int) -> int:
     wanted = os.environ.get("TUOYU_WORKERS", "").strip()
     if wanted.isdigit():
         return max(1, int(wanted))
-    if files < PARALLEL_MIN_FILES:
+    if files < PARALLEL_MIN_FILES.get(process_start_method(), 200):
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 

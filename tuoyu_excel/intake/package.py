@@ -44,8 +44,12 @@ class Package:
         return self.zf.getinfo(name)
 
     def read(self, name: str | zipfile.ZipInfo, limit: int) -> bytes:
-        """At most ``limit`` bytes of a member, decompressed (more are never inflated)."""
+        """At most ``limit`` bytes of a member, decompressed (more are never inflated; a member read in
+        full once is not inflated again)."""
         info = name if isinstance(name, zipfile.ZipInfo) else self.zf.getinfo(name)
+        whole = self._inflated.get(info.filename)
+        if whole is not None and self.zf.getinfo(info.filename) is info:  # inflated in full before
+            return whole if limit >= len(whole) else whole[:limit]
         raw = self._raw(info)
         if raw is None:
             with self.zf.open(info) as fh:
