@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import python_calamine as pc
 
 from tuoyu_excel.errors import WorkbookError
-from tuoyu_excel.intake.normalize import parse_code, parse_date, parse_text
+from tuoyu_excel.intake.normalize import parse_code, parse_date, parse_number, parse_text
 from tuoyu_excel.intake.preflight import load_input
 from tuoyu_excel.intake.reader import open_book
 from tuoyu_excel.issues import Issue, IssueLog
@@ -53,6 +54,21 @@ class SheetRead:
     labels: dict[str, object] = field(default_factory=dict)  # label -> the value right of it
     label_cells: dict[str, str] = field(default_factory=dict)  # label -> the A1 cell of that value
     header_row: int = 0  # as Excel shows it
+
+    def label_date(self, label: str) -> tuple[dt.date | None, bool]:
+        """The date right of `label` above the table (公示开始日期, 复审日期 …): (the date, False); (None, False)
+        when it is blank or the sheet has no such label; (None, True) when it holds something that is no date."""
+        value = self.labels.get(label)
+        if value in (None, ""):
+            return None, False
+        parsed = parse_date(value)
+        return (parsed.value, False) if isinstance(parsed.value, dt.date) else (None, True)
+
+
+def decimal_of(value: object) -> Decimal | None:
+    """A number cell of a decision sheet's row (the tool wrote it: 综合得分 …) as a Decimal, None when it is none."""
+    parsed = parse_number(value)
+    return parsed.value if isinstance(parsed.value, Decimal) else None
 
 
 @dataclass(frozen=True)

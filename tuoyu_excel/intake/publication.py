@@ -16,8 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tuoyu_excel.intake.decisions import DecisionsRead
-from tuoyu_excel.intake.normalize import parse_date, parse_number
+from tuoyu_excel.intake.decisions import DecisionsRead, decimal_of
 from tuoyu_excel.issues import Issue, make_issue
 from tuoyu_excel.layout.results import C_STAR, CHECKS, NOTICE_END, NOTICE_START, PASSED, R_NAME, R_TOTAL
 
@@ -52,18 +51,12 @@ def checks_of(read: DecisionsRead) -> ChecksRead | None:
     issues = list(read.issues_of(CHECKS))
     dates = {}
     for label in (NOTICE_START, NOTICE_END):
-        value = sheet.labels.get(label)
-        parsed = parse_date(value) if value not in (None, "") else None
-        if parsed is not None and not isinstance(parsed.value, dt.date):
+        dates[label], bad = sheet.label_date(label)
+        if bad:
             issues.append(make_issue("CHECK_NOTICE_DATE", read.file, CHECKS.name, sheet.label_cells[label],
-                                     found=value, label=label))
-        dates[label] = parsed.value if parsed is not None and isinstance(parsed.value, dt.date) else None
-    rows = [CheckRow(key=row.key, name=row.text(R_NAME), star=row.text(C_STAR), total=_number(row.values[R_TOTAL]),
+                                     found=sheet.labels[label], label=label))
+    rows = [CheckRow(key=row.key, name=row.text(R_NAME), star=row.text(C_STAR), total=decimal_of(row.values[R_TOTAL]),
                      result=row.decision or PASSED, basis=row.basis, cells=row.cells) for row in sheet.rows]
     return ChecksRead(rows, issues, read.file, dates[NOTICE_START], dates[NOTICE_END],
                       sheet.label_cells.get(NOTICE_END, ""))
 
-
-def _number(value: object) -> Decimal | None:
-    parsed = parse_number(value)
-    return parsed.value if isinstance(parsed.value, Decimal) else None

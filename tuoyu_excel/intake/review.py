@@ -17,8 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tuoyu_excel.intake.decisions import DecisionsRead
-from tuoyu_excel.intake.normalize import parse_date, parse_number
+from tuoyu_excel.intake.decisions import DecisionsRead, decimal_of
 from tuoyu_excel.issues import Issue
 from tuoyu_excel.layout.results import R_NAME, REVIEW_DATE, REVIEWS, V_SCORE, V_STAR
 
@@ -50,16 +49,10 @@ def review_decisions_of(read: DecisionsRead) -> ReviewDecisions | None:
     sheet = read.sheet(REVIEWS)
     if sheet is None:
         return None
-    day = sheet.labels.get(REVIEW_DATE)
-    parsed = parse_date(day) if day not in (None, "") else None
-    reviewed_on = parsed.value if parsed is not None and isinstance(parsed.value, dt.date) else None
-    rows = [ReviewDecision(key=row.key, name=row.text(R_NAME), star=row.text(V_STAR), score=_number(row.values[V_SCORE]),
+    reviewed_on, _ = sheet.label_date(REVIEW_DATE)  # written by the tool, for one check; unreadable: not checked
+    rows = [ReviewDecision(key=row.key, name=row.text(R_NAME), star=row.text(V_STAR), score=decimal_of(row.values[V_SCORE]),
                            decision=row.decision, basis=row.basis, deadline=row.date, cells=row.cells)
             for row in sheet.rows]
     return ReviewDecisions(rows, list(read.issues_of(REVIEWS)), read.file, reviewed_on,
                            sheet.label_cells.get(REVIEW_DATE, ""))
 
-
-def _number(value: object) -> Decimal | None:
-    parsed = parse_number(value)
-    return parsed.value if isinstance(parsed.value, Decimal) else None
