@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from support.samples import make_samples
 
 from tuoyu_excel.app import demo as cli_demo
 from tuoyu_excel.app.kinds import TEMPLATES
@@ -89,13 +90,7 @@ def test_a_step_that_cannot_run_is_reported_and_the_rest_still_run(tmp_path, mon
 
 
 def test_demo_date_is_the_samples_date():
-    module = sys.modules.get("make_samples")
-    if module is None:
-        spec = importlib.util.spec_from_file_location("make_samples", SAMPLES.parent / "scripts" / "make_samples.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["make_samples"] = module  # dataclasses look their module up while the script runs
-        spec.loader.exec_module(module)
-    assert module.EVAL_DATE == DEMO_DATE
+    assert make_samples().EVAL_DATE == DEMO_DATE
     assert cli_demo.DEMO_DATE in (SAMPLES / "README.md").read_text(encoding="utf-8")
 
 

@@ -6,13 +6,12 @@ samples (`.venv/bin/python scripts/make_samples.py`) and review the diff of samp
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import python_calamine as pc
+from support.samples import make_samples
 
 from tuoyu_excel.intake.preflight import SPREADSHEET_SUFFIXES
 from tuoyu_excel.layout import submission as layout
@@ -22,15 +21,7 @@ SAMPLES = ROOT / "samples"
 SUBDIRS = ("star", "city", "history", "panel")
 
 
-def _load_script():
-    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "scripts" / "make_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_samples", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-ms = _load_script()
+ms = make_samples()
 
 
 def _is_workbook(path: Path) -> bool:

@@ -33,7 +33,7 @@ from tuoyu_excel.app.params import (
 from tuoyu_excel.core.pipeline import run
 from tuoyu_excel.errors import TuoyuError
 from tuoyu_excel.intake.decisions import read_decisions
-from tuoyu_excel.intake.listing import read_listing
+from tuoyu_excel.intake.listing import read_listings
 from tuoyu_excel.intake.preflight import list_inputs
 from tuoyu_excel.intake.rubric_file import default_rubric
 from tuoyu_excel.layout.results import CHECKS, R_RANK, R_SPAN, R_ZONE, RULINGS, SPAN_SEP, WITHHELD
@@ -155,8 +155,8 @@ def panel_listing(results: Path) -> list[str]:
     """From the written results: per institution in rank order, each assessor's total, the average and the star,
     then the items 评分人明细 flags (scores spread over the rubric's limit)."""
     needed = ("机构名称", "统一社会信用代码")
-    ranked = read_listing(results, RESULTS_SHEET, "片区排名", needed)
-    panel = read_listing(results, PANEL_SHEET, "评分人", needed)
+    tables = read_listings(results, {RESULTS_SHEET: "片区排名", PANEL_SHEET: "评分人"}, needed)
+    ranked, panel = tables[RESULTS_SHEET], tables[PANEL_SHEET]
     by_code: dict[str, list[dict]] = {}
     for row in panel:
         by_code.setdefault(row["统一社会信用代码"], []).append(row)

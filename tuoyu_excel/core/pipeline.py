@@ -90,7 +90,7 @@ def worker_count(files: int) -> int:
     wanted = os.environ.get("TUOYU_WORKERS", "").strip()
     if wanted.isdigit():
         return max(1, int(wanted))
-    if files < PARALLEL_MIN_FILES.get(process_start_method(), 200):
+    if files < PARALLEL_MIN_FILES[process_start_method()]:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
